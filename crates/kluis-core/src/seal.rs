@@ -1,0 +1,313 @@
+//! Sealing: options, header construction, and the streaming [`Sealer`].
+
+use std::io::{self, Write};
+
+use rand_core::TryCryptoRng;
+use zeroize::Zeroizing;
+
+use crate::error::SealError;
+use crate::header::{
+    self, ARGON_SALT_LEN, DEFAULT_CHUNK_LOG2, KeySlot, MAX_CHUNK_LOG2, MAX_PASSWORD_SLOTS, MAX_SLOTS, MIN_CHUNK_LOG2,
+    PasswordSlot, SALT_LEN, Slot,
+};
+use crate::keys::Secret;
+use crate::limits::{Argon2Params, OpenLimits};
+use crate::metadata::Metadata;
+use crate::primitives::{self, KEY_LEN, TAG_LEN};
+use crate::schedule::{EnvelopeKeys, FileKey, Kek};
+use crate::stream::PayloadCipher;
+
+/// How to seal: chunk size, Argon2 cost, metadata.
+///
+/// ```
+/// use kluis_core::{Argon2Params, Metadata, SealOptions};
+/// let options = SealOptions::default()
+///     .with_chunk_size(1 << 20)?
+///     .with_argon2(Argon2Params { m_kib: 131_072, t: 3, p: 4 })?
+///     .with_metadata(&Metadata::named("plan.pdf"))?;
+/// assert_eq!(options.chunk_size(), 1 << 20);
+/// # Ok::<(), kluis_core::SealError>(())
+/// ```
+#[derive(Clone, Debug)]
+pub struct SealOptions {
+    chunk_log2: u8,
+    argon2: Argon2Params,
+    metadata_json: Option<String>,
+}
+
+impl Default for SealOptions {
+    fn default() -> Self {
+        SealOptions { chunk_log2: DEFAULT_CHUNK_LOG2, argon2: Argon2Params::DEFAULT, metadata_json: None }
+    }
+}
+
+impl SealOptions {
+    /// Sets the plaintext chunk size: a power of two from 4 KiB to 16 MiB.
+    pub fn with_chunk_size(mut self, bytes: u64) -> Result<Self, SealError> {
+        if !bytes.is_power_of_two() {
+            return Err(SealError::InvalidChunkSize(bytes));
+        }
+        let log2 = bytes.trailing_zeros();
+        if !(u32::from(MIN_CHUNK_LOG2)..=u32::from(MAX_CHUNK_LOG2)).contains(&log2) {
+            return Err(SealError::InvalidChunkSize(bytes));
+        }
+        self.chunk_log2 = log2 as u8;
+        Ok(self)
+    }
+
+    /// Sets the Argon2id cost of password slots. Parameters a default reader
+    /// would refuse are refused here.
+    pub fn with_argon2(mut self, params: Argon2Params) -> Result<Self, SealError> {
+        OpenLimits::default().check(&params).map_err(|e| SealError::InvalidArgon2(e.to_string()))?;
+        self.argon2 = params;
+        Ok(self)
+    }
+
+    /// Seals `metadata` into the header.
+    pub fn with_metadata(mut self, metadata: &Metadata) -> Result<Self, SealError> {
+        self.metadata_json = Some(metadata.to_json().map_err(SealError::InvalidMetadata)?);
+        Ok(self)
+    }
+
+    /// Seals metadata given as JSON text, byte for byte (it must be a JSON
+    /// object of at most 65,536 bytes whose defined keys are well typed).
+    pub fn with_metadata_json(mut self, json: impl Into<String>) -> Result<Self, SealError> {
+        let json = json.into();
+        Metadata::from_json(&json).map_err(SealError::InvalidMetadata)?;
+        self.metadata_json = Some(json);
+        Ok(self)
+    }
+
+    /// Plaintext bytes per chunk.
+    pub fn chunk_size(&self) -> usize {
+        1 << self.chunk_log2
+    }
+
+    /// The Argon2id cost of password slots.
+    pub fn argon2(&self) -> Argon2Params {
+        self.argon2
+    }
+
+    /// The metadata that will be sealed, if any.
+    pub fn metadata(&self) -> Option<Metadata> {
+        self.metadata_json.as_deref().and_then(|j| Metadata::from_json(j).ok())
+    }
+}
+
+fn fill<R: TryCryptoRng + ?Sized>(rng: &mut R, buf: &mut [u8]) -> Result<(), SealError> {
+    rng.try_fill_bytes(buf).map_err(|_| SealError::Randomness)
+}
+
+/// A freshly built header and the payload cipher bound to it.
+pub(crate) struct SealedHeader {
+    pub(crate) bytes: Vec<u8>,
+    pub(crate) cipher: PayloadCipher,
+    pub(crate) chunk_size: usize,
+    pub(crate) expected_size: Option<u64>,
+}
+
+/// Builds a header for `secrets`, drawing randomness in the documented
+/// order: file key (32 bytes), salt (32), then one Argon2 salt (16) per
+/// password, in slot order.
+pub(crate) fn build_header<R: TryCryptoRng + ?Sized>(
+    secrets: &[Secret],
+    options: &SealOptions,
+    rng: &mut R,
+) -> Result<SealedHeader, SealError> {
+    if secrets.is_empty() || secrets.len() > MAX_SLOTS {
+        return Err(SealError::SecretCount(secrets.len()));
+    }
+    let passwords: Vec<_> = secrets
+        .iter()
+        .filter_map(|s| match s {
+            Secret::Password(p) => Some(p),
+            Secret::Key(_) => None,
+        })
+        .collect();
+    if passwords.len() > MAX_PASSWORD_SLOTS {
+        return Err(SealError::TooManyPasswords(passwords.len()));
+    }
+    if passwords.iter().any(|p| p.normalized().is_empty()) {
+        return Err(SealError::EmptyPassword);
+    }
+    let mut file_key: FileKey = Zeroizing::new([0u8; KEY_LEN]);
+    fill(rng, file_key.as_mut())?;
+    let mut salt = [0u8; SALT_LEN];
+    fill(rng, &mut salt)?;
+
+    let mut slots = Vec::with_capacity(secrets.len());
+    for secret in secrets {
+        let slot = match secret {
+            Secret::Password(password) => {
+                let mut argon_salt = [0u8; ARGON_SALT_LEN];
+                fill(rng, &mut argon_salt)?;
+                let kek = Kek::from_password(password, &argon_salt, options.argon2)
+                    .map_err(|e| SealError::InvalidArgon2(e.to_string()))?;
+                let (commit, wrapped) = kek.wrap(&salt, &file_key);
+                Slot::Password(PasswordSlot { params: options.argon2, argon_salt, commit, wrapped })
+            }
+            Secret::Key(key) => {
+                let (commit, wrapped) = Kek::from_key(key).wrap(&salt, &file_key);
+                Slot::Key(KeySlot { commit, wrapped })
+            }
+        };
+        slots.push(slot);
+    }
+    Ok(finish_header(options, &file_key, &salt, &slots))
+}
+
+/// Encrypts the metadata, encodes the header and appends its MAC.
+pub(crate) fn finish_header(
+    options: &SealOptions,
+    file_key: &FileKey,
+    salt: &[u8; SALT_LEN],
+    slots: &[Slot],
+) -> SealedHeader {
+    let keys = EnvelopeKeys::derive(file_key, salt);
+    let meta_ct = match &options.metadata_json {
+        Some(json) => {
+            let mut buf = Vec::with_capacity(json.len() + TAG_LEN);
+            buf.extend_from_slice(json.as_bytes());
+            primitives::aead_seal(&primitives::aead(&keys.meta_key), &[0; 12], &[], &mut buf);
+            buf
+        }
+        None => Vec::new(),
+    };
+    let mut bytes = header::encode_unauthenticated(options.chunk_log2, salt, slots, &meta_ct);
+    let mac = primitives::hmac(&keys.mac_key, &bytes);
+    bytes.extend_from_slice(&mac);
+    SealedHeader {
+        bytes,
+        cipher: PayloadCipher::new(&keys.payload_key, &mac),
+        chunk_size: options.chunk_size(),
+        expected_size: options.metadata().and_then(|m| m.size),
+    }
+}
+
+/// Encrypts a stream: implements [`Write`]; [`Sealer::finish`] writes the
+/// final chunk and returns the inner writer.
+///
+/// Dropping a `Sealer` without calling `finish` leaves an envelope without
+/// its final chunk, which every reader refuses as truncated.
+///
+/// ```
+/// use std::io::Write;
+/// use kluis_core::{Argon2Params, OpenLimits, Opener, SealOptions, Sealer, Secret};
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let options = SealOptions::default().with_argon2(Argon2Params::INSECURE_TEST)?;
+/// let mut sealer = Sealer::new(Vec::new(), &[Secret::password("correct horse")], &options)?;
+/// sealer.write_all(b"attachment bytes")?;
+/// let envelope = sealer.finish()?;
+///
+/// let mut opener = Opener::new(&envelope[..], &Secret::password("correct horse"), &OpenLimits::default())?;
+/// let mut plaintext = Vec::new();
+/// std::io::Read::read_to_end(&mut opener, &mut plaintext)?;
+/// assert_eq!(plaintext, b"attachment bytes");
+/// # Ok(()) }
+/// ```
+pub struct Sealer<W: Write> {
+    writer: W,
+    cipher: PayloadCipher,
+    chunk_size: usize,
+    /// Plaintext of the chunk being filled; encrypted in place.
+    buf: Vec<u8>,
+    index: u64,
+    written: u64,
+    expected_size: Option<u64>,
+}
+
+impl<W: Write> Sealer<W> {
+    /// Writes the header for `secrets` and returns a sealer for the payload.
+    /// Randomness comes from the operating system.
+    pub fn new(writer: W, secrets: &[Secret], options: &SealOptions) -> Result<Self, SealError> {
+        Self::with_rng(writer, secrets, options, &mut getrandom::SysRng)
+    }
+
+    /// As [`Sealer::new`], drawing randomness from `rng` (for reproducible
+    /// test vectors; production code uses [`Sealer::new`]).
+    pub fn with_rng<R: TryCryptoRng + ?Sized>(
+        mut writer: W,
+        secrets: &[Secret],
+        options: &SealOptions,
+        rng: &mut R,
+    ) -> Result<Self, SealError> {
+        let header = build_header(secrets, options, rng)?;
+        writer.write_all(&header.bytes)?;
+        Ok(Sealer {
+            writer,
+            cipher: header.cipher,
+            chunk_size: header.chunk_size,
+            buf: Vec::with_capacity(header.chunk_size + TAG_LEN),
+            index: 0,
+            written: 0,
+            expected_size: header.expected_size,
+        })
+    }
+
+    /// Plaintext bytes accepted so far.
+    pub fn plaintext_len(&self) -> u64 {
+        self.written
+    }
+
+    /// The inner writer (for draining an in-memory sink between writes).
+    pub fn get_mut(&mut self) -> &mut W {
+        &mut self.writer
+    }
+
+    fn flush_chunk(&mut self, last: bool) -> io::Result<()> {
+        self.cipher.seal(self.index, last, &mut self.buf);
+        self.index += 1;
+        let result = self.writer.write_all(&self.buf);
+        self.buf.clear();
+        result
+    }
+
+    /// Seals the final chunk, flushes, and returns the writer.
+    pub fn finish(mut self) -> Result<W, SealError> {
+        if let Some(expected) = self.expected_size {
+            if expected != self.written {
+                return Err(SealError::SizeMismatch { expected, actual: self.written });
+            }
+        }
+        self.flush_chunk(true)?;
+        self.writer.flush()?;
+        Ok(self.writer)
+    }
+}
+
+impl<W: Write> Write for Sealer<W> {
+    fn write(&mut self, data: &[u8]) -> io::Result<usize> {
+        if data.is_empty() {
+            return Ok(0);
+        }
+        // A full chunk is sealed only once more data arrives: until then it
+        // may still be the final chunk.
+        if self.buf.len() == self.chunk_size {
+            self.flush_chunk(false)?;
+        }
+        let n = data.len().min(self.chunk_size - self.buf.len());
+        self.buf.extend_from_slice(&data[..n]);
+        self.written += n as u64;
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.writer.flush()
+    }
+}
+
+/// Seals `plaintext` in memory.
+///
+/// ```
+/// use kluis_core::{open_bytes, seal_bytes, Key, OpenLimits, SealOptions, Secret};
+/// let key = Secret::Key(Key::from_bytes([42; 32]));
+/// let envelope = seal_bytes(b"hello", &[key.clone()], &SealOptions::default()).unwrap();
+/// let (plaintext, _metadata) = open_bytes(&envelope, &key, &OpenLimits::default()).unwrap();
+/// assert_eq!(plaintext, b"hello");
+/// ```
+pub fn seal_bytes(plaintext: &[u8], secrets: &[Secret], options: &SealOptions) -> Result<Vec<u8>, SealError> {
+    let chunks = plaintext.len() / options.chunk_size() + 1;
+    let mut sealer = Sealer::new(Vec::with_capacity(plaintext.len() + chunks * TAG_LEN + 512), secrets, options)?;
+    sealer.write_all(plaintext)?;
+    sealer.finish()
+}
