@@ -111,6 +111,28 @@ impl OpenError {
         }
     }
 
+    /// A stable name for the kind of refusal (the variant's name), for
+    /// logs, bindings and test tables.
+    ///
+    /// ```
+    /// assert_eq!(kluis_core::OpenError::WrongSecret.kind(), "WrongSecret");
+    /// ```
+    pub fn kind(&self) -> &'static str {
+        match self {
+            OpenError::BadMagic => "BadMagic",
+            OpenError::UnsupportedVersion(_) => "UnsupportedVersion",
+            OpenError::MalformedHeader { .. } => "MalformedHeader",
+            OpenError::LimitsExceeded(_) => "LimitsExceeded",
+            OpenError::WrongSecret => "WrongSecret",
+            OpenError::HeaderTampered => "HeaderTampered",
+            OpenError::ChunkTampered { .. } => "ChunkTampered",
+            OpenError::Truncated => "Truncated",
+            OpenError::TrailingData => "TrailingData",
+            OpenError::SizeMismatch { .. } => "SizeMismatch",
+            OpenError::Io(_) => "Io",
+        }
+    }
+
     /// Wraps the error in an [`io::Error`] (for `Read`/`Seek`), unwrapping an I/O error.
     pub(crate) fn into_io(self) -> io::Error {
         match self {

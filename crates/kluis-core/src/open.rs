@@ -188,7 +188,7 @@ impl<R: Read> Opener<R> {
                 }
             }
         };
-        let n = self.cipher.open(index, last, chunk_size, &mut self.buf)?;
+        let n = self.cipher.open(index, last, &mut self.buf)?;
         if self.layout.is_none() {
             self.size.add(n)?;
             if last {

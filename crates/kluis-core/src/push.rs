@@ -140,7 +140,7 @@ impl PushOpener {
                 if p.index == 0 && p.pending.is_empty() {
                     return Err(OpenError::Truncated);
                 }
-                let n = p.cipher.open(p.index, true, p.chunk_size, &mut p.pending)?;
+                let n = p.cipher.open(p.index, true, &mut p.pending)?;
                 p.size.add(n)?;
                 p.size.finish()?;
                 out.extend_from_slice(&p.pending[..n]);
@@ -158,7 +158,7 @@ impl Payload {
         // A full chunk followed by at least one byte is a middle chunk.
         while self.pending.len() - start > stride {
             let chunk = &mut self.pending[start..start + stride];
-            let n = self.cipher.open(self.index, false, self.chunk_size, chunk)?;
+            let n = self.cipher.open(self.index, false, chunk)?;
             self.size.add(n)?;
             out.extend_from_slice(&chunk[..n]);
             self.index += 1;

@@ -33,11 +33,20 @@ pub struct SealOptions {
     chunk_log2: u8,
     argon2: Argon2Params,
     metadata_json: Option<String>,
+    /// Unchecked metadata bytes, only ever set by tests.
+    #[cfg(test)]
+    metadata_raw: Option<Vec<u8>>,
 }
 
 impl Default for SealOptions {
     fn default() -> Self {
-        SealOptions { chunk_log2: DEFAULT_CHUNK_LOG2, argon2: Argon2Params::DEFAULT, metadata_json: None }
+        SealOptions {
+            chunk_log2: DEFAULT_CHUNK_LOG2,
+            argon2: Argon2Params::DEFAULT,
+            metadata_json: None,
+            #[cfg(test)]
+            metadata_raw: None,
+        }
     }
 }
 
@@ -76,6 +85,13 @@ impl SealOptions {
         Metadata::from_json(&json).map_err(SealError::InvalidMetadata)?;
         self.metadata_json = Some(json);
         Ok(self)
+    }
+
+    /// Any metadata bytes, unchecked (tests build malformed envelopes).
+    #[cfg(test)]
+    pub(crate) fn raw_metadata_for_tests(mut self, json: Option<Vec<u8>>) -> Self {
+        self.metadata_raw = json;
+        self
     }
 
     /// Plaintext bytes per chunk.
@@ -164,10 +180,13 @@ pub(crate) fn finish_header(
     slots: &[Slot],
 ) -> SealedHeader {
     let keys = EnvelopeKeys::derive(file_key, salt);
-    let meta_ct = match &options.metadata_json {
+    let json: Option<&[u8]> = options.metadata_json.as_ref().map(|j| j.as_bytes());
+    #[cfg(test)]
+    let json = options.metadata_raw.as_deref().or(json);
+    let meta_ct = match json {
         Some(json) => {
             let mut buf = Vec::with_capacity(json.len() + TAG_LEN);
-            buf.extend_from_slice(json.as_bytes());
+            buf.extend_from_slice(json);
             primitives::aead_seal(&primitives::aead(&keys.meta_key), &[0; 12], &[], &mut buf);
             buf
         }
@@ -226,12 +245,17 @@ impl<W: Write> Sealer<W> {
     /// As [`Sealer::new`], drawing randomness from `rng` (for reproducible
     /// test vectors; production code uses [`Sealer::new`]).
     pub fn with_rng<R: TryCryptoRng + ?Sized>(
-        mut writer: W,
+        writer: W,
         secrets: &[Secret],
         options: &SealOptions,
         rng: &mut R,
     ) -> Result<Self, SealError> {
         let header = build_header(secrets, options, rng)?;
+        Self::from_header(writer, header)
+    }
+
+    /// Writes a built header and returns a sealer for the payload.
+    pub(crate) fn from_header(mut writer: W, header: SealedHeader) -> Result<Self, SealError> {
         writer.write_all(&header.bytes)?;
         Ok(Sealer {
             writer,

@@ -34,26 +34,23 @@ impl PayloadCipher {
     /// the plaintext length, or the refusal that fits what went wrong.
     ///
     /// `last` is what the reader believes: the chunk is the final one.
-    /// When that fails, the other flag is tried (only for a full-size chunk,
-    /// the only size that can be either): a final chunk read as a middle one
-    /// means bytes follow it (`TrailingData`); a middle chunk read as the
-    /// final one means the envelope was cut at a chunk boundary
-    /// (`Truncated`). Nothing is returned from such a retry.
-    pub(crate) fn open(&self, index: u64, last: bool, chunk_size: usize, buf: &mut [u8]) -> Result<usize, OpenError> {
+    /// When that fails, the other flag is tried, to name the refusal: a
+    /// final chunk read as a middle one means bytes follow it
+    /// (`TrailingData`); a middle chunk read as the final one means the
+    /// final chunk is missing (`Truncated`). Nothing from such a retry is
+    /// ever returned.
+    pub(crate) fn open(&self, index: u64, last: bool, buf: &mut [u8]) -> Result<usize, OpenError> {
         match primitives::aead_open(&self.aead, &nonce(index, last), &self.aad, buf) {
             // An empty final chunk is only valid as the only chunk.
             Ok(0) if index > 0 => Err(OpenError::ChunkTampered { index }),
             Ok(n) => Ok(n),
-            Err(()) if buf.len() == chunk_size + TAG_LEN => {
-                match primitives::aead_open(&self.aead, &nonce(index, !last), &self.aad, buf) {
-                    Ok(_) => {
-                        buf.fill(0);
-                        Err(if last { OpenError::Truncated } else { OpenError::TrailingData })
-                    }
-                    Err(()) => Err(OpenError::ChunkTampered { index }),
+            Err(()) => match primitives::aead_open(&self.aead, &nonce(index, !last), &self.aad, buf) {
+                Ok(_) => {
+                    buf.fill(0);
+                    Err(if last { OpenError::Truncated } else { OpenError::TrailingData })
                 }
-            }
-            Err(()) => Err(OpenError::ChunkTampered { index }),
+                Err(()) => Err(OpenError::ChunkTampered { index }),
+            },
         }
     }
 }
@@ -76,7 +73,7 @@ impl Layout {
         let header_len = header.len();
         let chunk_size = header.chunk_size() as u64;
         let stride = chunk_size + TAG_LEN as u64;
-        let payload = envelope_len.checked_sub(header_len).unwrap_or(0);
+        let payload = envelope_len.saturating_sub(header_len);
         if payload == 0 {
             return Err(OpenError::Truncated);
         }
