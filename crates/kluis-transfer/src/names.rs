@@ -1,0 +1,181 @@
+//! File names: what a sender may send, what a recipient may write, and
+//! unique names for files that share one.
+
+use std::collections::HashSet;
+
+use kluis_core::is_plain_file_name;
+use unicode_normalization::UnicodeNormalization;
+
+use crate::manifest::MAX_NAME_LEN;
+
+/// A name a sender may put into a manifest: a plain file name (no
+/// directory part, not `.` or `..`, no NUL), no control characters, at
+/// most 255 bytes.
+pub(crate) fn check_send_name(name: &str) -> Result<(), String> {
+    if !is_plain_file_name(name) {
+        return Err("not a plain file name (empty, . or .., or contains / or \\)".into());
+    }
+    if name.chars().any(char::is_control) {
+        return Err("contains control characters".into());
+    }
+    if name.len() > MAX_NAME_LEN {
+        return Err(format!("{} bytes, above the limit of {MAX_NAME_LEN}", name.len()));
+    }
+    Ok(())
+}
+
+/// A name a recipient may create in a folder on this platform: the sender
+/// rules, plus the Windows rules on Windows.
+pub(crate) fn check_save_name(name: &str) -> Result<(), String> {
+    check_send_name(name)?;
+    if cfg!(windows) { check_windows_name(name) } else { Ok(()) }
+}
+
+/// Windows: no `<>:"|?*` (a `:` would name an alternate data stream), no
+/// trailing dot or space (silently dropped), no device names.
+pub(crate) fn check_windows_name(name: &str) -> Result<(), String> {
+    if name.contains(['<', '>', ':', '"', '|', '?', '*']) {
+        return Err("contains a character Windows does not allow (<>:\"|?*)".into());
+    }
+    if name.ends_with(['.', ' ']) {
+        return Err("ends with a dot or a space".into());
+    }
+    let stem = name.split('.').next().unwrap_or(name).trim_end().to_ascii_uppercase();
+    let device = matches!(stem.as_str(), "CON" | "PRN" | "AUX" | "NUL" | "CONIN$" | "CONOUT$")
+        || (stem.len() == 4
+            && (stem.starts_with("COM") || stem.starts_with("LPT"))
+            && stem.as_bytes()[3].is_ascii_digit());
+    if device {
+        return Err("is a Windows device name".into());
+    }
+    Ok(())
+}
+
+/// How two names compare on a case-insensitive, normalising file system
+/// (macOS, Windows): NFC, then lower case.
+fn fold(name: &str) -> String {
+    name.nfc().collect::<String>().to_lowercase()
+}
+
+/// `report.pdf` → `report (n).pdf`; `notes` → `notes (n)`; `.profile` →
+/// `.profile (n)`.
+fn numbered(name: &str, n: usize) -> String {
+    match name.rfind('.') {
+        Some(i) if i > 0 => format!("{} ({n}){}", &name[..i], &name[i..]),
+        _ => format!("{name} ({n})"),
+    }
+}
+
+/// Names to save the files under, one per file, all different even on a
+/// case-insensitive file system: the first file of a name keeps it, later
+/// ones get ` (2)`, ` (3)`, … before the extension, skipping any name
+/// another file of the transfer has.
+pub(crate) fn unique_names(names: &[&str]) -> Vec<String> {
+    let originals: HashSet<String> = names.iter().map(|n| fold(n)).collect();
+    let mut taken = HashSet::new();
+    names
+        .iter()
+        .map(|&name| {
+            if taken.insert(fold(name)) {
+                return name.to_owned();
+            }
+            (2..)
+                .map(|n| numbered(name, n))
+                .find(|candidate| {
+                    let key = fold(candidate);
+                    !originals.contains(&key) && taken.insert(key)
+                })
+                .unwrap_or_else(|| name.to_owned())
+        })
+        .collect()
+}
+
+/// A media type guessed from the extension, for the common cases.
+pub(crate) fn guess_media_type(name: &str) -> Option<&'static str> {
+    let ext = name.rsplit_once('.')?.1.to_ascii_lowercase();
+    Some(match ext.as_str() {
+        "pdf" => "application/pdf",
+        "txt" => "text/plain",
+        "csv" => "text/csv",
+        "md" => "text/markdown",
+        "html" | "htm" => "text/html",
+        "xml" => "application/xml",
+        "json" => "application/json",
+        "zip" => "application/zip",
+        "gz" => "application/gzip",
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        "gif" => "image/gif",
+        "webp" => "image/webp",
+        "svg" => "image/svg+xml",
+        "mp3" => "audio/mpeg",
+        "mp4" => "video/mp4",
+        "eml" => "message/rfc822",
+        "doc" => "application/msword",
+        "docx" => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "xls" => "application/vnd.ms-excel",
+        "xlsx" => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "ppt" => "application/vnd.ms-powerpoint",
+        "pptx" => "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+        "odt" => "application/vnd.oasis.opendocument.text",
+        "ods" => "application/vnd.oasis.opendocument.spreadsheet",
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn send_names() {
+        for good in ["a", "résumé.pdf", "日本語.txt", "a b", ".profile", "..x", "x.."] {
+            check_send_name(good).unwrap();
+        }
+        for bad in ["", ".", "..", "../x", "a/b", "a\\b", "/etc/passwd", "C:\\x", "a\0b", "a\nb", "\u{7f}"] {
+            assert!(check_send_name(bad).is_err(), "{bad:?}");
+        }
+        assert!(check_send_name(&"x".repeat(255)).is_ok());
+        assert!(check_send_name(&"é".repeat(128)).is_err());
+    }
+
+    #[test]
+    fn windows_names() {
+        for bad in ["a:b", "file.txt:stream", "con", "CON.txt", "nul", "com1.log", "LPT9", "x.", "x ", "a?b", "<a>"] {
+            assert!(check_windows_name(bad).is_err(), "{bad:?}");
+        }
+        for good in ["console.txt", "com.txt", "compute", "a.b", "nul-terminated"] {
+            check_windows_name(good).unwrap();
+        }
+    }
+
+    #[test]
+    fn unique() {
+        let names = ["a.txt", "b.txt", "a.txt", "A.TXT", "a (2).txt", "notes", "notes", "caf\u{e9}", "cafe\u{301}"];
+        let got = unique_names(&names);
+        assert_eq!(
+            got,
+            [
+                "a.txt",
+                "b.txt",
+                "a (3).txt",
+                "A (4).TXT",
+                "a (2).txt",
+                "notes",
+                "notes (2)",
+                "caf\u{e9}",
+                "cafe\u{301} (2)"
+            ]
+        );
+        let folded: HashSet<_> = got.iter().map(|n| fold(n)).collect();
+        assert_eq!(folded.len(), got.len());
+        assert_eq!(unique_names(&[".profile", ".profile"]), [".profile", ".profile (2)"]);
+    }
+
+    #[test]
+    fn media_types() {
+        assert_eq!(guess_media_type("Report.PDF"), Some("application/pdf"));
+        assert_eq!(guess_media_type("noext"), None);
+        assert_eq!(guess_media_type("x.unknown"), None);
+    }
+}

@@ -1,0 +1,331 @@
+//! Receiving: open the manifest with the password (one Argon2 run), then
+//! fetch, decrypt and verify files one by one.
+
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+use std::time::SystemTime;
+
+use kluis_core::{AtomicFile, OpenLimits, Password, PushOpener, Secret, open_bytes};
+use sha2::{Digest, Sha256};
+use zeroize::Zeroizing;
+
+use crate::error::TransferError;
+use crate::ids::{BlobName, TransferId};
+use crate::manifest::{MAX_MANIFEST_LEN, Manifest, TransferInfo};
+use crate::names::{check_save_name, unique_names};
+use crate::progress::{Phase, Progress, ProgressEvent};
+use crate::send::{DEFAULT_PIECE_SIZE, check_piece_size};
+use crate::time::unix_seconds;
+use crate::transport::Transport;
+
+/// Largest sealed manifest a reader fetches: the largest manifest plus
+/// room for the envelope's header and tags.
+const MAX_MANIFEST_ENVELOPE_LEN: u64 = MAX_MANIFEST_LEN as u64 + (4 << 20);
+
+/// How to open and download.
+///
+/// ```
+/// use kluis_transfer::ReceiveOptions;
+/// let options = ReceiveOptions::default();
+/// assert_eq!(options.limits, kluis_core::OpenLimits::default());
+/// ```
+#[derive(Clone, Debug)]
+pub struct ReceiveOptions {
+    /// Caps on the Argon2 work the manifest may ask for.
+    pub limits: OpenLimits,
+    /// Bytes per `read_range` call (4 KiB to 64 MiB).
+    pub piece_size: usize,
+    /// The current time (tests); `None` uses the system clock.
+    pub now: Option<SystemTime>,
+}
+
+impl Default for ReceiveOptions {
+    fn default() -> Self {
+        ReceiveOptions { limits: OpenLimits::default(), piece_size: DEFAULT_PIECE_SIZE, now: None }
+    }
+}
+
+/// A transfer whose manifest opened: what it holds, and the keys to fetch
+/// its files. Dropping it zeroizes the keys.
+///
+/// ```no_run
+/// use kluis_transfer::*;
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let link = Link::parse("file:///home/bob/.local/share/kluis/store/aaaaaaaaaaaaaaaaaaaaaaaaaa")?;
+/// let Link::Directory { store, transfer } = link else { unreachable!() };
+/// let store = DirectoryTransport::open(store)?;
+/// let opened = open_transfer(&store, &transfer, &Password::new("k7mq-3xpz-h9wd-2rtf-bn4c-e8ya"), &ReceiveOptions::default())?;
+/// println!("From {}: {}", opened.info().from, opened.info().subject);
+/// for path in opened.download_all(&store, "Downloads".as_ref(), false, &NoProgress)? {
+///     println!("saved {}", path.display());
+/// }
+/// # Ok(()) }
+/// ```
+pub struct OpenedTransfer {
+    manifest: Manifest,
+    info: TransferInfo,
+    save_names: Vec<String>,
+    options: ReceiveOptions,
+}
+
+impl std::fmt::Debug for OpenedTransfer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OpenedTransfer").field("id", &self.info.id).field("files", &self.info.files.len()).finish()
+    }
+}
+
+/// Opens transfer `id` with `password`: fetches the sealed manifest, opens
+/// it (one Argon2 run for the whole transfer), checks that it names this
+/// transfer and that it has not expired.
+///
+/// Errors: [`TransferError::NotFound`] (no such transfer, or not completely
+/// uploaded), [`TransferError::WrongPassword`], [`TransferError::Expired`],
+/// [`TransferError::Tampered`], [`TransferError::InvalidManifest`].
+///
+/// ```
+/// use kluis_transfer::*;
+/// let store = MemoryTransport::new();
+/// let missing = open_transfer(&store, &TransferId::generate()?, &Password::new("x"), &ReceiveOptions::default());
+/// assert!(matches!(missing, Err(TransferError::NotFound { .. })));
+/// # Ok::<(), TransferError>(())
+/// ```
+pub fn open_transfer(
+    transport: &dyn Transport,
+    id: &TransferId,
+    password: &Password,
+    options: &ReceiveOptions,
+) -> Result<OpenedTransfer, TransferError> {
+    check_piece_size(options.piece_size)?;
+    let not_found = || format!("transfer {id}");
+    match transport.expiry(id).map_err(|e| TransferError::from_transport(e, not_found))? {
+        Some(_) => {}
+        None => return Err(TransferError::not_found(format!("transfer {id} (not completely uploaded yet)"))),
+    }
+    let len = transport
+        .complete_len(id, &BlobName::Manifest)
+        .map_err(|e| TransferError::from_transport(e, not_found))?
+        .ok_or_else(|| TransferError::not_found(format!("the manifest of transfer {id}")))?;
+    if len > MAX_MANIFEST_ENVELOPE_LEN {
+        return Err(TransferError::tampered("manifest", format!("{len} bytes is too large for a manifest")));
+    }
+    let mut sealed = Vec::with_capacity(len as usize);
+    while (sealed.len() as u64) < len {
+        let piece = transport
+            .read_range(id, &BlobName::Manifest, sealed.len() as u64, options.piece_size as u64)
+            .map_err(|e| TransferError::from_transport(e, not_found))?;
+        if piece.is_empty() {
+            return Err(TransferError::tampered("manifest", "the store returned fewer bytes than it announced"));
+        }
+        sealed.extend_from_slice(&piece);
+    }
+    sealed.truncate(len as usize);
+    let (json, _) = open_bytes(&sealed, &Secret::Password(password.clone()), &options.limits)
+        .map_err(|e| TransferError::from_open(e, "manifest", true))?;
+    let json = Zeroizing::new(json);
+    let manifest = Manifest::from_json(&json, id)?;
+    let now = unix_seconds(options.now.unwrap_or_else(SystemTime::now));
+    if now >= manifest.expires {
+        return Err(TransferError::Expired { expired_at: manifest.expires });
+    }
+    let names: Vec<&str> = manifest.files.iter().map(|f| f.name.as_str()).collect();
+    let save_names = unique_names(&names);
+    let info = manifest.info();
+    Ok(OpenedTransfer { manifest, info, save_names, options: options.clone() })
+}
+
+impl OpenedTransfer {
+    /// Sender, recipients, subject, message, times and files.
+    pub fn info(&self) -> &TransferInfo {
+        &self.info
+    }
+
+    /// The transfer's id.
+    pub fn id(&self) -> TransferId {
+        self.info.id
+    }
+
+    /// The name file `index` is saved under by [`download_file`]: its own
+    /// name, or, when an earlier file of the transfer has the same name
+    /// (ignoring case and Unicode normalisation), that name with ` (2)`,
+    /// ` (3)`, … before the extension. `None` for an index out of range.
+    ///
+    /// [`download_file`]: OpenedTransfer::download_file
+    pub fn save_name(&self, index: usize) -> Option<&str> {
+        self.save_names.get(index).map(String::as_str)
+    }
+
+    fn check_expiry(&self) -> Result<(), TransferError> {
+        let now = unix_seconds(self.options.now.unwrap_or_else(SystemTime::now));
+        if now >= self.manifest.expires {
+            return Err(TransferError::Expired { expired_at: self.manifest.expires });
+        }
+        Ok(())
+    }
+
+    /// Fetches, decrypts and verifies file `index`, writing its plaintext
+    /// to `out` as each chunk authenticates. Returns its size.
+    ///
+    /// The file is verified against the manifest: its envelope must open
+    /// with the key from the manifest (so a blob from another transfer or
+    /// position is refused), its metadata must agree with the manifest, and
+    /// its size and SHA-256 must match. The last two are known only at the
+    /// end: on an error, `out` may have received an authenticated prefix,
+    /// which the caller must discard (the `download_*` functions do).
+    pub fn read_file(
+        &self,
+        transport: &dyn Transport,
+        index: usize,
+        out: &mut dyn Write,
+        progress: &dyn Progress,
+    ) -> Result<u64, TransferError> {
+        self.check_expiry()?;
+        let file = self.manifest.files.get(index).ok_or_else(|| {
+            TransferError::invalid(format!("no file {index}: the transfer has {}", self.info.files.len()))
+        })?;
+        let id = self.info.id;
+        let blob = BlobName::File(file.blob);
+        let what = || format!("file {} ({:?})", index + 1, file.name);
+        let len = transport
+            .complete_len(&id, &blob)
+            .map_err(|e| TransferError::from_transport(e, what))?
+            .ok_or_else(|| TransferError::not_found(what()))?;
+        let report = |done| {
+            progress.progress(ProgressEvent {
+                phase: Phase::Downloading,
+                file: u32::try_from(index).ok(),
+                done,
+                total: len,
+            })
+        };
+        report(0);
+        let mut opener = PushOpener::new(Secret::Key(file.key.clone()), self.options.limits);
+        let mut hasher = Sha256::new();
+        let mut plain = Zeroizing::new(Vec::new());
+        let mut size = 0u64;
+        let mut metadata_checked = false;
+        let mut offset = 0u64;
+        let open_err = |e| TransferError::from_open(e, &what(), false);
+        let mut emit = |plain: &mut Vec<u8>, size: &mut u64| -> Result<(), TransferError> {
+            *size += plain.len() as u64;
+            if *size > file.size {
+                return Err(TransferError::tampered(
+                    what(),
+                    format!("larger than the {} bytes in the manifest", file.size),
+                ));
+            }
+            hasher.update(&plain[..]);
+            out.write_all(plain)?;
+            plain.fill(0);
+            plain.clear();
+            Ok(())
+        };
+        while offset < len {
+            let piece = transport
+                .read_range(&id, &blob, offset, self.options.piece_size as u64)
+                .map_err(|e| TransferError::from_transport(e, what))?;
+            if piece.is_empty() {
+                return Err(TransferError::tampered(what(), "the store returned fewer bytes than it announced"));
+            }
+            offset += piece.len() as u64;
+            opener.update(&piece, &mut plain).map_err(open_err)?;
+            if !metadata_checked && opener.header_done() {
+                self.check_metadata(index, opener.metadata())?;
+                metadata_checked = true;
+            }
+            emit(&mut plain, &mut size)?;
+            report(offset.min(len));
+        }
+        opener.finish(&mut plain).map_err(open_err)?;
+        emit(&mut plain, &mut size)?;
+        if size != file.size {
+            return Err(TransferError::tampered(what(), format!("{size} bytes, the manifest says {}", file.size)));
+        }
+        let digest: [u8; 32] = hasher.finalize().into();
+        if digest != file.sha256 {
+            return Err(TransferError::tampered(what(), "its SHA-256 differs from the manifest's"));
+        }
+        out.flush()?;
+        Ok(size)
+    }
+
+    /// The envelope's own (sealed) metadata, if any, must agree with the
+    /// manifest.
+    fn check_metadata(&self, index: usize, metadata: Option<&kluis_core::Metadata>) -> Result<(), TransferError> {
+        let file = &self.manifest.files[index];
+        let Some(m) = metadata else { return Ok(()) };
+        let agrees = m.name.as_ref().is_none_or(|n| *n == file.name)
+            && m.size.is_none_or(|s| s == file.size)
+            && (m.media_type.is_none() || m.media_type == file.media_type);
+        if agrees {
+            Ok(())
+        } else {
+            Err(TransferError::tampered(
+                format!("file {} ({:?})", index + 1, file.name),
+                "its envelope's metadata does not match the manifest",
+            ))
+        }
+    }
+
+    /// Downloads file `index` into the folder `dest_dir`, under
+    /// [`save_name`](OpenedTransfer::save_name), and returns the path.
+    ///
+    /// The file is written beside its destination under a temporary name
+    /// and renamed into place only after it verified completely; on any
+    /// error nothing is left behind. An existing file is an
+    /// [`TransferError::AlreadyExists`] error unless `overwrite`. A name
+    /// that is not a plain file name on this platform is refused with
+    /// [`TransferError::InvalidName`] (use
+    /// [`download_file_to`](OpenedTransfer::download_file_to) to choose
+    /// another name).
+    pub fn download_file(
+        &self,
+        transport: &dyn Transport,
+        index: usize,
+        dest_dir: &Path,
+        overwrite: bool,
+        progress: &dyn Progress,
+    ) -> Result<PathBuf, TransferError> {
+        let name = self.save_name(index).ok_or_else(|| {
+            TransferError::invalid(format!("no file {index}: the transfer has {}", self.info.files.len()))
+        })?;
+        check_save_name(name).map_err(|reason| TransferError::InvalidName { name: name.to_owned(), reason })?;
+        self.download_file_to(transport, index, &dest_dir.join(name), overwrite, progress)
+    }
+
+    /// Downloads file `index` to the path `dest` chosen by the caller (no
+    /// check of the manifest's name), atomically as
+    /// [`download_file`](OpenedTransfer::download_file) does.
+    pub fn download_file_to(
+        &self,
+        transport: &dyn Transport,
+        index: usize,
+        dest: &Path,
+        overwrite: bool,
+        progress: &dyn Progress,
+    ) -> Result<PathBuf, TransferError> {
+        let exists = || TransferError::AlreadyExists { path: dest.to_path_buf() };
+        if !overwrite && dest.symlink_metadata().is_ok() {
+            return Err(exists());
+        }
+        let mut file = AtomicFile::create(dest)?;
+        self.read_file(transport, index, &mut file, progress)?;
+        file.commit(overwrite)
+            .map_err(|e| if e.kind() == io::ErrorKind::AlreadyExists { exists() } else { e.into() })?;
+        Ok(dest.to_path_buf())
+    }
+
+    /// Downloads every file into `dest_dir` (see
+    /// [`download_file`](OpenedTransfer::download_file)), stopping at the
+    /// first error. Files with the same name get distinct names.
+    pub fn download_all(
+        &self,
+        transport: &dyn Transport,
+        dest_dir: &Path,
+        overwrite: bool,
+        progress: &dyn Progress,
+    ) -> Result<Vec<PathBuf>, TransferError> {
+        (0..self.manifest.files.len())
+            .map(|i| self.download_file(transport, i, dest_dir, overwrite, progress))
+            .collect()
+    }
+}
