@@ -1,0 +1,179 @@
+//! [`KluisError`], the one error type every export raises, and the mapping
+//! of the core's (and the transfer crate's) errors onto it.
+//!
+//! It is a *flat* uniffi error: only the variant and the `Display` text
+//! cross the FFI. Each variant becomes its own class (Python
+//! `kluis.KluisError.WrongSecret`, Kotlin `nl.kluis.KluisException.WrongSecret`)
+//! whose message is the readable text below, which a rich error (fields)
+//! would turn into `field=value` text in both languages.
+
+use kluis_core::{OpenError, SealError};
+use kluis_transfer::TransferError;
+
+/// Why a Kluis call failed. Each kind is its own exception class.
+#[derive(Debug, thiserror::Error, uniffi::Error)]
+#[uniffi(flat_error)]
+pub enum KluisError {
+    /// No slot of the envelope opens with the given password or key (for a
+    /// transfer: the password does not open it).
+    #[error("{0}")]
+    WrongSecret(String),
+    /// The envelope or transfer was changed after sealing: a header or chunk
+    /// that does not authenticate, chunks reordered, duplicated or from
+    /// another envelope, bytes after the final chunk, a size that differs
+    /// from the sealed metadata.
+    #[error("{0}")]
+    Tampered(String),
+    /// The envelope ends before its final chunk.
+    #[error("{0}")]
+    Truncated(String),
+    /// The header asks for more Argon2 work than the reader's limits allow
+    /// (refused before any key derivation).
+    #[error("{0}")]
+    LimitsExceeded(String),
+    /// Not a Kluis envelope, an unsupported format version, or a header
+    /// that cannot be parsed.
+    #[error("{0}")]
+    Malformed(String),
+    /// The transfer's expiry time has passed.
+    #[error("{0}")]
+    Expired(String),
+    /// The transfer, or a file of it, is not (or no longer) in the store.
+    #[error("{0}")]
+    NotFound(String),
+    /// A user-chosen transfer password was rated too weak.
+    #[error("{0}")]
+    WeakPassword(String),
+    /// The destination file exists and overwriting was not asked for.
+    #[error("{0}")]
+    AlreadyExists(String),
+    /// An argument is out of range or inconsistent: a key that is not 32
+    /// bytes, no secret or too many, an empty password, a bad chunk size,
+    /// Argon2 cost or metadata, an object used after `finish`.
+    #[error("{0}")]
+    InvalidArgument(String),
+    /// The transport (store) failed, other than "not found".
+    #[error("{0}")]
+    Transport(String),
+    /// Reading or writing a local file failed.
+    #[error("{0}")]
+    Io(String),
+}
+
+impl KluisError {
+    pub(crate) fn invalid(msg: impl Into<String>) -> Self {
+        KluisError::InvalidArgument(msg.into())
+    }
+}
+
+impl From<OpenError> for KluisError {
+    fn from(err: OpenError) -> Self {
+        let msg = err.to_string();
+        match err {
+            OpenError::WrongSecret => KluisError::WrongSecret(msg),
+            OpenError::HeaderTampered
+            | OpenError::ChunkTampered { .. }
+            | OpenError::TrailingData
+            | OpenError::SizeMismatch { .. } => KluisError::Tampered(msg),
+            OpenError::Truncated => KluisError::Truncated(msg),
+            OpenError::LimitsExceeded(_) => KluisError::LimitsExceeded(msg),
+            OpenError::BadMagic | OpenError::UnsupportedVersion(_) | OpenError::MalformedHeader { .. } => {
+                KluisError::Malformed(msg)
+            }
+            OpenError::Io(_) => KluisError::Io(msg),
+            // `OpenError` is non-exhaustive: a kind added later is still an
+            // envelope refused.
+            _ => KluisError::Malformed(msg),
+        }
+    }
+}
+
+impl From<SealError> for KluisError {
+    fn from(err: SealError) -> Self {
+        let msg = err.to_string();
+        match err {
+            SealError::Io(_) | SealError::Randomness => KluisError::Io(msg),
+            _ => KluisError::InvalidArgument(msg),
+        }
+    }
+}
+
+impl From<TransferError> for KluisError {
+    fn from(err: TransferError) -> Self {
+        let msg = err.to_string();
+        match err {
+            TransferError::WrongPassword => KluisError::WrongSecret(msg),
+            TransferError::Expired { .. } => KluisError::Expired(msg),
+            TransferError::NotFound { .. } => KluisError::NotFound(msg),
+            TransferError::Tampered { .. } => KluisError::Tampered(msg),
+            TransferError::WeakPassword { .. } => KluisError::WeakPassword(msg),
+            TransferError::AlreadyExists { .. } => KluisError::AlreadyExists(msg),
+            TransferError::UnsupportedManifest(_) => KluisError::Malformed(msg),
+            TransferError::InvalidName { .. } | TransferError::InvalidArgument(_) | TransferError::InvalidLink(_) => {
+                KluisError::InvalidArgument(msg)
+            }
+            // The envelope's own kind (LimitsExceeded, Malformed, ...).
+            TransferError::Envelope(e) => e.into(),
+            TransferError::Seal(e) => e.into(),
+            TransferError::Transport(_) => KluisError::Transport(msg),
+            TransferError::Io(_) | TransferError::Randomness => KluisError::Io(msg),
+            // `TransferError` is non-exhaustive: a kind added later is
+            // reported as a refused transfer.
+            _ => KluisError::Malformed(msg),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kind(e: KluisError) -> String {
+        format!("{e:?}").split('(').next().unwrap_or_default().to_owned()
+    }
+
+    #[test]
+    fn open_errors_map_to_the_documented_kinds() {
+        let cases: Vec<(OpenError, &str)> = vec![
+            (OpenError::WrongSecret, "WrongSecret"),
+            (OpenError::HeaderTampered, "Tampered"),
+            (OpenError::ChunkTampered { index: 2 }, "Tampered"),
+            (OpenError::TrailingData, "Tampered"),
+            (OpenError::SizeMismatch { expected: 1, actual: 2 }, "Tampered"),
+            (OpenError::Truncated, "Truncated"),
+            (OpenError::LimitsExceeded("m".into()), "LimitsExceeded"),
+            (OpenError::BadMagic, "Malformed"),
+            (OpenError::UnsupportedVersion(9), "Malformed"),
+            (OpenError::MalformedHeader { field: "salt", reason: "cut short" }, "Malformed"),
+            (OpenError::Io(std::io::Error::other("disk")), "Io"),
+        ];
+        for (err, want) in cases {
+            let text = err.to_string();
+            let mapped = KluisError::from(err);
+            assert_eq!(mapped.to_string(), text, "the message is the core's");
+            assert_eq!(kind(mapped), want);
+        }
+    }
+
+    #[test]
+    fn seal_errors_map_to_invalid_argument_or_io() {
+        assert_eq!(kind(SealError::EmptyPassword.into()), "InvalidArgument");
+        assert_eq!(kind(SealError::SecretCount(0).into()), "InvalidArgument");
+        assert_eq!(kind(SealError::Io(std::io::Error::other("disk")).into()), "Io");
+    }
+
+    #[test]
+    fn transfer_errors_map_to_their_kinds() {
+        use kluis_transfer::TransportError;
+        assert_eq!(kind(TransferError::WrongPassword.into()), "WrongSecret");
+        assert_eq!(kind(TransferError::Expired { expired_at: 0 }.into()), "Expired");
+        assert_eq!(kind(TransferError::NotFound { what: "t".into() }.into()), "NotFound");
+        assert_eq!(kind(TransferError::Tampered { what: "f".into(), reason: "r".into() }.into()), "Tampered");
+        assert_eq!(kind(TransferError::WeakPassword { reason: "r".into() }.into()), "WeakPassword");
+        assert_eq!(kind(TransferError::InvalidArgument("x".into()).into()), "InvalidArgument");
+        assert_eq!(kind(TransferError::Envelope(OpenError::LimitsExceeded("m".into())).into()), "LimitsExceeded");
+        assert_eq!(kind(TransferError::Transport(TransportError::Io("x".into())).into()), "Transport");
+        let e = KluisError::from(TransferError::Expired { expired_at: 0 });
+        assert_eq!(e.to_string(), "the transfer expired at 1970-01-01T00:00:00Z");
+    }
+}

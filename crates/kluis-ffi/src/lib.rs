@@ -1,0 +1,47 @@
+//! # kluis-ffi: Kluis for Python and Kotlin (uniffi)
+//!
+//! A thin layer: each export converts its arguments, calls `kluis-core` or
+//! `kluis-transfer`, and maps the result and errors. No cryptography or
+//! transfer logic lives here.
+//!
+//! | export | wraps |
+//! |---|---|
+//! | [`seal_bytes`], [`open_bytes`], [`seal_file`], [`open_file`], [`inspect`] | the core's functions of the same names (`inspect` = `inspect_bytes`) |
+//! | [`Sealer`] | `kluis_core::Sealer<Vec<u8>>`, drained after each write |
+//! | [`Opener`] | `kluis_core::PushOpener` |
+//! | [`send_transfer`], [`open_transfer`] → [`ReceivedTransfer`], [`parse_link`] | `kluis_transfer`'s send and receive |
+//! | [`generate_password`], [`rate_password`] | `kluis_transfer`'s password functions |
+//! | [`Transport`] (implementable in Python/Kotlin), [`DirectoryTransport`] | `kluis_transfer::Transport` through an adapter (`transport.rs`) |
+//! | [`KluisError`] | every error, one class per kind (`error.rs`) |
+//!
+//! The bindings are generated from the compiled library by the
+//! `uniffi-bindgen` binary of the `kluis-bindgen` crate (same uniffi
+//! version), configured by `uniffi.toml` beside this crate's Cargo.toml.
+//!
+//! Threads: uniffi calls into Rust without holding Python's GIL (ctypes
+//! releases it) and on the calling JVM thread only, so long work (files,
+//! Argon2) blocks no other thread; objects lock their own state.
+//!
+//! Unsafe code: the workspace's `forbid(unsafe_code)` applies here too; the
+//! FFI glue that uniffi's macros generate is the only unsafe code, and the
+//! lint does not apply to external macro output.
+
+uniffi::setup_scaffolding!();
+
+mod envelope;
+mod error;
+mod stream;
+mod transfer;
+mod transport;
+mod types;
+
+pub use envelope::{inspect, open_bytes, open_file, seal_bytes, seal_file};
+pub use error::KluisError;
+pub use stream::{Opener, Sealer};
+pub use transfer::{
+    FileSource, PasswordRating, PasswordStyle, ReceiveOptions, ReceivedTransfer, SendOptions, SentTransfer,
+    TransferFile, TransferInfo, TransferLink, TransferRequest, generate_password, open_transfer, parse_link,
+    rate_password, send_transfer,
+};
+pub use transport::{DirectoryTransport, Transport, TransportError, purge_expired};
+pub use types::{Argon2Params, EnvelopeInfo, Metadata, OpenLimits, Opened, SealOptions, Secret, SlotInfo};
