@@ -5,6 +5,7 @@ use std::io::Read;
 use crate::error::OpenError;
 use crate::header::{self, Header, MAGIC, Parsed, Slot};
 use crate::limits::Argon2Params;
+use crate::stream::Layout;
 
 /// What anyone can learn from a header without a secret.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -37,6 +38,21 @@ pub enum SlotInfo {
         /// Length of its body.
         body_len: u16,
     },
+}
+
+impl EnvelopeInfo {
+    /// The plaintext length of an envelope of `envelope_len` bytes with this
+    /// header (public: it follows from the chunk layout). Lengths no sealer
+    /// produces are refused.
+    ///
+    /// ```
+    /// use kluis_core::{inspect_bytes, seal_bytes, Key, SealOptions, Secret};
+    /// let env = seal_bytes(&[0; 100_000], &[Secret::Key(Key::from_bytes([1; 32]))], &SealOptions::default()).unwrap();
+    /// assert_eq!(inspect_bytes(&env).unwrap().plaintext_len(env.len() as u64).unwrap(), 100_000);
+    /// ```
+    pub fn plaintext_len(&self, envelope_len: u64) -> Result<u64, OpenError> {
+        Ok(Layout::new(self.header_len, self.chunk_size, envelope_len)?.plaintext_len)
+    }
 }
 
 impl From<&Header> for EnvelopeInfo {

@@ -61,6 +61,7 @@ mod schedule;
 mod seal;
 mod stream;
 mod unlock;
+mod workers;
 
 #[cfg(test)]
 mod tests;
@@ -77,3 +78,4 @@ pub use metadata::{Metadata, is_plain_file_name};
 pub use open::{Opener, open_bytes};
 pub use push::PushOpener;
 pub use seal::{SealOptions, Sealer, seal_bytes};
+pub use workers::Threads;

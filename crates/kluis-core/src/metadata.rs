@@ -53,12 +53,36 @@ impl Metadata {
     /// Serialises to compact JSON, checking the size limit and the name.
     pub fn to_json(&self) -> Result<String, String> {
         let json = serde_json::to_string(self).map_err(|e| e.to_string())?;
-        Self::from_json(&json)?;
+        Self::from_json(&json)?.check_name()?;
         Ok(json)
     }
 
-    /// Parses and checks metadata JSON: an object of at most 65,536 bytes,
-    /// defined keys of the right type, a `name` without a directory part.
+    /// Checks that `name`, if present, is a plain file name (what a sealer
+    /// must write; see [`is_plain_file_name`]).
+    pub fn check_name(&self) -> Result<(), String> {
+        match &self.name {
+            Some(name) if !is_plain_file_name(name) => Err(format!("name {name:?} is not a plain file name")),
+            _ => Ok(()),
+        }
+    }
+
+    /// The name if it is safe to use as a file name in a folder.
+    ///
+    /// Readers accept any string as `name` (a sealer that broke the rule
+    /// should not make the contents unreadable), so whoever turns it into a
+    /// path must use this, or refuse.
+    ///
+    /// ```
+    /// use kluis_core::Metadata;
+    /// assert_eq!(Metadata::named("a.txt").plain_name(), Some("a.txt"));
+    /// assert_eq!(Metadata::named("../a.txt").plain_name(), None);
+    /// ```
+    pub fn plain_name(&self) -> Option<&str> {
+        self.name.as_deref().filter(|n| is_plain_file_name(n))
+    }
+
+    /// Parses and checks metadata JSON: an object of at most 65,536 bytes
+    /// whose defined keys have the right types.
     pub fn from_json(json: &str) -> Result<Self, String> {
         if json.len() > MAX_METADATA_LEN {
             return Err(format!("{} bytes, above the limit of {MAX_METADATA_LEN}", json.len()));
@@ -67,25 +91,36 @@ impl Metadata {
         if !value.is_object() {
             return Err("not a JSON object".to_owned());
         }
-        let meta: Metadata = serde_json::from_value(value).map_err(|e| e.to_string())?;
-        if let Some(name) = &meta.name {
-            if !is_plain_file_name(name) {
-                return Err(format!("name {name:?} is not a plain file name"));
-            }
-        }
-        Ok(meta)
+        serde_json::from_value(value).map_err(|e| e.to_string())
     }
 }
 
-/// True when `name` can be used as a file name in a folder: not empty, not
-/// `.` or `..`, no path separator (`/` or `\`), no NUL.
+/// True when `name` can be used as a file name in a folder on any common
+/// system: not empty, at most 255 bytes, not `.` or `..`, no path separator
+/// (`/`, `\\`), no drive or stream colon (`:`), no control character, no
+/// trailing dot or space, and not a reserved Windows device name (`CON`,
+/// `NUL`, `COM1`, ... with or without an extension).
 ///
 /// ```
 /// use kluis_core::is_plain_file_name;
 /// assert!(is_plain_file_name("résumé.pdf"));
 /// assert!(!is_plain_file_name("../etc/passwd"));
 /// assert!(!is_plain_file_name("a\\b"));
+/// assert!(!is_plain_file_name("C:evil"));
+/// assert!(!is_plain_file_name("nul.txt"));
 /// ```
 pub fn is_plain_file_name(name: &str) -> bool {
-    !name.is_empty() && name != "." && name != ".." && !name.contains(['/', '\\', '\0'])
+    const RESERVED: [&str; 22] = [
+        "con", "prn", "aux", "nul", "com1", "com2", "com3", "com4", "com5", "com6", "com7", "com8", "com9", "lpt1",
+        "lpt2", "lpt3", "lpt4", "lpt5", "lpt6", "lpt7", "lpt8", "lpt9",
+    ];
+    let stem = name.split('.').next().unwrap_or(name).trim_end().to_ascii_lowercase();
+    !name.is_empty()
+        && name.len() <= 255
+        && name != "."
+        && name != ".."
+        && !name.contains(['/', '\\', ':'])
+        && !name.chars().any(char::is_control)
+        && !name.ends_with(['.', ' '])
+        && !RESERVED.contains(&stem.as_str())
 }

@@ -1,6 +1,9 @@
 //! Opening: the streaming, seekable [`Opener`] and [`open_bytes`].
 
 use std::io::{self, Read, Seek, SeekFrom};
+use std::sync::Arc;
+
+use zeroize::{Zeroize, Zeroizing};
 
 use crate::error::OpenError;
 use crate::header::{self, Header};
@@ -10,11 +13,15 @@ use crate::metadata::Metadata;
 use crate::primitives::TAG_LEN;
 use crate::stream::{Layout, PayloadCipher, SizeCheck};
 use crate::unlock::unlock;
+use crate::workers::{Opened, Pending, Threads, Workers, open_batch};
 
 /// Decrypts an envelope: implements [`Read`], and [`Seek`] when the source
 /// does.
 ///
-/// Plaintext is released only after its chunk authenticated, in order. A
+/// Plaintext is released only after its chunk authenticated, in order;
+/// chunks are read a batch (about 1 MiB) at a time and opened across
+/// [`Opener::with_threads`] threads while the caller consumes the previous
+/// batch, so memory stays at two batches whatever the envelope's size. A
 /// read that ends the stream has verified the final chunk; any error is
 /// final (later reads repeat it). Reading to the end is what proves the
 /// envelope complete: a caller that stops early has only the authenticated
@@ -42,28 +49,51 @@ use crate::unlock::unlock;
 pub struct Opener<R> {
     reader: R,
     header: Header,
-    cipher: PayloadCipher,
+    cipher: Arc<PayloadCipher>,
     metadata: Option<Metadata>,
-    /// Current chunk: ciphertext while being read, then its plaintext in
-    /// `buf[..plain_len]`.
-    buf: Vec<u8>,
-    plain_len: usize,
-    /// Next byte of `buf` to release.
+    workers: Workers,
+    batch_chunks: usize,
+    /// The batch being released, laid out as in the envelope: chunk `j`'s
+    /// plaintext is `cur[j * stride..][..lens[j]]`. Wiped when replaced or
+    /// dropped: plaintext does not outlive the opener.
+    cur: Zeroizing<Vec<u8>>,
+    /// Index of `cur`'s first chunk.
+    cur_first: u64,
+    /// Plaintext lengths of `cur`'s chunks that authenticated.
+    lens: Vec<usize>,
+    /// The refusal that follows those chunks, if any.
+    cur_error: Option<OpenError>,
+    /// `cur` ends with the final chunk: once released, the stream ends.
+    cur_final: bool,
+    /// Release cursor: chunk of `cur`, byte in it.
+    chunk: usize,
     pos: usize,
-    /// Index of the next chunk to load.
+    /// The next batch, read ahead and opening on the workers.
+    inflight: Option<Pending<Result<Loaded, OpenError>>>,
+    /// A spare buffer for the next read (wiped before reuse).
+    spare: Vec<u8>,
+    /// Index of the next chunk to read from `reader`.
     next_index: u64,
-    /// Streaming look-ahead: the first byte after the current chunk.
+    /// Streaming look-ahead: the first byte after what has been read.
     peek: Option<u8>,
-    /// The final chunk has been released (or the position is past the end).
-    done: bool,
+    /// The final chunk has been read from `reader`.
+    read_done: bool,
     size: SizeCheck,
     /// Known once the reader has been asked for its length (seekable only).
     layout: Option<Layout>,
-    /// Plaintext bytes to skip in the next chunk (after a seek).
+    /// Plaintext bytes to skip in the next batch's first chunk (after a seek).
     skip: usize,
-    /// The position set by the last seek, until the next chunk loads.
+    /// The position set by the last seek, until the next batch loads.
     seek_pos: Option<u64>,
     failed: Option<OpenError>,
+}
+
+/// A batch read from the envelope and opened.
+struct Loaded {
+    buf: Vec<u8>,
+    first: u64,
+    opened: Opened,
+    is_final: bool,
 }
 
 impl<R: Read> Opener<R> {
@@ -72,25 +102,42 @@ impl<R: Read> Opener<R> {
     pub fn new(mut reader: R, secret: &Secret, limits: &OpenLimits) -> Result<Self, OpenError> {
         let header = header::read_header(&mut reader)?;
         let unlocked = unlock(&header, secret, limits)?;
-        let chunk_size = header.chunk_size();
         let expected = unlocked.metadata.as_ref().and_then(|m| m.size);
+        let workers = Workers::new(Threads::default());
+        let batch_chunks = workers.batch_chunks(header.chunk_size());
         Ok(Opener {
             reader,
             header,
-            cipher: unlocked.cipher,
+            cipher: Arc::new(unlocked.cipher),
             metadata: unlocked.metadata,
-            buf: Vec::with_capacity(chunk_size + TAG_LEN + 1),
-            plain_len: 0,
+            workers,
+            batch_chunks,
+            cur: Zeroizing::new(Vec::new()),
+            cur_first: 0,
+            lens: Vec::new(),
+            cur_error: None,
+            cur_final: false,
+            chunk: 0,
             pos: 0,
+            inflight: None,
+            spare: Vec::new(),
             next_index: 0,
             peek: None,
-            done: false,
+            read_done: false,
             size: SizeCheck { expected, seen: 0 },
             layout: None,
             skip: 0,
             seek_pos: None,
             failed: None,
         })
+    }
+
+    /// Sets how many threads open chunks (default: every available core).
+    /// Call it before the first read.
+    pub fn with_threads(mut self, threads: Threads) -> Self {
+        self.workers = Workers::new(threads);
+        self.batch_chunks = self.workers.batch_chunks(self.header.chunk_size());
+        self
     }
 
     /// The decrypted metadata, if the envelope has any.
@@ -122,93 +169,170 @@ impl<R: Read> Opener<R> {
     pub fn copy_to<W: io::Write + ?Sized>(&mut self, out: &mut W) -> Result<u64, OpenError> {
         let mut total = 0u64;
         loop {
-            self.fill()?;
-            let chunk = &self.buf[self.pos..self.plain_len];
-            if chunk.is_empty() {
+            let available = self.fill()?;
+            if available.is_empty() {
                 return Ok(total);
             }
-            out.write_all(chunk)?;
-            total += chunk.len() as u64;
-            self.pos = self.plain_len;
+            out.write_all(available)?;
+            total += available.len() as u64;
+            self.pos = self.lens[self.chunk];
         }
     }
 
-    /// Makes sure `buf[pos..plain_len]` is non-empty unless the stream ended.
-    fn fill(&mut self) -> Result<(), OpenError> {
+    fn stride(&self) -> usize {
+        self.header.chunk_size() + TAG_LEN
+    }
+
+    /// The authenticated plaintext available now; empty at the end.
+    fn fill(&mut self) -> Result<&[u8], OpenError> {
         if let Some(e) = &self.failed {
             return Err(e.replay());
         }
-        while self.pos == self.plain_len && !self.done {
-            if let Err(e) = self.load_chunk() {
-                self.buf.fill(0);
-                self.buf.clear();
-                self.plain_len = 0;
-                self.pos = 0;
-                let replay = e.replay();
-                self.failed = Some(e);
-                return Err(replay);
+        loop {
+            if let Some(&len) = self.lens.get(self.chunk) {
+                if self.pos < len {
+                    let at = self.chunk * self.stride();
+                    return Ok(&self.cur[at + self.pos..at + len]);
+                }
+                if self.chunk + 1 < self.lens.len() {
+                    self.chunk += 1;
+                    self.pos = 0;
+                    continue;
+                }
             }
+            // This batch is released.
+            if let Some(e) = self.cur_error.take() {
+                return Err(self.fail(e));
+            }
+            if self.cur_final {
+                return Ok(&[]);
+            }
+            if let Err(e) = self.load_next() {
+                return Err(self.fail(e));
+            }
+        }
+    }
+
+    fn fail(&mut self, e: OpenError) -> OpenError {
+        self.cur.fill(0);
+        self.lens.clear();
+        self.inflight = None;
+        let replay = e.replay();
+        self.failed = Some(e);
+        replay
+    }
+
+    /// Makes the next batch current and starts reading the one after.
+    fn load_next(&mut self) -> Result<(), OpenError> {
+        let pending = match self.inflight.take() {
+            Some(p) => p,
+            None => self.read_batch(),
+        };
+        let loaded = pending.wait().ok_or_else(|| OpenError::Io(io::Error::other("an opening thread panicked")))??;
+        let mut old = std::mem::replace(&mut *self.cur, loaded.buf);
+        old.zeroize();
+        if self.spare.capacity() < old.capacity() {
+            self.spare = old;
+        }
+        self.cur_first = loaded.first;
+        self.lens = loaded.opened.lens;
+        self.cur_error = loaded.opened.error;
+        self.cur_final = loaded.is_final && self.cur_error.is_none();
+        if self.layout.is_none() {
+            self.check_size();
+        }
+        self.chunk = 0;
+        self.pos = self.skip.min(self.lens.first().copied().unwrap_or(0));
+        self.skip = 0;
+        self.seek_pos = None;
+        // Read ahead while the caller consumes this batch.
+        if !self.cur_final && self.cur_error.is_none() && !self.read_done {
+            self.inflight = Some(self.read_batch());
         }
         Ok(())
     }
 
-    fn load_chunk(&mut self) -> Result<(), OpenError> {
-        let index = self.next_index;
-        let chunk_size = self.header.chunk_size();
-        let stride = chunk_size + TAG_LEN;
-        self.buf.clear();
-        let last = match self.layout {
-            Some(layout) => {
-                self.buf.resize(layout.encrypted_len(index), 0);
-                // A streaming look-ahead byte, if any, starts this chunk.
-                let start = match self.peek.take() {
-                    Some(b) => {
-                        self.buf[0] = b;
-                        1
-                    }
-                    None => 0,
-                };
-                self.reader.read_exact(&mut self.buf[start..]).map_err(|e| match e.kind() {
-                    io::ErrorKind::UnexpectedEof => OpenError::Truncated,
-                    _ => OpenError::Io(e),
-                })?;
-                index + 1 == layout.chunks
-            }
-            None => {
-                self.buf.extend(self.peek.take());
-                let want = (stride + 1 - self.buf.len()) as u64;
-                (&mut self.reader).take(want).read_to_end(&mut self.buf)?;
-                if self.buf.len() == stride + 1 {
-                    self.peek = self.buf.pop();
-                    false
-                } else if self.buf.is_empty() && index == 0 {
-                    return Err(OpenError::Truncated);
-                } else {
-                    true
-                }
-            }
-        };
-        let n = self.cipher.open(index, last, &mut self.buf)?;
-        if self.layout.is_none() {
-            self.size.add(n)?;
-            if last {
-                self.size.finish()?;
+    /// Applies the metadata's `size` to the batch just loaded (streaming):
+    /// nothing beyond it, and not the final chunk unless the total matches.
+    fn check_size(&mut self) {
+        for (j, &len) in self.lens.iter().enumerate() {
+            if let Err(e) = self.size.add(len) {
+                self.lens.truncate(j);
+                self.cur_error = Some(e);
+                self.cur_final = false;
+                return;
             }
         }
-        self.next_index = index + 1;
-        self.done = last;
-        self.plain_len = n;
-        self.pos = self.skip.min(n);
-        self.skip = 0;
-        self.seek_pos = None;
-        Ok(())
+        if self.cur_final {
+            if let Err(e) = self.size.finish() {
+                self.lens.pop();
+                self.cur_error = Some(e);
+                self.cur_final = false;
+            }
+        }
+    }
+
+    /// Reads the next batch of chunks and starts opening it.
+    fn read_batch(&mut self) -> Pending<Result<Loaded, OpenError>> {
+        let first = self.next_index;
+        let mut buf = std::mem::take(&mut self.spare);
+        let is_final = match self.read_raw(&mut buf) {
+            Ok(f) => f,
+            Err(e) => return Pending::Ready(Err(e)),
+        };
+        let stride = self.stride();
+        self.next_index += buf.len().div_ceil(stride) as u64;
+        self.read_done = is_final;
+        let (cipher, chunk_size) = (self.cipher.clone(), self.header.chunk_size());
+        self.workers.start(move |w| {
+            let opened = open_batch(w, &cipher, first, chunk_size, is_final, &mut buf);
+            Ok(Loaded { buf, first, opened, is_final })
+        })
+    }
+
+    /// Reads the encrypted bytes of the next batch into `buf`; returns
+    /// whether they end with the final chunk.
+    fn read_raw(&mut self, buf: &mut Vec<u8>) -> Result<bool, OpenError> {
+        let stride = self.stride();
+        buf.clear();
+        match self.layout {
+            Some(layout) => {
+                let index = self.next_index;
+                let n = (self.batch_chunks as u64).min(layout.chunks - index);
+                let is_final = index + n == layout.chunks;
+                let len = (n as usize - 1) * stride + layout.encrypted_len(index + n - 1);
+                buf.reserve(len);
+                // A streaming look-ahead byte, if any, starts this batch.
+                buf.extend(self.peek.take());
+                let missing = (len - buf.len()) as u64;
+                (&mut self.reader).take(missing).read_to_end(buf)?;
+                if buf.len() < len {
+                    return Err(OpenError::Truncated);
+                }
+                Ok(is_final)
+            }
+            None => {
+                let want = self.batch_chunks * stride + 1;
+                buf.reserve(want);
+                buf.extend(self.peek.take());
+                let missing = (want - buf.len()) as u64;
+                (&mut self.reader).take(missing).read_to_end(buf)?;
+                if buf.len() == want {
+                    self.peek = buf.pop();
+                    Ok(false)
+                } else if buf.is_empty() {
+                    Err(OpenError::Truncated)
+                } else {
+                    Ok(true)
+                }
+            }
+        }
     }
 }
 
 impl<R: Read> Read for Opener<R> {
     fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
-        self.fill().map_err(OpenError::into_io)?;
-        let available = &self.buf[self.pos..self.plain_len];
+        let available = self.fill().map_err(OpenError::into_io)?;
         let n = available.len().min(out.len());
         out[..n].copy_from_slice(&available[..n]);
         self.pos += n;
@@ -244,9 +368,7 @@ impl<R: Read + Seek> Opener<R> {
     fn position(&self) -> u64 {
         match self.seek_pos {
             Some(p) => p,
-            None if self.next_index == 0 => 0,
-            // The loaded chunk is `next_index - 1`.
-            None => (self.next_index - 1) * self.header.chunk_size() as u64 + self.pos as u64,
+            None => (self.cur_first + self.chunk as u64) * self.header.chunk_size() as u64 + self.pos as u64,
         }
     }
 
@@ -255,15 +377,17 @@ impl<R: Read + Seek> Opener<R> {
             return Err(e.replay());
         }
         let layout = self.layout()?;
+        self.inflight = None;
         self.peek = None;
-        self.buf.clear();
-        self.plain_len = 0;
+        self.lens.clear();
+        self.cur_error = None;
+        self.chunk = 0;
         self.pos = 0;
         self.seek_pos = Some(target);
         if target > layout.plaintext_len {
             // Past the end: reads return nothing, as with files.
-            self.done = true;
-            self.skip = 0;
+            self.cur_final = true;
+            self.read_done = true;
             return Ok(target);
         }
         // At the very end, the final chunk is still loaded (and verified).
@@ -271,7 +395,8 @@ impl<R: Read + Seek> Opener<R> {
         self.reader.seek(SeekFrom::Start(layout.offset(index)))?;
         self.next_index = index;
         self.skip = (target - index * layout.chunk_size) as usize;
-        self.done = false;
+        self.cur_final = false;
+        self.read_done = false;
         Ok(target)
     }
 }

@@ -37,6 +37,22 @@ pub(crate) fn aead_seal(cipher: &Aes256GcmSiv, nonce: &[u8; NONCE_LEN], aad: &[u
     buf.extend_from_slice(&tag);
 }
 
+/// Encrypts `buf[..len]` in place and writes the tag into `buf[len..len + 16]`.
+pub(crate) fn aead_seal_in_place(
+    cipher: &Aes256GcmSiv,
+    nonce: &[u8; NONCE_LEN],
+    aad: &[u8],
+    buf: &mut [u8],
+    len: usize,
+) {
+    let (pt, rest) = buf.split_at_mut(len);
+    let tag = cipher
+        .encrypt_inout_detached(&Nonce::from(*nonce), aad, pt.into())
+        // Only fails for inputs over 2^36 bytes, which the format never builds.
+        .unwrap_or_default();
+    rest[..TAG_LEN].copy_from_slice(&tag);
+}
+
 /// Decrypts `buf` (ciphertext || tag) in place; returns the plaintext
 /// length (the plaintext is `buf[..len]`).
 ///

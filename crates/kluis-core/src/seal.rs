@@ -1,6 +1,7 @@
 //! Sealing: options, header construction, and the streaming [`Sealer`].
 
 use std::io::{self, Write};
+use std::sync::Arc;
 
 use rand_core::TryCryptoRng;
 use zeroize::Zeroizing;
@@ -16,6 +17,7 @@ use crate::metadata::Metadata;
 use crate::primitives::{self, KEY_LEN, TAG_LEN};
 use crate::schedule::{EnvelopeKeys, FileKey, Kek};
 use crate::stream::PayloadCipher;
+use crate::workers::{Pending, SealShape, Threads, Workers, seal_batch};
 
 /// How to seal: chunk size, Argon2 cost, metadata.
 ///
@@ -33,6 +35,7 @@ pub struct SealOptions {
     chunk_log2: u8,
     argon2: Argon2Params,
     metadata_json: Option<String>,
+    threads: Threads,
     /// Unchecked metadata bytes, only ever set by tests.
     #[cfg(test)]
     metadata_raw: Option<Vec<u8>>,
@@ -44,6 +47,7 @@ impl Default for SealOptions {
             chunk_log2: DEFAULT_CHUNK_LOG2,
             argon2: Argon2Params::DEFAULT,
             metadata_json: None,
+            threads: Threads::default(),
             #[cfg(test)]
             metadata_raw: None,
         }
@@ -82,7 +86,7 @@ impl SealOptions {
     /// object of at most 65,536 bytes whose defined keys are well typed).
     pub fn with_metadata_json(mut self, json: impl Into<String>) -> Result<Self, SealError> {
         let json = json.into();
-        Metadata::from_json(&json).map_err(SealError::InvalidMetadata)?;
+        Metadata::from_json(&json).and_then(|m| m.check_name()).map_err(SealError::InvalidMetadata)?;
         self.metadata_json = Some(json);
         Ok(self)
     }
@@ -91,6 +95,12 @@ impl SealOptions {
     #[cfg(test)]
     pub(crate) fn raw_metadata_for_tests(mut self, json: Option<Vec<u8>>) -> Self {
         self.metadata_raw = json;
+        self
+    }
+
+    /// Sets how many threads seal chunks (default: every available core).
+    pub fn with_threads(mut self, threads: Threads) -> Self {
+        self.threads = threads;
         self
     }
 
@@ -206,6 +216,11 @@ pub(crate) fn finish_header(
 /// Encrypts a stream: implements [`Write`]; [`Sealer::finish`] writes the
 /// final chunk and returns the inner writer.
 ///
+/// Chunks are sealed in batches across [`SealOptions::with_threads`]
+/// threads while the caller goes on writing; at most two batches (about
+/// 2 MiB at the default chunk size) are held, whatever the stream's length.
+/// Output reaches the inner writer a batch at a time, in order.
+///
 /// Dropping a `Sealer` without calling `finish` leaves an envelope without
 /// its final chunk, which every reader refuses as truncated.
 ///
@@ -226,11 +241,22 @@ pub(crate) fn finish_header(
 /// ```
 pub struct Sealer<W: Write> {
     writer: W,
-    cipher: PayloadCipher,
+    cipher: Arc<PayloadCipher>,
+    workers: Workers,
     chunk_size: usize,
-    /// Plaintext of the chunk being filled; encrypted in place.
-    buf: Vec<u8>,
+    batch_chunks: usize,
+    /// The batch being filled: plaintext at chunk slots (`chunk_size + 16`
+    /// apart, the gaps left for tags); its length is the write position.
+    /// Wiped on drop: plaintext does not outlive the sealer.
+    fill: Zeroizing<Vec<u8>>,
+    /// Full chunks in `fill` before the current one.
+    full: usize,
+    /// Bytes in the current chunk.
+    cur_len: usize,
+    /// Index of the first chunk in `fill`.
     index: u64,
+    /// The batch being sealed off this thread.
+    inflight: Option<Pending<Vec<u8>>>,
     written: u64,
     expected_size: Option<u64>,
 }
@@ -251,18 +277,25 @@ impl<W: Write> Sealer<W> {
         rng: &mut R,
     ) -> Result<Self, SealError> {
         let header = build_header(secrets, options, rng)?;
-        Self::from_header(writer, header)
+        Self::from_header(writer, header, options.threads)
     }
 
     /// Writes a built header and returns a sealer for the payload.
-    pub(crate) fn from_header(mut writer: W, header: SealedHeader) -> Result<Self, SealError> {
+    pub(crate) fn from_header(mut writer: W, header: SealedHeader, threads: Threads) -> Result<Self, SealError> {
         writer.write_all(&header.bytes)?;
+        let workers = Workers::new(threads);
+        let batch_chunks = workers.batch_chunks(header.chunk_size);
         Ok(Sealer {
             writer,
-            cipher: header.cipher,
+            cipher: Arc::new(header.cipher),
             chunk_size: header.chunk_size,
-            buf: Vec::with_capacity(header.chunk_size + TAG_LEN),
+            batch_chunks,
+            fill: Zeroizing::new(Vec::new()),
+            workers,
+            full: 0,
+            cur_len: 0,
             index: 0,
+            inflight: None,
             written: 0,
             expected_size: header.expected_size,
         })
@@ -278,12 +311,34 @@ impl<W: Write> Sealer<W> {
         &mut self.writer
     }
 
-    fn flush_chunk(&mut self, last: bool) -> io::Result<()> {
-        self.cipher.seal(self.index, last, &mut self.buf);
-        self.index += 1;
-        let result = self.writer.write_all(&self.buf);
-        self.buf.clear();
-        result
+    /// Hands the filled batch (`chunks` chunks, the last `last_len` bytes
+    /// long) to the workers, then writes the previous batch.
+    fn dispatch(&mut self, chunks: usize, last_len: usize, last_is_final: bool) -> io::Result<()> {
+        let mut buf = std::mem::take(&mut *self.fill);
+        let (cipher, chunk_size) = (self.cipher.clone(), self.chunk_size);
+        let shape = SealShape { first_index: self.index, chunks, last_len, last_is_final };
+        let job = self.workers.start(move |w| {
+            seal_batch(w, &cipher, chunk_size, shape, &mut buf);
+            buf
+        });
+        self.index += chunks as u64;
+        self.full = 0;
+        self.cur_len = 0;
+        let previous = self.inflight.replace(job);
+        // The returned buffer holds ciphertext only.
+        *self.fill = match previous {
+            Some(p) => self.write_out(p)?,
+            None => Vec::new(),
+        };
+        self.fill.clear();
+        Ok(())
+    }
+
+    /// Waits for a sealed batch and writes it; returns its buffer for reuse.
+    fn write_out(&mut self, pending: Pending<Vec<u8>>) -> io::Result<Vec<u8>> {
+        let sealed = pending.wait().ok_or_else(|| io::Error::other("a sealing thread panicked"))?;
+        self.writer.write_all(&sealed)?;
+        Ok(sealed)
     }
 
     /// Seals the final chunk, flushes, and returns the writer.
@@ -293,7 +348,10 @@ impl<W: Write> Sealer<W> {
                 return Err(SealError::SizeMismatch { expected, actual: self.written });
             }
         }
-        self.flush_chunk(true)?;
+        self.dispatch(self.full + 1, self.cur_len, true)?;
+        if let Some(p) = self.inflight.take() {
+            self.write_out(p)?;
+        }
         self.writer.flush()?;
         Ok(self.writer)
     }
@@ -301,18 +359,36 @@ impl<W: Write> Sealer<W> {
 
 impl<W: Write> Write for Sealer<W> {
     fn write(&mut self, data: &[u8]) -> io::Result<usize> {
-        if data.is_empty() {
-            return Ok(0);
+        let mut rest = data;
+        while !rest.is_empty() {
+            // A full chunk is sealed only once more data arrives: until then
+            // it may still be the final chunk.
+            if self.cur_len == self.chunk_size {
+                if self.full + 1 == self.batch_chunks {
+                    self.dispatch(self.batch_chunks, self.chunk_size, false)?;
+                } else {
+                    // Leave room for the full chunk's tag.
+                    self.fill.extend_from_slice(&[0; TAG_LEN]);
+                    self.full += 1;
+                    self.cur_len = 0;
+                }
+            }
+            if self.fill.capacity() == 0 {
+                self.fill.reserve_exact(self.batch_chunks * (self.chunk_size + TAG_LEN));
+            }
+            let n = rest.len().min(self.chunk_size - self.cur_len);
+            if self.expected_size.is_some_and(|e| self.written + n as u64 > e) {
+                return Err(io::Error::new(
+                    io::ErrorKind::InvalidInput,
+                    "more data than the metadata's size announces",
+                ));
+            }
+            self.fill.extend_from_slice(&rest[..n]);
+            self.cur_len += n;
+            self.written += n as u64;
+            rest = &rest[n..];
         }
-        // A full chunk is sealed only once more data arrives: until then it
-        // may still be the final chunk.
-        if self.buf.len() == self.chunk_size {
-            self.flush_chunk(false)?;
-        }
-        let n = data.len().min(self.chunk_size - self.buf.len());
-        self.buf.extend_from_slice(&data[..n]);
-        self.written += n as u64;
-        Ok(n)
+        Ok(data.len())
     }
 
     fn flush(&mut self) -> io::Result<()> {

@@ -26,8 +26,14 @@ impl PayloadCipher {
     }
 
     /// Encrypts the plaintext in `buf` in place and appends the tag.
+    #[cfg(test)]
     pub(crate) fn seal(&self, index: u64, last: bool, buf: &mut Vec<u8>) {
         primitives::aead_seal(&self.aead, &nonce(index, last), &self.aad, buf);
+    }
+
+    /// Encrypts `slot[..len]` in place and writes the tag at `slot[len..len + 16]`.
+    pub(crate) fn seal_in_place(&self, index: u64, last: bool, slot: &mut [u8], len: usize) {
+        primitives::aead_seal_in_place(&self.aead, &nonce(index, last), &self.aad, slot, len);
     }
 
     /// Opens chunk `index` (ciphertext and tag in `buf`) in place, returning
@@ -70,8 +76,11 @@ impl Layout {
     /// Computes the layout from the total envelope length, refusing lengths
     /// no sealer produces.
     pub(crate) fn from_envelope_len(header: &Header, envelope_len: u64) -> Result<Self, OpenError> {
-        let header_len = header.len();
-        let chunk_size = header.chunk_size() as u64;
+        Self::new(header.len(), header.chunk_size() as u64, envelope_len)
+    }
+
+    /// The layout for a header of `header_len` bytes and chunks of `chunk_size`.
+    pub(crate) fn new(header_len: u64, chunk_size: u64, envelope_len: u64) -> Result<Self, OpenError> {
         let stride = chunk_size + TAG_LEN as u64;
         let payload = envelope_len.saturating_sub(header_len);
         if payload == 0 {
