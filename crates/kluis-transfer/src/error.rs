@@ -54,7 +54,7 @@ pub enum TransferError {
         reason: String,
     },
     /// A file name that cannot be used: empty, `.`/`..`, a path, control
-    /// characters, too long, or not safe on this platform.
+    /// characters, too long, or not portable (docs/TRANSFER.md §6.3).
     #[error("file name {name:?} refused: {reason}")]
     InvalidName {
         /// The name as given or as found in the manifest.

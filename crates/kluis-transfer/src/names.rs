@@ -8,11 +8,14 @@ use unicode_normalization::UnicodeNormalization;
 
 use crate::manifest::MAX_NAME_LEN;
 
-/// A name a sender may put into a manifest: a plain file name (no
-/// directory part, not `.` or `..`, no NUL), no control characters, at
-/// most 255 bytes.
-pub(crate) fn check_send_name(name: &str) -> Result<(), String> {
-    if !is_plain_file_name(name) {
+/// A name that can be a file name in a folder on every common system;
+/// what a sender may put into a manifest and what a recipient will create:
+/// not empty, not `.` or `..`, no `/` or `\\`, no control characters, at
+/// most 255 bytes, and nothing Windows refuses or reinterprets (`<>:"|?*`,
+/// a trailing dot or space, device names such as `CON` or `nul.txt`).
+/// It also passes [`is_plain_file_name`].
+pub(crate) fn check_file_name(name: &str) -> Result<(), String> {
+    if name.is_empty() || name == "." || name == ".." || name.contains(['/', '\\']) {
         return Err("not a plain file name (empty, . or .., or contains / or \\)".into());
     }
     if name.chars().any(char::is_control) {
@@ -21,19 +24,16 @@ pub(crate) fn check_send_name(name: &str) -> Result<(), String> {
     if name.len() > MAX_NAME_LEN {
         return Err(format!("{} bytes, above the limit of {MAX_NAME_LEN}", name.len()));
     }
+    check_windows_name(name)?;
+    if !is_plain_file_name(name) {
+        return Err("not a portable file name".into());
+    }
     Ok(())
 }
 
-/// A name a recipient may create in a folder on this platform: the sender
-/// rules, plus the Windows rules on Windows.
-pub(crate) fn check_save_name(name: &str) -> Result<(), String> {
-    check_send_name(name)?;
-    if cfg!(windows) { check_windows_name(name) } else { Ok(()) }
-}
-
-/// Windows: no `<>:"|?*` (a `:` would name an alternate data stream), no
-/// trailing dot or space (silently dropped), no device names.
-pub(crate) fn check_windows_name(name: &str) -> Result<(), String> {
+/// The Windows rules: no `<>:"|?*` (a `:` would name an alternate data
+/// stream), no trailing dot or space (silently dropped), no device names.
+fn check_windows_name(name: &str) -> Result<(), String> {
     if name.contains(['<', '>', ':', '"', '|', '?', '*']) {
         return Err("contains a character Windows does not allow (<>:\"|?*)".into());
     }
@@ -128,25 +128,44 @@ mod tests {
     use super::*;
 
     #[test]
-    fn send_names() {
-        for good in ["a", "résumé.pdf", "日本語.txt", "a b", ".profile", "..x", "x.."] {
-            check_send_name(good).unwrap();
+    fn file_names() {
+        for good in ["a", "résumé.pdf", "日本語.txt", "a b", ".profile", "..x", "console.txt", "com.txt", "compute"]
+        {
+            check_file_name(good).unwrap();
         }
-        for bad in ["", ".", "..", "../x", "a/b", "a\\b", "/etc/passwd", "C:\\x", "a\0b", "a\nb", "\u{7f}"] {
-            assert!(check_send_name(bad).is_err(), "{bad:?}");
+        let bad = [
+            "",
+            ".",
+            "..",
+            "../x",
+            "a/b",
+            "a\\b",
+            "/etc/passwd",
+            "C:\\x",
+            "a\0b",
+            "a\nb",
+            "\u{7f}",
+            "\u{85}",
+            "a:b",
+            "file.txt:stream",
+            "con",
+            "CON.txt",
+            "nul",
+            "com1.log",
+            "LPT9",
+            "x.",
+            "x..",
+            "x ",
+            "a?b",
+            "<a>",
+            "a|b",
+            "a*",
+        ];
+        for name in bad {
+            assert!(check_file_name(name).is_err(), "{name:?}");
         }
-        assert!(check_send_name(&"x".repeat(255)).is_ok());
-        assert!(check_send_name(&"é".repeat(128)).is_err());
-    }
-
-    #[test]
-    fn windows_names() {
-        for bad in ["a:b", "file.txt:stream", "con", "CON.txt", "nul", "com1.log", "LPT9", "x.", "x ", "a?b", "<a>"] {
-            assert!(check_windows_name(bad).is_err(), "{bad:?}");
-        }
-        for good in ["console.txt", "com.txt", "compute", "a.b", "nul-terminated"] {
-            check_windows_name(good).unwrap();
-        }
+        assert!(check_file_name(&"x".repeat(255)).is_ok());
+        assert!(check_file_name(&"é".repeat(128)).is_err());
     }
 
     #[test]

@@ -12,7 +12,7 @@ use zeroize::Zeroizing;
 use crate::error::TransferError;
 use crate::ids::{BlobName, TransferId};
 use crate::manifest::{MAX_MANIFEST_LEN, Manifest, TransferInfo};
-use crate::names::{check_save_name, unique_names};
+use crate::names::{check_file_name, unique_names};
 use crate::progress::{Phase, Progress, ProgressEvent};
 use crate::send::{DEFAULT_PIECE_SIZE, check_piece_size};
 use crate::time::unix_seconds;
@@ -273,7 +273,8 @@ impl OpenedTransfer {
     /// and renamed into place only after it verified completely; on any
     /// error nothing is left behind. An existing file is an
     /// [`TransferError::AlreadyExists`] error unless `overwrite`. A name
-    /// that is not a plain file name on this platform is refused with
+    /// that is not a portable file name (docs/TRANSFER.md §6.3: no path, no
+    /// control or Windows-reserved characters, no device name) is refused with
     /// [`TransferError::InvalidName`] (use
     /// [`download_file_to`](OpenedTransfer::download_file_to) to choose
     /// another name).
@@ -288,7 +289,7 @@ impl OpenedTransfer {
         let name = self.save_name(index).ok_or_else(|| {
             TransferError::invalid(format!("no file {index}: the transfer has {}", self.info.files.len()))
         })?;
-        check_save_name(name).map_err(|reason| TransferError::InvalidName { name: name.to_owned(), reason })?;
+        check_file_name(name).map_err(|reason| TransferError::InvalidName { name: name.to_owned(), reason })?;
         self.download_file_to(transport, index, &dest_dir.join(name), overwrite, progress)
     }
 

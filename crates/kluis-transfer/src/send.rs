@@ -22,7 +22,7 @@ use sha2::{Digest, Sha256};
 use crate::error::TransferError;
 use crate::ids::{BlobId, BlobName, TransferId};
 use crate::manifest::{MANIFEST_VERSION, MAX_FILES, Manifest, ManifestFile, TransferInfo, check_media_type};
-use crate::names::{check_send_name, guess_media_type};
+use crate::names::{check_file_name, guess_media_type};
 use crate::password::check_password;
 use crate::progress::{Phase, Progress, ProgressEvent};
 use crate::time::unix_seconds;
@@ -295,7 +295,7 @@ impl PreparedTransfer {
                 name: format!("{source:?}"),
                 reason: "the path has no file name in UTF-8".into(),
             })?;
-            check_send_name(&name).map_err(|reason| TransferError::InvalidName { name: name.clone(), reason })?;
+            check_file_name(&name).map_err(|reason| TransferError::InvalidName { name: name.clone(), reason })?;
             let media_type = match source {
                 FileSource::Path { media_type, .. } | FileSource::Bytes { media_type, .. } => media_type.clone(),
             }

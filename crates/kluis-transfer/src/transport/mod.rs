@@ -91,12 +91,13 @@ pub enum TransportError {
 /// - `list_expired(now)`: the finished transfers with `expires_at <= now`.
 ///
 /// ```
-/// use kluis_transfer::{BlobName, MemoryTransport, Transport, TransferId};
+/// use kluis_transfer::{BlobName, MemoryTransport, Transport, TransferId, TransportError};
 /// let store = MemoryTransport::new();
 /// let t = TransferId::generate()?;
 /// store.put_range(&t, &BlobName::Manifest, 0, b"sealed ")?;
 /// store.put_range(&t, &BlobName::Manifest, 7, b"bytes")?;
-/// assert_eq!(store.read_range(&t, &BlobName::Manifest, 0, 100).unwrap_err().to_string(), "not found: manifest");
+/// // A partial blob is invisible to readers.
+/// assert!(matches!(store.read_range(&t, &BlobName::Manifest, 0, 100), Err(TransportError::NotFound(_))));
 /// store.finish_blob(&t, &BlobName::Manifest, 12)?;
 /// assert_eq!(store.read_range(&t, &BlobName::Manifest, 7, 100)?, b"bytes");
 /// store.finish_transfer(&t, 1_700_000_000)?;
