@@ -135,6 +135,24 @@ pub fn open_transfer(
 
 impl OpenedTransfer {
     /// Sender, recipients, subject, message, times and files.
+    ///
+    /// ```
+    /// # use std::time::Duration;
+    /// # use kluis_transfer::*;
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let store = MemoryTransport::new();
+    /// # let password = Password::new("zwaluw-kompas-9-tegelvloer-okapi");
+    /// # let files = vec![FileSource::bytes("report.pdf", b"first".to_vec()), FileSource::bytes("report.pdf", b"second".to_vec())];
+    /// # let request = TransferRequest { from: "ann@example.org".into(), to: vec!["bob@example.org".into()], subject: "Two reports".into(),
+    /// #     message: None, files, expires_in: Duration::from_secs(3600), password: password.clone(), allow_weak_password: false };
+    /// # let options = SendOptions { argon2: Argon2Params::INSECURE_TEST, ..SendOptions::default() };
+    /// # let id = send_transfer(&store, request, &options, &NoProgress)?.id;
+    /// let opened = open_transfer(&store, &id, &password, &ReceiveOptions::default())?;
+    /// assert_eq!(opened.info().subject, "Two reports");
+    /// assert_eq!(opened.info().files[1].size, 6);
+    /// assert_eq!(opened.id(), id);
+    /// # Ok(()) }
+    /// ```
     pub fn info(&self) -> &TransferInfo {
         &self.info
     }
@@ -150,6 +168,24 @@ impl OpenedTransfer {
     /// ` (3)`, … before the extension. `None` for an index out of range.
     ///
     /// [`download_file`]: OpenedTransfer::download_file
+    ///
+    /// ```
+    /// # use std::time::Duration;
+    /// # use kluis_transfer::*;
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let store = MemoryTransport::new();
+    /// # let password = Password::new("zwaluw-kompas-9-tegelvloer-okapi");
+    /// # let files = vec![FileSource::bytes("report.pdf", b"first".to_vec()), FileSource::bytes("report.pdf", b"second".to_vec())];
+    /// # let request = TransferRequest { from: "ann@example.org".into(), to: vec!["bob@example.org".into()], subject: "Two reports".into(),
+    /// #     message: None, files, expires_in: Duration::from_secs(3600), password: password.clone(), allow_weak_password: false };
+    /// # let options = SendOptions { argon2: Argon2Params::INSECURE_TEST, ..SendOptions::default() };
+    /// # let id = send_transfer(&store, request, &options, &NoProgress)?.id;
+    /// let opened = open_transfer(&store, &id, &password, &ReceiveOptions::default())?;
+    /// assert_eq!(opened.save_name(0), Some("report.pdf"));
+    /// assert_eq!(opened.save_name(1), Some("report (2).pdf"));
+    /// assert_eq!(opened.save_name(2), None);
+    /// # Ok(()) }
+    /// ```
     pub fn save_name(&self, index: usize) -> Option<&str> {
         self.save_names.get(index).map(String::as_str)
     }
@@ -171,6 +207,24 @@ impl OpenedTransfer {
     /// its size and SHA-256 must match. The last two are known only at the
     /// end: on an error, `out` may have received an authenticated prefix,
     /// which the caller must discard (the `download_*` functions do).
+    ///
+    /// ```
+    /// # use std::time::Duration;
+    /// # use kluis_transfer::*;
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let store = MemoryTransport::new();
+    /// # let password = Password::new("zwaluw-kompas-9-tegelvloer-okapi");
+    /// # let files = vec![FileSource::bytes("report.pdf", b"first".to_vec()), FileSource::bytes("report.pdf", b"second".to_vec())];
+    /// # let request = TransferRequest { from: "ann@example.org".into(), to: vec!["bob@example.org".into()], subject: "Two reports".into(),
+    /// #     message: None, files, expires_in: Duration::from_secs(3600), password: password.clone(), allow_weak_password: false };
+    /// # let options = SendOptions { argon2: Argon2Params::INSECURE_TEST, ..SendOptions::default() };
+    /// # let id = send_transfer(&store, request, &options, &NoProgress)?.id;
+    /// let opened = open_transfer(&store, &id, &password, &ReceiveOptions::default())?;
+    /// let mut second = Vec::new();
+    /// assert_eq!(opened.read_file(&store, 1, &mut second, &NoProgress)?, 6);
+    /// assert_eq!(second, b"second");
+    /// # Ok(()) }
+    /// ```
     pub fn read_file(
         &self,
         transport: &dyn Transport,
@@ -278,6 +332,28 @@ impl OpenedTransfer {
     /// [`TransferError::InvalidName`] (use
     /// [`download_file_to`](OpenedTransfer::download_file_to) to choose
     /// another name).
+    ///
+    /// ```
+    /// # use std::time::Duration;
+    /// # use kluis_transfer::*;
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let store = MemoryTransport::new();
+    /// # let password = Password::new("zwaluw-kompas-9-tegelvloer-okapi");
+    /// # let files = vec![FileSource::bytes("report.pdf", b"first".to_vec()), FileSource::bytes("report.pdf", b"second".to_vec())];
+    /// # let request = TransferRequest { from: "ann@example.org".into(), to: vec!["bob@example.org".into()], subject: "Two reports".into(),
+    /// #     message: None, files, expires_in: Duration::from_secs(3600), password: password.clone(), allow_weak_password: false };
+    /// # let options = SendOptions { argon2: Argon2Params::INSECURE_TEST, ..SendOptions::default() };
+    /// # let id = send_transfer(&store, request, &options, &NoProgress)?.id;
+    /// let opened = open_transfer(&store, &id, &password, &ReceiveOptions::default())?;
+    /// let dir = tempfile::tempdir()?;
+    /// let path = opened.download_file(&store, 1, dir.path(), false, &NoProgress)?;
+    /// assert_eq!(path, dir.path().join("report (2).pdf"));
+    /// // Not twice, unless overwriting is asked for.
+    /// let again = opened.download_file(&store, 1, dir.path(), false, &NoProgress);
+    /// assert!(matches!(again, Err(TransferError::AlreadyExists { .. })));
+    /// opened.download_file(&store, 1, dir.path(), true, &NoProgress)?;
+    /// # Ok(()) }
+    /// ```
     pub fn download_file(
         &self,
         transport: &dyn Transport,
@@ -296,6 +372,24 @@ impl OpenedTransfer {
     /// Downloads file `index` to the path `dest` chosen by the caller (no
     /// check of the manifest's name), atomically as
     /// [`download_file`](OpenedTransfer::download_file) does.
+    ///
+    /// ```
+    /// # use std::time::Duration;
+    /// # use kluis_transfer::*;
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let store = MemoryTransport::new();
+    /// # let password = Password::new("zwaluw-kompas-9-tegelvloer-okapi");
+    /// # let files = vec![FileSource::bytes("report.pdf", b"first".to_vec()), FileSource::bytes("report.pdf", b"second".to_vec())];
+    /// # let request = TransferRequest { from: "ann@example.org".into(), to: vec!["bob@example.org".into()], subject: "Two reports".into(),
+    /// #     message: None, files, expires_in: Duration::from_secs(3600), password: password.clone(), allow_weak_password: false };
+    /// # let options = SendOptions { argon2: Argon2Params::INSECURE_TEST, ..SendOptions::default() };
+    /// # let id = send_transfer(&store, request, &options, &NoProgress)?.id;
+    /// let opened = open_transfer(&store, &id, &password, &ReceiveOptions::default())?;
+    /// let dir = tempfile::tempdir()?;
+    /// let path = opened.download_file_to(&store, 0, &dir.path().join("mine.pdf"), false, &NoProgress)?;
+    /// assert_eq!(std::fs::read(path)?, b"first");
+    /// # Ok(()) }
+    /// ```
     pub fn download_file_to(
         &self,
         transport: &dyn Transport,
@@ -318,6 +412,25 @@ impl OpenedTransfer {
     /// Downloads every file into `dest_dir` (see
     /// [`download_file`](OpenedTransfer::download_file)), stopping at the
     /// first error. Files with the same name get distinct names.
+    ///
+    /// ```
+    /// # use std::time::Duration;
+    /// # use kluis_transfer::*;
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let store = MemoryTransport::new();
+    /// # let password = Password::new("zwaluw-kompas-9-tegelvloer-okapi");
+    /// # let files = vec![FileSource::bytes("report.pdf", b"first".to_vec()), FileSource::bytes("report.pdf", b"second".to_vec())];
+    /// # let request = TransferRequest { from: "ann@example.org".into(), to: vec!["bob@example.org".into()], subject: "Two reports".into(),
+    /// #     message: None, files, expires_in: Duration::from_secs(3600), password: password.clone(), allow_weak_password: false };
+    /// # let options = SendOptions { argon2: Argon2Params::INSECURE_TEST, ..SendOptions::default() };
+    /// # let id = send_transfer(&store, request, &options, &NoProgress)?.id;
+    /// let opened = open_transfer(&store, &id, &password, &ReceiveOptions::default())?;
+    /// let dir = tempfile::tempdir()?;
+    /// let paths = opened.download_all(&store, dir.path(), false, &NoProgress)?;
+    /// assert_eq!(std::fs::read(&paths[0])?, b"first");
+    /// assert_eq!(std::fs::read(&paths[1])?, b"second");
+    /// # Ok(()) }
+    /// ```
     pub fn download_all(
         &self,
         transport: &dyn Transport,

@@ -43,7 +43,7 @@ pub const DEFAULT_PIECE_SIZE: usize = 1 << 20;
 /// assert_eq!(in_memory.name().as_deref(), Some("notes.txt"));
 /// assert_eq!(from_disk.name().as_deref(), Some("offerte.pdf"));
 /// ```
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub enum FileSource {
     /// A file on disk, read as a stream.
     Path {
@@ -63,6 +63,23 @@ pub enum FileSource {
         /// The content.
         data: Vec<u8>,
     },
+}
+
+/// Shows names, paths and lengths, never the content.
+impl std::fmt::Debug for FileSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            FileSource::Path { path, name, media_type } => {
+                f.debug_struct("Path").field("path", path).field("name", name).field("media_type", media_type).finish()
+            }
+            FileSource::Bytes { name, media_type, data } => f
+                .debug_struct("Bytes")
+                .field("name", name)
+                .field("media_type", media_type)
+                .field("len", &data.len())
+                .finish(),
+        }
+    }
 }
 
 impl FileSource {
@@ -292,7 +309,10 @@ impl PreparedTransfer {
         let mut described = Vec::with_capacity(request.files.len());
         for source in &request.files {
             let name = source.name().ok_or_else(|| TransferError::InvalidName {
-                name: format!("{source:?}"),
+                name: match source {
+                    FileSource::Path { path, .. } => path.to_string_lossy().into_owned(),
+                    FileSource::Bytes { name, .. } => name.clone(),
+                },
                 reason: "the path has no file name in UTF-8".into(),
             })?;
             check_file_name(&name).map_err(|reason| TransferError::InvalidName { name: name.clone(), reason })?;

@@ -119,6 +119,16 @@ impl DirectoryTransport {
     }
 
     /// The folder of one transfer.
+    ///
+    /// ```
+    /// use kluis_transfer::{DirectoryTransport, TransferId};
+    /// let dir = tempfile::tempdir()?;
+    /// let store = DirectoryTransport::open(dir.path())?;
+    /// let t = TransferId::from_bytes([0; 16]);
+    /// assert_eq!(store.root(), dir.path());
+    /// assert_eq!(store.transfer_path(&t), dir.path().join("aaaaaaaaaaaaaaaaaaaaaaaaaa"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn transfer_path(&self, transfer: &TransferId) -> PathBuf {
         self.root.join(transfer.to_text().as_str())
     }
@@ -382,6 +392,9 @@ impl Transport for DirectoryTransport {
             match self.read_expires(&id) {
                 Ok(Some(e)) if e <= now => out.push(id),
                 Ok(_) => {}
+                // A damaged expiry file must not stop the others from
+                // being purged; the transfer stays (and fails to open).
+                Err(TransportError::Other(_)) => {}
                 // Deleted meanwhile.
                 Err(_) if metadata_opt(&self.transfer_path(&id))?.is_none() => {}
                 Err(e) => return Err(e),
@@ -422,6 +435,8 @@ mod tests {
             fs::write(folder.join("expires"), bad).unwrap();
             assert!(matches!(store.expiry(&t), Err(TransportError::Other(_))), "{bad:?}");
         }
+        fs::write(folder.join("expires"), "x").unwrap();
+        assert!(store.list_expired(u64::MAX).unwrap().is_empty(), "a damaged expiry does not stop a purge");
         fs::write(folder.join("expires"), "7").unwrap();
         assert_eq!(store.expiry(&t).unwrap(), Some(7));
     }

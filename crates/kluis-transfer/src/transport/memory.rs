@@ -55,7 +55,18 @@ impl MemoryTransport {
     }
 
     /// Stores `bytes` as a complete blob, replacing any blob of that name
-    /// (tests: swapping blobs between transfers).
+    /// (tests: swapping blobs between transfers). Removing it again:
+    ///
+    /// ```
+    /// use kluis_transfer::{BlobName, MemoryTransport, Transport, TransferId};
+    /// let store = MemoryTransport::new();
+    /// let t = TransferId::generate()?;
+    /// store.replace_blob(&t, &BlobName::Manifest, b"forged".to_vec());
+    /// assert_eq!(store.blobs(&t), vec![(BlobName::Manifest, 6)]);
+    /// assert!(store.remove_blob(&t, &BlobName::Manifest));
+    /// assert_eq!(store.complete_len(&t, &BlobName::Manifest)?, None);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn replace_blob(&self, transfer: &TransferId, blob: &BlobName, bytes: Vec<u8>) {
         let mut map = self.lock();
         let t = map.entry(*transfer).or_default();
