@@ -4,7 +4,7 @@ use std::io::BufReader;
 use std::path::{Component, Path, PathBuf};
 
 use clap::Args;
-use kluis_core::{OpenLimits, Opener, is_plain_file_name};
+use kluis_core::{Metadata, OpenLimits, Opener};
 
 use crate::Global;
 use crate::cli_error::CliError;
@@ -73,8 +73,7 @@ pub(crate) fn run(args: OpenArgs, global: &Global) -> Result<(), CliError> {
     let (destination, from_metadata) = match given {
         Some(destination) => (destination, false),
         None => {
-            let name = opener.metadata().and_then(|m| m.name.as_deref());
-            let destination = Destination::File(PathBuf::from(output_name(name)?));
+            let destination = Destination::File(PathBuf::from(output_name(opener.metadata())?));
             destination.check(args.force)?;
             (destination, true)
         }
@@ -92,28 +91,26 @@ pub(crate) fn run(args: OpenArgs, global: &Global) -> Result<(), CliError> {
 }
 
 /// The output file name taken from the envelope's metadata: it must name a
-/// file in the current folder and nothing else.
-fn output_name(name: Option<&str>) -> Result<&str, CliError> {
-    let name = name
-        .ok_or_else(|| CliError::usage("the envelope records no file name: use -o OUTPUT to say where to write it"))?;
-    if is_safe_file_name(name) {
-        Ok(name)
-    } else {
-        Err(CliError::usage(format!(
-            "the envelope names its file {name:?}, which is not a plain file name: use -o OUTPUT to choose one"
-        )))
+/// file in the current folder and nothing else ([`Metadata::plain_name`],
+/// and one normal path component on this platform). Any other recorded
+/// name is a usage error: `-o` chooses one.
+fn output_name(metadata: Option<&Metadata>) -> Result<&str, CliError> {
+    let Some(recorded) = metadata.and_then(|m| m.name.as_deref()) else {
+        return Err(CliError::usage("the envelope records no file name: use -o OUTPUT to say where to write it"));
+    };
+    match metadata.and_then(Metadata::plain_name) {
+        Some(name) if is_one_component(name) => Ok(name),
+        _ => Err(CliError::usage(format!(
+            "the envelope names its file {recorded:?}, which is not a plain file name: use -o OUTPUT to choose one"
+        ))),
     }
 }
 
-/// [`is_plain_file_name`], and also one normal path component on this
-/// platform (no drive prefix such as `C:` on Windows) without control
-/// characters.
-fn is_safe_file_name(name: &str) -> bool {
+/// One normal path component on this platform (e.g. no drive prefix such
+/// as `C:` on Windows).
+fn is_one_component(name: &str) -> bool {
     let mut components = Path::new(name).components();
-    is_plain_file_name(name)
-        && !name.chars().any(char::is_control)
-        && matches!(components.next(), Some(Component::Normal(c)) if c == name)
-        && components.next().is_none()
+    matches!(components.next(), Some(Component::Normal(c)) if c == name) && components.next().is_none()
 }
 
 #[cfg(test)]
@@ -122,19 +119,31 @@ mod tests {
 
     #[test]
     fn safe_names() {
-        for ok in ["report.pdf", "résumé.txt", ".hidden", "a b", "...", "C;d"] {
-            assert_eq!(output_name(Some(ok)).ok(), Some(ok), "{ok:?}");
+        for ok in ["report.pdf", "résumé.txt", ".hidden", "a b", "...a", "C;d"] {
+            let metadata = Metadata::named(ok);
+            assert_eq!(output_name(Some(&metadata)).ok(), Some(ok), "{ok:?}");
         }
-        for bad in ["", ".", "..", "../evil", "a/b", "/etc/passwd", "a\\b", "nul\0", "bell\x07", "tab\there"] {
-            let err = output_name(Some(bad)).err().map(|e| (e.exit_code(), e.to_string().contains("plain file name")));
+        for bad in [
+            "",
+            ".",
+            "..",
+            "../evil",
+            "a/b",
+            "/etc/passwd",
+            "a\\b",
+            "nul\0",
+            "bell\x07",
+            "tab\there",
+            "C:evil",
+            "nul.txt",
+            "a.",
+        ] {
+            let metadata = Metadata::named(bad);
+            let err =
+                output_name(Some(&metadata)).err().map(|e| (e.exit_code(), e.to_string().contains("plain file name")));
             assert_eq!(err, Some((2, true)), "{bad:?}");
         }
         assert_eq!(output_name(None).err().map(|e| e.exit_code()), Some(2));
-    }
-
-    #[cfg(windows)]
-    #[test]
-    fn drive_relative_names_are_refused() {
-        assert!(!is_safe_file_name("C:evil"));
+        assert_eq!(output_name(Some(&Metadata::default())).err().map(|e| e.exit_code()), Some(2));
     }
 }
