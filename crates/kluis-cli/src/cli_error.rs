@@ -3,13 +3,14 @@
 //! | exit | meaning |
 //! |---:|---|
 //! | 0 | success |
-//! | 1 | the envelope was refused, or reading or writing failed |
+//! | 1 | the envelope or transfer was refused (wrong password, expired, not found, tampered), or reading or writing failed |
 //! | 2 | the command line cannot be carried out as given (clap's own errors are 2 as well) |
 
 use std::fmt;
 use std::io;
 
 use kluis_core::{OpenError, SealError};
+use kluis_transfer::TransferError;
 
 /// Exit status for a refused envelope or a failed read or write.
 pub(crate) const EXIT_FAILURE: u8 = 1;
@@ -29,6 +30,10 @@ pub(crate) enum CliError {
     /// envelope, ...). Exit status 1.
     #[error("refused: {0}")]
     Refused(OpenError),
+    /// A transfer was refused: wrong password, expired, tampered, a
+    /// manifest this version cannot read. Exit status 1.
+    #[error("refused: {0}")]
+    TransferRefused(TransferError),
     /// Reading or writing failed; the message names the file. Exit status 1.
     #[error("{0}")]
     Io(io::Error),
@@ -52,7 +57,7 @@ impl CliError {
     pub(crate) fn exit_code(&self) -> u8 {
         match self {
             CliError::Usage(_) => EXIT_USAGE,
-            CliError::Refused(_) | CliError::Io(_) | CliError::Failed(_) => EXIT_FAILURE,
+            CliError::Refused(_) | CliError::TransferRefused(_) | CliError::Io(_) | CliError::Failed(_) => EXIT_FAILURE,
         }
     }
 }
@@ -82,6 +87,35 @@ impl From<SealError> for CliError {
     }
 }
 
+impl From<TransferError> for CliError {
+    /// What the stored transfer is to blame for is a refusal (exit 1); what
+    /// the command line asked for is a usage error (exit 2): a file name
+    /// that cannot be used, a weak password, an argument out of range, a
+    /// bad link, an existing file.
+    fn from(err: TransferError) -> Self {
+        match err {
+            TransferError::WrongPassword
+            | TransferError::Expired { .. }
+            | TransferError::Tampered { .. }
+            | TransferError::InvalidManifest(_)
+            | TransferError::UnsupportedManifest(_)
+            | TransferError::Envelope(_) => CliError::TransferRefused(err),
+            TransferError::NotFound { .. } => CliError::Failed(err.to_string()),
+            TransferError::AlreadyExists { path } => {
+                CliError::usage(format!("{} already exists (use --force to replace it)", path.display()))
+            }
+            TransferError::WeakPassword { reason } => {
+                CliError::usage(format!("password refused as too weak: {reason} (--allow-weak-password sends anyway)"))
+            }
+            TransferError::InvalidName { .. } | TransferError::InvalidArgument(_) | TransferError::InvalidLink(_) => {
+                CliError::usage(err.to_string())
+            }
+            TransferError::Io(e) => CliError::Io(e),
+            other => CliError::Failed(other.to_string()),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -103,5 +137,28 @@ mod tests {
         let ctx = CliError::io("reading a.txt", io::Error::new(io::ErrorKind::NotFound, "gone"));
         assert_eq!(ctx.to_string(), "reading a.txt: gone");
         assert!(matches!(ctx, CliError::Io(e) if e.kind() == io::ErrorKind::NotFound));
+    }
+
+    #[test]
+    fn transfer_errors() {
+        let e = |err: TransferError| {
+            let cli = CliError::from(err);
+            (cli.exit_code(), cli.to_string())
+        };
+        assert_eq!(e(TransferError::WrongPassword), (1, "refused: wrong password".into()));
+        assert_eq!(
+            e(TransferError::Expired { expired_at: 0 }),
+            (1, "refused: the transfer expired at 1970-01-01T00:00:00Z".into())
+        );
+        assert_eq!(e(TransferError::NotFound { what: "transfer x".into() }), (1, "not found: transfer x".into()));
+        let tampered = e(TransferError::Tampered { what: "file 1".into(), reason: "bad".into() });
+        assert!(tampered.0 == 1 && tampered.1.starts_with("refused: file 1 failed verification"), "{tampered:?}");
+        let weak = e(TransferError::WeakPassword { reason: "short".into() });
+        assert!(weak.0 == 2 && weak.1.contains("--allow-weak-password"), "{weak:?}");
+        let exists = e(TransferError::AlreadyExists { path: "a.txt".into() });
+        assert_eq!(exists, (2, "a.txt already exists (use --force to replace it)".into()));
+        assert_eq!(e(TransferError::InvalidName { name: "../x".into(), reason: "r".into() }).0, 2);
+        assert_eq!(e(TransferError::Io(io::Error::other("disk full"))), (1, "disk full".into()));
+        assert_eq!(e(TransferError::Randomness).0, 1);
     }
 }

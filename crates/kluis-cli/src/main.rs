@@ -1,13 +1,21 @@
 //! # kluis: send files end-to-end encrypted
 //!
-//! `kluis` seals a file into an *envelope* that only its password or key
-//! opens, and opens it again. Mail clients and scripts call it to send
-//! attachments that the mail servers on the way cannot read. The envelope
-//! format is Kluis v1 (`docs/FORMAT.md`), built by the `kluis-core` library:
+//! `kluis` sends files end-to-end encrypted. `kluis send` encrypts files
+//! and a message into a *transfer* in a store and prints a mail text with
+//! the link; the recipient runs `kluis receive LINK` with the password,
+//! which travels another way. Transfers are built by the `kluis-transfer`
+//! library (`docs/TRANSFER.md`).
+//!
+//! `kluis seal` seals one file into an *envelope* that only its password or
+//! key opens, and `kluis open` opens it again. The envelope format is Kluis
+//! v1 (`docs/FORMAT.md`), built by the `kluis-core` library:
 //! AES-256-GCM-SIV in chunks, the password stretched with Argon2id, the
 //! file's name, size and time encrypted inside.
 //!
 //! ```text
+//! kluis send offer.pdf --to bob@example.org --from ann@example.org   # prints the password and a mail text
+//! kluis receive file:///home/ann/.local/share/kluis/store/k3b7...    # asks for the password, saves ./offer.pdf
+//! kluis store purge                                                  # removes expired transfers
 //! kluis seal report.pdf -o report.pdf.kluis --generate-password
 //! kluis open report.pdf.kluis               # asks for the password, writes ./report.pdf
 //! kluis inspect report.pdf.kluis --json     # header facts, no secret needed
@@ -15,6 +23,17 @@
 //!
 //! ## The interface other tools rely on
 //!
+//! - `kluis send FILE... --to ADDR... [--from ADDR] [--subject S]
+//!   [--message TEXT | --message-file F] [--expires 7d]
+//!   [--password-env VAR | --password-file PATH | --generate-password]
+//!   [--allow-weak-password] [--store DIR] [--json]`: the password is
+//!   generated unless one is given; the mail text goes to standard output,
+//!   the link, id, expiry and a generated password to standard error (all
+//!   of it in one JSON object on standard output with `--json`).
+//! - `kluis receive LINK [-o DIR] [--password-env VAR | --password-file PATH]
+//!   [--file NAME]... [--force] [--json]`: the transfer is described on
+//!   standard error, the saved paths go to standard output.
+//! - `kluis store purge [--store DIR] [--json]`
 //! - `kluis seal INPUT -o OUTPUT [SECRET] [--generate-password] [--chunk-size BYTES]
 //!   [--argon2 m=KIB,t=N,p=N] [--name NAME]`
 //! - `kluis open INPUT [-o OUTPUT] [SECRET] [--force]`
@@ -24,11 +43,14 @@
 //!   and a command with no terminal to ask on fails with exit status 2.
 //! - `-` is standard input as INPUT and standard output as OUTPUT.
 //! - `--quiet` (anywhere on the line): no progress bar, no notes.
-//! - Exit status: 0 success; 1 the envelope was refused (`kluis: refused:
-//!   REASON` on standard error) or a read or write failed; 2 a usage error.
-//! - A file output is written under a temporary name (`.kluis-*.part`) beside
-//!   it and renamed into place only when complete: a failed command leaves no
-//!   output file behind.
+//! - Exit status: 0 success; 1 the envelope or transfer was refused
+//!   (`kluis: refused: REASON` on standard error: wrong password, expired,
+//!   tampered), was not found (`kluis: not found: ...`), or a read or write
+//!   failed; 2 a usage error (including an unsafe file name, an existing
+//!   output without `--force`, a weak chosen password).
+//! - A file output is written under a temporary name beside it and renamed
+//!   into place only when complete: a failed command leaves no output file
+//!   behind. `kluis receive` saves all the files it was asked for, or none.
 //!
 //! ## Code layout
 //!
@@ -41,6 +63,7 @@
 
 mod cli_error;
 mod commands;
+mod human;
 mod password;
 mod progress;
 mod secret_args;
@@ -51,25 +74,30 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 use crate::cli_error::CliError;
-use crate::commands::{inspect, open, seal};
+use crate::commands::{inspect, open, receive, seal, send, store};
 
-const ABOUT: &str = "Send files end-to-end encrypted: seal a file into an envelope that only its password or key opens";
+const ABOUT: &str = "Send files end-to-end encrypted: transfers opened with one password, and single-file envelopes";
 
 const LONG_ABOUT: &str = "\
 Send files end-to-end encrypted.
 
-kluis seals a file into an envelope that only its password (or a 32-byte key)
-opens, and opens it again. The file's name, size and time travel encrypted
-inside. Envelopes are the Kluis v1 format: AES-256-GCM-SIV, Argon2id.";
+kluis send encrypts files and a message on this computer into a transfer and
+prints a mail text with its link; the recipient runs kluis receive with the
+link and the password, which you tell them another way. kluis seal and kluis
+open do the same for one file as an envelope (the Kluis v1 format:
+AES-256-GCM-SIV, Argon2id) that its password or a 32-byte key opens.";
 
 const AFTER_HELP: &str = "\
 Examples:
+  kluis send offer.pdf --to bob@example.org --from ann@example.org
+  kluis receive file:///home/ann/.local/share/kluis/store/k3b7...
   kluis seal report.pdf -o report.pdf.kluis --generate-password
   kluis open report.pdf.kluis
   kluis inspect report.pdf.kluis
 
 - is standard input as INPUT and standard output as OUTPUT.
-Exit status: 0 success, 1 envelope refused or read/write failure, 2 usage error.";
+Exit status: 0 success, 1 refused (wrong password, expired, tampered), not
+found, or read/write failure, 2 usage error.";
 
 /// The `kluis` command line.
 #[derive(Parser, Debug)]
@@ -87,6 +115,9 @@ struct Cli {
 /// The subcommands.
 #[derive(Subcommand, Debug)]
 enum Command {
+    Send(send::SendArgs),
+    Receive(receive::ReceiveArgs),
+    Store(store::StoreArgs),
     Seal(seal::SealArgs),
     Open(open::OpenArgs),
     Inspect(inspect::InspectArgs),
@@ -103,6 +134,9 @@ pub(crate) struct Global {
 fn run(cli: Cli) -> Result<(), CliError> {
     let global = Global { quiet: cli.quiet };
     match cli.command {
+        Command::Send(args) => send::run(args, &global),
+        Command::Receive(args) => receive::run(args, &global),
+        Command::Store(args) => store::run(args, &global),
         Command::Seal(args) => seal::run(args, &global),
         Command::Open(args) => open::run(args, &global),
         Command::Inspect(args) => inspect::run(args, &global),
@@ -148,5 +182,36 @@ mod tests {
             Cli::try_parse_from(["kluis", "seal", "x", "-o", "y", "--argon2", "m=1024,t=1,p=1", "--key-file", "k"]);
         assert_eq!(err.map(|_| ()).map_err(|e| e.kind()), Err(clap::error::ErrorKind::ArgumentConflict));
         assert!(Cli::try_parse_from(["kluis", "open", "x", "--generate-password"]).is_err());
+    }
+
+    #[test]
+    fn transfer_command_lines() {
+        let kind = |line: &[&str]| Cli::try_parse_from(line).map(|_| ()).map_err(|e| e.kind());
+        use clap::error::ErrorKind::*;
+        assert_eq!(kind(&["kluis", "send", "a", "--to", "b@x,c@y", "--to", "d@z"]), Ok(()));
+        assert_eq!(kind(&["kluis", "send", "a"]), Err(MissingRequiredArgument));
+        assert_eq!(kind(&["kluis", "send", "--to", "b@x"]), Err(MissingRequiredArgument));
+        assert_eq!(
+            kind(&["kluis", "send", "a", "--to", "b@x", "--password-env", "V", "--generate-password"]),
+            Err(ArgumentConflict)
+        );
+        assert_eq!(
+            kind(&["kluis", "send", "a", "--to", "b@x", "--password-env", "V", "--password-file", "f"]),
+            Err(ArgumentConflict)
+        );
+        assert_eq!(
+            kind(&["kluis", "send", "a", "--to", "b@x", "--message", "m", "--message-file", "f"]),
+            Err(ArgumentConflict)
+        );
+        assert_eq!(kind(&["kluis", "send", "a", "--to", "b@x", "--key-file", "k"]), Err(UnknownArgument));
+        assert_eq!(kind(&["kluis", "send", "a", "--to", "b@x", "--expires", "0d"]), Err(ValueValidation));
+        assert_eq!(kind(&["kluis", "send", "a", "--to", "b@x", "--argon2", "m=1024,t=1,p=1"]), Ok(()));
+        assert_eq!(
+            kind(&["kluis", "receive", "L", "-o", "d", "--file", "a", "--file", "b", "--force", "--json"]),
+            Ok(())
+        );
+        assert_eq!(kind(&["kluis", "receive", "L", "--generate-password"]), Err(UnknownArgument));
+        assert_eq!(kind(&["kluis", "store", "purge", "--store", "d", "--json"]), Ok(()));
+        assert_eq!(kind(&["kluis", "store"]), Err(DisplayHelpOnMissingArgumentOrSubcommand));
     }
 }

@@ -1,5 +1,6 @@
 //! The secret options (`--password-env`, `--password-file`, `--key-file`)
-//! and the password prompt used when none is given.
+//! and the password prompt used when none is given; [`PasswordArgs`] is the
+//! password-only subset that transfers use (a transfer has no key slot).
 //!
 //! Secrets are held in zeroizing types ([`Password`], [`Key`],
 //! [`Zeroizing`]) from the moment they are read, and no message ever
@@ -60,19 +61,65 @@ impl SecretArgs {
     /// prompt then still reads from the terminal, which must exist.
     pub(crate) fn resolve(&self, purpose: Purpose, input_is_stdin: bool) -> Result<Secret, CliError> {
         if let Some(var) = &self.password_env {
-            return password_from_env(var);
+            return password_from_env(var).map(Secret::Password);
         }
         if let Some(path) = &self.password_file {
-            return password_from_file(path);
+            return password_from_file(path).map(Secret::Password);
         }
         if let Some(path) = &self.key_file {
             return key_from_file(path).map(Secret::Key);
         }
-        prompt(purpose, input_is_stdin)
+        let hint = if purpose == Purpose::Seal {
+            "--password-env, --password-file, --key-file, --generate-password"
+        } else {
+            "--password-env, --password-file, --key-file"
+        };
+        prompt(purpose, input_is_stdin, hint).map(Secret::Password)
     }
 }
 
-fn password_from_env(var: &OsString) -> Result<Secret, CliError> {
+/// Help heading of [`PasswordArgs`].
+pub(crate) const PASSWORD_HEADING: &str = "Password (at most one)";
+
+/// The transfer password from the environment or a file (`kluis send`,
+/// `kluis receive`); a transfer has no key slot, so there is no `--key-file`.
+#[derive(Args, Debug, Default)]
+#[group(id = "password", multiple = false)]
+#[command(next_help_heading = PASSWORD_HEADING)]
+pub(crate) struct PasswordArgs {
+    /// Take the password from the environment variable VAR
+    #[arg(long, value_name = "VAR")]
+    pub(crate) password_env: Option<OsString>,
+
+    /// Take the password from a file: its whole content, less one trailing
+    /// line break (\n or \r\n)
+    #[arg(long, value_name = "PATH")]
+    pub(crate) password_file: Option<PathBuf>,
+}
+
+impl PasswordArgs {
+    /// The password the options name, if any.
+    pub(crate) fn given(&self) -> Result<Option<Password>, CliError> {
+        if let Some(var) = &self.password_env {
+            return password_from_env(var).map(Some);
+        }
+        if let Some(path) = &self.password_file {
+            return password_from_file(path).map(Some);
+        }
+        Ok(None)
+    }
+
+    /// The password the options name, or one typed on the terminal
+    /// (without echo); with no terminal, a usage error.
+    pub(crate) fn given_or_prompt(&self) -> Result<Password, CliError> {
+        match self.given()? {
+            Some(password) => Ok(password),
+            None => prompt(Purpose::Open, false, "--password-env, --password-file"),
+        }
+    }
+}
+
+fn password_from_env(var: &OsString) -> Result<Password, CliError> {
     let name = var.to_string_lossy();
     let value = std::env::var_os(var)
         .ok_or_else(|| CliError::usage(format!("the environment variable {name} (--password-env) is not set")))?;
@@ -82,7 +129,7 @@ fn password_from_env(var: &OsString) -> Result<Secret, CliError> {
     non_empty(Password::new(value), || format!("the environment variable {name} is empty"))
 }
 
-fn password_from_file(path: &Path) -> Result<Secret, CliError> {
+fn password_from_file(path: &Path) -> Result<Password, CliError> {
     let content = read_small(path, MAX_PASSWORD_FILE, "password file")?;
     let text = std::str::from_utf8(&content)
         .map_err(|_| CliError::usage(format!("password file {}: not UTF-8 text", path.display())))?;
@@ -95,8 +142,8 @@ fn strip_one_line_break(text: &str) -> &str {
     text.strip_suffix("\r\n").or_else(|| text.strip_suffix('\n')).unwrap_or(text)
 }
 
-fn non_empty(password: Password, message: impl FnOnce() -> String) -> Result<Secret, CliError> {
-    if password.expose().is_empty() { Err(CliError::usage(message())) } else { Ok(Secret::Password(password)) }
+fn non_empty(password: Password, message: impl FnOnce() -> String) -> Result<Password, CliError> {
+    if password.expose().is_empty() { Err(CliError::usage(message())) } else { Ok(password) }
 }
 
 fn key_from_file(path: &Path) -> Result<Key, CliError> {
@@ -116,14 +163,12 @@ fn read_small(path: &Path, max: u64, what: &str) -> Result<Zeroizing<Vec<u8>>, C
     Ok(content)
 }
 
-/// Asks for the password on the terminal, without echo (twice when sealing).
-fn prompt(purpose: Purpose, input_is_stdin: bool) -> Result<Secret, CliError> {
+/// Asks for the password on the terminal, without echo (twice when
+/// sealing). Without a terminal, a usage error that names the options
+/// `hint` lists.
+fn prompt(purpose: Purpose, input_is_stdin: bool, hint: &str) -> Result<Password, CliError> {
     if !has_terminal(input_is_stdin) {
-        let seal_hint = if purpose == Purpose::Seal { ", --generate-password" } else { "" };
-        return Err(CliError::usage(format!(
-            "no secret given and no terminal to ask for a password: \
-             use --password-env, --password-file, --key-file{seal_hint}"
-        )));
+        return Err(CliError::usage(format!("no secret given and no terminal to ask for a password: use {hint}")));
     }
     let ask = |text: &str| {
         rpassword::prompt_password(text)

@@ -3,4 +3,7 @@
 
 pub(crate) mod inspect;
 pub(crate) mod open;
+pub(crate) mod receive;
 pub(crate) mod seal;
+pub(crate) mod send;
+pub(crate) mod store;

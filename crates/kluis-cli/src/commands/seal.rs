@@ -90,7 +90,7 @@ fn parse_chunk_size(text: &str) -> Result<u64, String> {
 }
 
 /// Parses `--argon2` and checks the costs against what a default reader accepts.
-fn parse_argon2(text: &str) -> Result<Argon2Params, String> {
+pub(crate) fn parse_argon2(text: &str) -> Result<Argon2Params, String> {
     let params: Argon2Params = text.parse()?;
     SealOptions::default().with_argon2(params).map(|_| params).map_err(|e| e.to_string())
 }
