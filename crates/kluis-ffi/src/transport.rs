@@ -100,9 +100,15 @@ pub trait Transport: Send + Sync {
     /// Length of the complete blob; `None` when it is not complete.
     fn complete_len(&self, transfer_id: String, blob: String) -> Result<Option<u64>, TransportError>;
 
-    /// Bytes `offset .. min(offset + len, complete length)` of a complete
+    /// Bytes `offset .. min(offset + length, complete length)` of a complete
     /// blob (empty at or past the end); `NotFound` when it is not complete.
-    fn read_range(&self, transfer_id: String, blob: String, offset: u64, len: u64) -> Result<Vec<u8>, TransportError>;
+    fn read_range(
+        &self,
+        transfer_id: String,
+        blob: String,
+        offset: u64,
+        length: u64,
+    ) -> Result<Vec<u8>, TransportError>;
 
     /// Marks the transfer complete, expiring at `expires_at` (Unix seconds).
     fn finish_transfer(&self, transfer_id: String, expires_at: u64) -> Result<(), TransportError>;
@@ -188,9 +194,15 @@ impl Transport for DirectoryTransport {
         Ok(kt::Transport::complete_len(&self.inner, &t, &b)?)
     }
 
-    fn read_range(&self, transfer_id: String, blob: String, offset: u64, len: u64) -> Result<Vec<u8>, TransportError> {
+    fn read_range(
+        &self,
+        transfer_id: String,
+        blob: String,
+        offset: u64,
+        length: u64,
+    ) -> Result<Vec<u8>, TransportError> {
         let (t, b) = (parse_transfer(&transfer_id)?, parse_blob(&blob)?);
-        Ok(kt::Transport::read_range(&self.inner, &t, &b, offset, len)?)
+        Ok(kt::Transport::read_range(&self.inner, &t, &b, offset, length)?)
     }
 
     fn finish_transfer(&self, transfer_id: String, expires_at: u64) -> Result<(), TransportError> {

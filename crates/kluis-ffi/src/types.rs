@@ -133,6 +133,9 @@ pub struct SealOptions {
     /// Metadata to seal into the header.
     #[uniffi(default = None)]
     pub metadata: Option<Metadata>,
+    /// Threads that seal chunks (None: every available core).
+    #[uniffi(default = None)]
+    pub threads: Option<u32>,
 }
 
 impl Default for SealOptions {
@@ -147,6 +150,7 @@ impl From<core::SealOptions> for SealOptions {
             chunk_size: o.chunk_size() as u64,
             argon2: o.argon2().into(),
             metadata: o.metadata().map(Into::into),
+            threads: None,
         }
     }
 }
@@ -156,6 +160,9 @@ pub(crate) fn core_options(options: Option<SealOptions>) -> Result<core::SealOpt
     let mut out = core::SealOptions::default().with_chunk_size(o.chunk_size)?.with_argon2(o.argon2.into())?;
     if let Some(m) = o.metadata {
         out = out.with_metadata(&core::Metadata::try_from(m)?)?;
+    }
+    if let Some(n) = o.threads {
+        out = out.with_threads(core::Threads::new(usize::try_from(n).unwrap_or(usize::MAX)));
     }
     Ok(out)
 }
