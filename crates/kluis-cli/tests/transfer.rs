@@ -254,6 +254,16 @@ fn json_output_of_send_and_receive() -> TestResult {
     let out = run(kluis(d, &args).env(PW_VAR, chosen));
     out.assert_code(0);
     assert!(!out.stderr.contains(PASSWORD_LINE) && !out.stderr.contains("Tulpen"), "{}", out.stderr);
+
+    // --quiet keeps what cannot be had otherwise: the generated password and the mail.
+    let out = run(&mut kluis(
+        d,
+        &["send", "one.txt", "--to", TO, "--from", FROM, "--store", "store", "--argon2", FAST, "-q"],
+    ));
+    out.assert_code(0);
+    let lines: Vec<&str> = out.stderr.lines().filter(|l| !l.is_empty()).collect();
+    assert!(lines.len() == 1 && lines[0].starts_with(PASSWORD_LINE), "{}", out.stderr);
+    assert!(out.stdout.starts_with("Subject: Encrypted files from ann@example.org\n"), "{}", out.stdout);
     Ok(())
 }
 
@@ -438,7 +448,11 @@ fn store_purge_removes_expired_transfers_only() -> TestResult {
     let out = receive(d, &short.link, &short.password, &[]);
     out.assert_code(1);
     assert!(out.stderr.contains("not found"), "{}", out.stderr);
-    receive(d, &long.link, &long.password, &["-o", "out"]).assert_code(0);
+    // --quiet: the saved paths, nothing on standard error.
+    let out = receive(d, &long.link, &long.password, &["-o", "out", "--quiet"]);
+    out.assert_code(0);
+    assert!(out.stderr.is_empty(), "{}", out.stderr);
+    assert_eq!(out.stdout, format!("{}\n", Path::new("out").join("f.txt").display()));
 
     let out = run(&mut kluis(d, &["store", "purge", "--store", "store"]));
     assert_eq!(out.assert_code(0).stdout.trim_end(), "removed 0 expired transfers from store");

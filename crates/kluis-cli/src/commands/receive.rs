@@ -29,7 +29,8 @@ Examples:
   kluis receive LINK --password-file pw.txt --json
 
 The transfer (sender, recipients, subject, message, times, files) is shown on
-standard error; the path of each saved file is printed on standard output.
+standard error (not with --quiet); the path of each saved file is printed on
+standard output.
 With --json, standard output is one JSON object instead: id, link, from, to,
 subject, message, created_at, expires_at (RFC 3339), files (each with name,
 save_name, size, sha256, media_type and path, null when not saved) and saved
@@ -102,7 +103,7 @@ pub(crate) fn run(args: ReceiveArgs, global: &Global) -> Result<(), CliError> {
     drop(password);
     let info = opened.info();
     let now = unix_seconds(SystemTime::now());
-    if !args.json {
+    if !args.json && !global.quiet {
         eprint!("{}", describe(&opened, now));
     }
 
