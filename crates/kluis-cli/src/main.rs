@@ -64,7 +64,6 @@
 mod cli_error;
 mod commands;
 mod human;
-mod password;
 mod progress;
 mod secret_args;
 mod streams;

@@ -5,12 +5,13 @@ use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use clap::Args;
-use kluis_core::{Argon2Params, Metadata, Password, SealOptions, Sealer, Secret, is_plain_file_name};
+use kluis_core::{Argon2Params, Metadata, SealOptions, Sealer, Secret, is_plain_file_name};
+use kluis_transfer::{PasswordStyle, generate_password};
 use zeroize::Zeroizing;
 
 use crate::Global;
 use crate::cli_error::CliError;
-use crate::password;
+
 use crate::progress::Progress;
 use crate::secret_args::{Purpose, SECRET_HEADING, SecretArgs};
 use crate::streams::{BUFFER_SIZE, Destination, Input, Output, same_file};
@@ -125,13 +126,9 @@ pub(crate) fn run(args: SealArgs, global: &Global) -> Result<(), CliError> {
         options = options.with_argon2(params)?;
     }
 
-    let generated = if args.generate_password {
-        Some(password::generate().map_err(|e| CliError::Failed(format!("cannot generate a password: {e}")))?)
-    } else {
-        None
-    };
+    let generated = if args.generate_password { Some(generate_password(PasswordStyle::Characters)?) } else { None };
     let secret = match &generated {
-        Some(pw) => Secret::Password(Password::new(pw.as_str())),
+        Some(pw) => Secret::Password(pw.clone()),
         None => args.secret.resolve(Purpose::Seal, input.is_stdin())?,
     };
 
@@ -152,7 +149,7 @@ pub(crate) fn run(args: SealArgs, global: &Global) -> Result<(), CliError> {
     drop(progress);
 
     if let Some(pw) = generated {
-        eprintln!("password: {}", pw.as_str());
+        eprintln!("password: {}", pw.expose());
     }
     Ok(())
 }
