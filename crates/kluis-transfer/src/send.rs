@@ -471,8 +471,11 @@ fn seal_source(
 ) -> Result<(File, u64, [u8; 32]), TransferError> {
     let (mut reader, size): (Box<dyn Read + '_>, u64) = match source {
         FileSource::Path { path, .. } => {
-            let file = File::open(path)?;
-            let meta = file.metadata()?;
+            let named = |e: std::io::Error| {
+                TransferError::Io(std::io::Error::new(e.kind(), format!("{}: {e}", path.display())))
+            };
+            let file = File::open(path).map_err(named)?;
+            let meta = file.metadata().map_err(named)?;
             if !meta.is_file() {
                 return Err(TransferError::invalid(format!("{} is not a regular file", path.display())));
             }
