@@ -45,8 +45,12 @@ if [[ $WHAT != python ]]; then
     command -v mvn >/dev/null || missing "mvn (Maven) is not installed" "apt-get install maven"
 fi
 
-step "cargo build --release -p kluis-ffi -p kluis-cli"
-cargo build --release -p kluis-ffi -p kluis-cli
+# Built one package at a time, as maturin and the pom build kluis-ffi: a
+# combined `-p kluis-ffi -p kluis-cli` unifies features differently and
+# would make them rebuild every dependency a second time.
+step "cargo build --release -p kluis-ffi; cargo build --release -p kluis-cli"
+cargo build --release -p kluis-ffi
+cargo build --release -p kluis-cli
 step "cargo build -p kluis-bindgen --features cli   (uniffi-bindgen, for maturin and Kotlin)"
 cargo build -p kluis-bindgen --features cli
 
