@@ -221,3 +221,39 @@ pub fn generate(component: &Component, config: Config) -> Result<Bindings> {
     let sections = render::Renderer::new(ci, &resolved).sections()?;
     Ok(Bindings { namespace: resolved.namespace, uniffi_namespace: ci.namespace().to_owned(), sections })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Config> {
+        Config::from_toml(&toml::from_str(text).expect("valid TOML"))
+    }
+
+    #[test]
+    fn config_reads_bindings_csharp_only() {
+        let config = parse(
+            "[bindings.kotlin]\npackage_name = \"x\"\n[bindings.csharp]\nnamespace = \"Kluis\"\nmethods_class = \"KluisMethods\"\n",
+        )
+        .expect("a valid config");
+        assert_eq!(config.namespace.as_deref(), Some("Kluis"));
+        assert_eq!(config.methods_class.as_deref(), Some("KluisMethods"));
+        assert_eq!(config.cdylib_name, None);
+        assert_eq!(parse("[bindings.python]\ncdylib_name = \"x\"\n").expect("no C# table"), Config::default());
+    }
+
+    #[test]
+    fn config_refuses_unknown_keys_and_non_strings() {
+        assert!(parse("[bindings.csharp]\nnamspace = \"typo\"\n").is_err());
+        assert!(parse("[bindings.csharp]\nnamespace = 3\n").is_err());
+    }
+
+    #[test]
+    fn a_config_file_overrides_the_crate_config() {
+        let crate_config = Config { namespace: Some("A".into()), cdylib_name: Some("a".into()), ..Config::default() };
+        let file = Config { namespace: Some("B".into()), ..Config::default() };
+        let merged = crate_config.overridden_by(file);
+        assert_eq!(merged.namespace.as_deref(), Some("B"));
+        assert_eq!(merged.cdylib_name.as_deref(), Some("a"));
+    }
+}
