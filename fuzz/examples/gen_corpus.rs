@@ -67,7 +67,7 @@ fn main() {
     }
 
     // Structured targets: fixture selector, mutation count, mutations, script.
-    for which in 0u8..3 {
+    for which in 0u8..4 {
         // Intact, fed whole / in small pieces / in pieces around a chunk.
         write(&out, "push_split", &format!("f{which}_whole"), &[which, 0]);
         write(&out, "push_split", &format!("f{which}_bytes"), &[&[which, 0][..], &[0u8; 64]].concat());

@@ -23,8 +23,8 @@ use std::io::{Cursor, Read, Seek, SeekFrom, Write};
 use std::sync::OnceLock;
 
 use kluis_core::{
-    Argon2Params, Key, Metadata, OpenError, OpenLimits, Opener, PushOpener, SealOptions, Sealer, Secret, inspect_bytes,
-    open_bytes,
+    Argon2Params, Key, Metadata, OpenError, OpenLimits, Opener, PushOpener, SealOptions, Sealer, Secret, Threads,
+    inspect_bytes, open_bytes,
 };
 use rand_core::{TryCryptoRng, TryRng};
 
@@ -181,17 +181,26 @@ fn fixture(seed: u64, plaintext_len: usize, chunk_size: u64, metadata: Option<Me
     Fixture { envelope, plaintext, metadata, chunk_size: chunk_size as usize, header_len }
 }
 
+/// Chunks in fixture 3: more than the `Opener` opens in one batch (1 MiB of
+/// 4 KiB chunks, or one per thread), so batch boundaries and read-ahead are
+/// reached.
+pub const BATCH_FIXTURE_CHUNKS: usize = 257;
+
 /// The fixtures, all sealed under [`KEY`] with 4 KiB chunks:
 /// 0. three full chunks and a partial one, metadata with `name` and `size`;
 /// 1. exactly two full chunks (the final chunk is full), no metadata;
-/// 2. the empty plaintext (one empty final chunk), metadata without `size`.
+/// 2. the empty plaintext (one empty final chunk), metadata without `size`;
+/// 3. 257 full chunks and a partial one (more than one opening batch),
+///    metadata with `size`.
 pub fn fixtures() -> &'static [Fixture] {
     static FIXTURES: OnceLock<Vec<Fixture>> = OnceLock::new();
     FIXTURES.get_or_init(|| {
+        let big = BATCH_FIXTURE_CHUNKS * 4096 + 100;
         vec![
             fixture(1, 3 * 4096 + 1000, 4096, Some(Metadata::named("fuzz.bin").with_size(3 * 4096 + 1000))),
             fixture(2, 2 * 4096, 4096, None),
             fixture(3, 0, 4096, Some(Metadata::named("leeg.txt").with_media_type("text/plain"))),
+            fixture(4, big, 4096, Some(Metadata::named("groot.bin").with_size(big as u64))),
         ]
     })
 }
@@ -246,8 +255,8 @@ pub fn mutate(env: &mut Vec<u8>, which: usize, r: &mut Bytes<'_>) -> bool {
                 let stride = fx.chunk_size + 16;
                 let chunks = env.len().saturating_sub(fx.header_len) / stride;
                 if chunks >= 2 {
-                    let i = usize::from(r.u8()) % chunks;
-                    let j = usize::from(r.u8()) % chunks;
+                    let i = usize::from(r.u16()) % chunks;
+                    let j = usize::from(r.u16()) % chunks;
                     let (a, b) = (fx.header_len + i.min(j) * stride, fx.header_len + i.max(j) * stride);
                     if a != b {
                         let (left, right) = env.split_at_mut(b);
@@ -279,6 +288,15 @@ pub fn mutate(env: &mut Vec<u8>, which: usize, r: &mut Bytes<'_>) -> bool {
         }
     }
     *env == fx.envelope
+}
+
+/// The plaintext that `env` may release: that of the fixture whose header
+/// `env` starts with (a splice can bring in another fixture's header, and
+/// with it a different valid envelope), or nothing when no fixture's header
+/// is there (a header that is not byte for byte one that was sealed cannot
+/// authenticate).
+pub fn sealed_plaintext(env: &[u8]) -> &'static [u8] {
+    fixtures().iter().find(|f| env.starts_with(&f.envelope[..f.header_len])).map_or(&[], |f| &f.plaintext[..])
 }
 
 /// An error's kind and message: what two paths must agree on.
@@ -386,12 +404,28 @@ pub fn check_splits(bytes: &[u8], secret: &Secret, limits: &OpenLimits, script: 
         assert_eq!(e.kind(), "TrailingData");
     }
 
-    // Opener over scripted short reads, read with scripted buffer sizes.
+    // The same in one pass on one thread (the reference uses every core):
+    // batches, read-ahead and the worker pool must not change anything.
+    let one_thread = match Opener::new(bytes, secret, limits) {
+        Err(e) => Outcome { released: Vec::new(), result: Err(sig(&e)) },
+        Ok(opener) => {
+            let mut opener = opener.with_threads(Threads::new(1));
+            let mut released = Vec::new();
+            let result = opener.read_all(&mut released).map(|()| opener.metadata().cloned()).map_err(|e| sig(&e));
+            Outcome { released, result }
+        }
+    };
+    assert_eq!(one_thread.result, expected.result, "Opener on one thread ends differently");
+    assert!(one_thread.released == expected.released, "Opener on one thread released other bytes");
+
+    // Opener over scripted short reads, read with scripted buffer sizes
+    // (three threads: batches of a third kind).
     let sizes: Vec<usize> = script.iter().rev().map(|&b| 1 + usize::from(b) * 37).collect();
     let reader = ShortReads { data: bytes, pos: 0, sizes: sizes.clone(), call: 0 };
     let got = match Opener::new(reader, secret, limits) {
         Err(e) => Outcome { released: Vec::new(), result: Err(sig(&e)) },
-        Ok(mut opener) => {
+        Ok(opener) => {
+            let mut opener = opener.with_threads(Threads::new(3));
             let mut released = Vec::new();
             let mut call = 0;
             let result = loop {
@@ -435,7 +469,12 @@ pub fn check_random_access(
             return;
         }
     };
+    if script.u8() % 2 == 1 {
+        opener = opener.with_threads(Threads::new(1));
+    }
     let opens = one_pass.result.is_ok();
+    // What anyone can compute from the header and the length.
+    let public_len = inspect_bytes(bytes).expect("a header that unlocks must inspect").plaintext_len(bytes.len() as u64);
     let len = match opener.plaintext_len() {
         Ok(n) => n,
         Err(e) => {
@@ -447,6 +486,7 @@ pub fn check_random_access(
     if opens {
         assert_eq!(len, one_pass.released.len() as u64, "plaintext_len differs from the opened length");
     }
+    assert_eq!(public_len.as_ref().ok(), Some(&len), "EnvelopeInfo::plaintext_len differs from Opener::plaintext_len");
     let mut pos: u64 = 0;
     let mut buf = vec![0u8; 9000];
     for _ in 0..24 {
