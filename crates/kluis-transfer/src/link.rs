@@ -238,7 +238,9 @@ fn path_segments(path: &str) -> Result<Vec<String>, LinkError> {
     path.split('/')
         .map(|raw| {
             let segment = percent_decode(raw)?;
-            if segment.is_empty() || segment == "." || segment == ".." {
+            // A backslash is a separator on Windows: it would hide `..` and
+            // make the printed link name another folder.
+            if segment.is_empty() || segment == "." || segment == ".." || segment.contains('\\') {
                 return Err(LinkError::BadPath);
             }
             Ok(segment)
@@ -350,6 +352,9 @@ mod tests {
             (format!("file:///srv/./{ID}"), LinkError::BadPath),
             (format!("file:///srv/{ID}/"), LinkError::BadPath),
             (format!("file:///srv%2F..%2F/{ID}"), LinkError::Encoding),
+            // Fuzz finding `link/file-link-backslash-segment`.
+            (format!("file:///a\\b/{ID}"), LinkError::BadPath),
+            (format!("file:///x%5C..%5C../{ID}"), LinkError::BadPath),
             (format!("file:///srv%00/{ID}"), LinkError::Encoding),
             (format!("file:///srv%zz/{ID}"), LinkError::Encoding),
             (format!("file:///srv%/{ID}"), LinkError::Encoding),

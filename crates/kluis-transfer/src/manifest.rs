@@ -134,10 +134,30 @@ fn ser_key<S: Serializer>(key: &Key, s: S) -> Result<S::Ok, S::Error> {
 /// Borrows the text from the (zeroized) input, so no stray copy of the key
 /// is left behind; a key written with JSON escapes is refused.
 fn de_key<'de, D: Deserializer<'de>>(d: D) -> Result<Key, D::Error> {
-    let text = <&'de str>::deserialize(d)?;
-    let bytes =
-        Zeroizing::new(parse_hex32(text).ok_or_else(|| D::Error::custom("key must be 64 lowercase hex digits"))?);
-    Ok(Key::from_bytes(*bytes))
+    /// Takes the key only in its canonical form, a string borrowed straight
+    /// from the JSON (escapes make serde copy it: refused). No error quotes
+    /// the value, so a key never reaches an error message.
+    struct KeyVisitor;
+
+    impl<'de> serde::de::Visitor<'de> for KeyVisitor {
+        type Value = Key;
+
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("64 lowercase hex digits")
+        }
+
+        fn visit_borrowed_str<E: serde::de::Error>(self, text: &'de str) -> Result<Key, E> {
+            let bytes =
+                Zeroizing::new(parse_hex32(text).ok_or_else(|| E::custom("key must be 64 lowercase hex digits"))?);
+            Ok(Key::from_bytes(*bytes))
+        }
+
+        fn visit_str<E: serde::de::Error>(self, _text: &str) -> Result<Key, E> {
+            Err(E::custom("key must be 64 lowercase hex digits, without escapes"))
+        }
+    }
+
+    d.deserialize_str(KeyVisitor)
 }
 
 /// The manifest, field for field as in docs/TRANSFER.md.
@@ -370,6 +390,17 @@ pub(crate) mod tests {
             Ok(_) => panic!("accepted: {text}"),
             Err(e) => e,
         }
+    }
+
+    /// Fuzz finding `manifest/escaped-key-echoed-in-error`: an escaped key
+    /// was quoted whole in the error message.
+    #[test]
+    fn an_escaped_key_is_refused_without_quoting_it() {
+        let good = json(&sample(TransferId::from_bytes([0; 16])));
+        let text = good.replace("\"1111", "\"\\u00311111").replacen("11111111\"}", "1111111\"}", 1);
+        let err = refused(&text);
+        assert!(!err.to_string().contains("111111111111"), "{err}");
+        assert!(!format!("{err:?}").contains("111111111111"), "{err:?}");
     }
 
     #[test]
