@@ -54,7 +54,7 @@ step "cargo build --release -p kluis-cli; random_access example; criterion bench
 cargo build --release -p kluis-cli
 cargo build --release -p kluis-core --example random_access
 cargo bench -p kluis-core --bench envelope --no-run
-KLUIS="$TARGET_DIR/release/kluis"
+KLUIS="${KLUIS:-$TARGET_DIR/release/kluis}"
 RANDOM_ACCESS="$TARGET_DIR/release/examples/random_access"
 
 if ! command -v rage >/dev/null; then
@@ -108,6 +108,7 @@ cleanup() {
 trap cleanup EXIT
 mkdir -m 700 "$GNUPGHOME"
 RESULTS="$WORK/results.tsv"  # case  run  seconds  peak_rss_kib
+: >"$WORK/transfer.txt"
 FACTS="$WORK/facts.txt"
 : >"$RESULTS"
 
@@ -119,9 +120,9 @@ fact "memory" "$(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/memi
 fact "kernel" "$(uname -sr)"
 fact "filesystem" "$(df -T "$WORK" | awk 'NR == 2 { print $2 " on " $1 }')"
 fact "rustc" "$(rustc --version)"
-fact "rage" "$(rage --version | head -1)"
-fact "gpg" "$(gpg --version | head -1)"
-fact "cp" "$(cp --version | head -1)"
+fact "rage" "$(rage --version | sed -n 1p)"
+fact "gpg" "$(gpg --version | sed -n 1p)"
+fact "cp" "$(cp --version | sed -n 1p)"
 fact "python binding" "$([[ -n $PY ]] && "$PY" -c 'import sys; print(sys.version.split()[0])' || echo 'not installed')"
 fact "runs" "$RUNS"
 fact "size_mib" "$SIZE_MIB"
@@ -229,8 +230,45 @@ step "random access: the last 1 MiB of the $SIZE_MIB MiB envelope against all of
 "$RANDOM_ACCESS" "$ENV_KLUIS" "$KEY" "$RUNS" | tee "$WORK/random_access.txt"
 
 if [[ $HAVE_SEND == 1 ]]; then
-    step "kluis send: 100 files of 10 KiB as one transfer"
-    echo "kluis send exists: timing it is not wired up yet (see benches/README.md)" >&2
+    step "kluis send / receive: 100 files of 10 KiB as one transfer (default Argon2id)"
+    mkdir "$WORK/files"
+    for i in $(seq -w 1 100); do head -c 10240 /dev/urandom >"$WORK/files/f$i.bin"; done
+    STORE="$WORK/store"
+    export STORE KLUIS_BENCH_TRANSFER_PW="$(head -c 24 /dev/urandom | base64)"
+    send_cmd="exec \"\$KLUIS\" --quiet send \"\$WORK\"/files/*.bin --to bob@example.org --from ann@example.org --store \"\$STORE\" --json --password-env KLUIS_BENCH_TRANSFER_PW >\"\$WORK/sent.json\""
+    receive_cmd="exec \"\$KLUIS\" --quiet receive \"\$LINK\" -o \"\$WORK/received\" --password-env KLUIS_BENCH_TRANSFER_PW"
+    export WORK
+    for ((run = 1; run <= RUNS; run++)); do
+        rm -rf "$STORE" "$WORK/received"
+        run_case transfer_send "$send_cmd" "$run"
+        LINK="$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["link"])' "$WORK/sent.json")"
+        export LINK
+        run_case transfer_receive "$receive_cmd" "$run"
+        [[ $(find "$WORK/received" -type f | wc -l) == 100 ]] || { echo "error: the transfer did not arrive whole" >&2; exit 1; }
+    done
+    # Argon2 runs on each side, counted with a gdb breakpoint on the argon2
+    # crate's initial hash (once per Argon2 run, whatever its lanes).
+    symbol="$(nm "$KLUIS" 2>/dev/null | awk '/argon26Argon212initial_hash/ { s = $3 } END { print s }')"
+    if command -v gdb >/dev/null && [[ -n $symbol ]]; then
+        count_argon2() { # OUT COMMAND...: runs COMMAND under gdb, its output in OUT; prints the Argon2 runs
+            local out="$1"
+            shift
+            printf '%s\n' 'set pagination off' 'set breakpoint pending on' "break $symbol" 'commands 1' silent \
+                continue end run 'info breakpoints' >"$WORK/count.gdb"
+            gdb -q -batch -x "$WORK/count.gdb" --args "$@" >"$out" 2>/dev/null || true
+            awk '/already hit/ { n = $4 } END { print n + 0 }' "$out"
+        }
+        rm -rf "$STORE" "$WORK/received"
+        sends="$(count_argon2 "$WORK/gdb-send.txt" "$KLUIS" --quiet send "$WORK"/files/*.bin --to bob@example.org \
+            --from ann@example.org --store "$STORE" --json --password-env KLUIS_BENCH_TRANSFER_PW)"
+        # The inferior's standard output is gdb's: the JSON is the line that starts with {.
+        LINK="$(grep '^{' "$WORK/gdb-send.txt" | python3 -c 'import json, sys; print(json.load(sys.stdin)["link"])')"
+        receives="$(count_argon2 "$WORK/gdb-receive.txt" "$KLUIS" --quiet receive "$LINK" -o "$WORK/received" \
+            --password-env KLUIS_BENCH_TRANSFER_PW)"
+        [[ $(find "$WORK/received" -type f | wc -l) == 100 ]] || { echo "error: counting run: the transfer did not arrive whole" >&2; exit 1; }
+        printf 'argon2_send=%s argon2_receive=%s\n' "$sends" "$receives" | tee "$WORK/transfer.txt" >&2
+    fi
+    rm -rf "$STORE" "$WORK/received" "$WORK/files"
 fi
 
 step "raw primitive and envelope in memory (criterion: primitive, threads)"
@@ -243,5 +281,6 @@ fact "load_end" "$(loadavg)"
 step "report"
 python3 "$ROOT/benches/report.py" \
     --results "$RESULTS" --facts "$FACTS" --criterion "$CRITERION" \
-    --random-access "$WORK/random_access.txt" --size-mib "$SIZE_MIB" --big-mib "$BIG_MIB" --since "$CRIT_SINCE" \
+    --random-access "$WORK/random_access.txt" --transfer "$WORK/transfer.txt" \
+    --size-mib "$SIZE_MIB" --big-mib "$BIG_MIB" --since "$CRIT_SINCE" \
     --doc "$([[ $WRITE_DOC == 1 ]] && echo "$ROOT/docs/PERFORMANCE.md" || echo "")"
