@@ -32,6 +32,8 @@ pub struct PushOpener {
     secret: Secret,
     limits: OpenLimits,
     state: State,
+    /// Kept past `finish`, so callers can read it after the last chunk.
+    metadata: Option<Metadata>,
 }
 
 enum State {
@@ -47,7 +49,6 @@ enum State {
 
 struct Payload {
     cipher: PayloadCipher,
-    metadata: Option<Metadata>,
     chunk_size: usize,
     index: u64,
     /// Encrypted bytes not yet opened.
@@ -58,15 +59,13 @@ struct Payload {
 impl PushOpener {
     /// A new opener that will use `secret` once the header is complete.
     pub fn new(secret: Secret, limits: OpenLimits) -> Self {
-        PushOpener { secret, limits, state: State::Header { buf: Vec::new(), field: "magic" } }
+        PushOpener { secret, limits, state: State::Header { buf: Vec::new(), field: "magic" }, metadata: None }
     }
 
-    /// The metadata, once the header has been read and verified.
+    /// The metadata, once the header has been read and verified (also after
+    /// [`PushOpener::finish`]).
     pub fn metadata(&self) -> Option<&Metadata> {
-        match &self.state {
-            State::Payload(p) => p.metadata.as_ref(),
-            _ => None,
-        }
+        self.metadata.as_ref()
     }
 
     /// True once the header has been read and verified.
@@ -109,9 +108,9 @@ impl PushOpener {
                         let unlocked = unlock(&header, &self.secret, &self.limits)?;
                         let expected = unlocked.metadata.as_ref().and_then(|m| m.size);
                         let rest = buf.split_off(header.bytes.len());
+                        self.metadata = unlocked.metadata;
                         let mut payload = Box::new(Payload {
                             cipher: unlocked.cipher,
-                            metadata: unlocked.metadata,
                             chunk_size: header.chunk_size(),
                             index: 0,
                             pending: Vec::with_capacity(header.chunk_size() + TAG_LEN + rest.len()),

@@ -202,3 +202,16 @@ fn secrets_never_print() {
     assert_eq!(err.to_string(), "wrong password or key");
     assert!(!format!("{err:?}").contains("hunter"));
 }
+
+#[test]
+fn push_opener_keeps_the_metadata_after_finish() {
+    let o = options(C as u64).with_metadata(&Metadata::named("x.txt")).unwrap();
+    let env = seal_bytes(b"abc", &[key()], &o).unwrap();
+    let mut push = PushOpener::new(key(), OpenLimits::default());
+    let mut out = Vec::new();
+    push.update(&env, &mut out).unwrap();
+    assert_eq!(push.metadata().and_then(|m| m.name.as_deref()), Some("x.txt"));
+    push.finish(&mut out).unwrap();
+    assert_eq!(out, b"abc");
+    assert_eq!(push.metadata().and_then(|m| m.name.as_deref()), Some("x.txt"));
+}
