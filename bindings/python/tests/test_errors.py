@@ -145,6 +145,14 @@ def test_size_mismatch_while_sealing_is_an_invalid_argument(key):
     assert "announces 10 bytes but 5" in str(e.value)
 
 
+def test_writing_more_than_the_announced_size_is_an_invalid_argument(key):
+    sealer = kluis.Sealer([key], kluis.SealOptions(metadata=kluis.Metadata(size=10)))
+    sealer.write(b"12345")
+    with pytest.raises(kluis.KluisError.InvalidArgument) as e:
+        sealer.write(b"678901")
+    assert "size" in str(e.value)
+
+
 def test_messages_are_readable(key):
     try:
         kluis.open_bytes(kluis.seal_bytes(b"x", [key]), kluis.Secret.KEY(key=bytes(32)))

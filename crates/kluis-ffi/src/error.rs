@@ -32,7 +32,8 @@ pub enum KluisError {
     #[error("{0}")]
     LimitsExceeded(String),
     /// Not a Kluis envelope, an unsupported format version, or a header
-    /// that cannot be parsed.
+    /// that cannot be parsed; for a transfer, a manifest that opened but
+    /// breaks the rules of docs/TRANSFER.md or has an unknown version.
     #[error("{0}")]
     Malformed(String),
     /// The transfer's expiry time has passed.
@@ -108,7 +109,8 @@ impl From<TransferError> for KluisError {
             TransferError::Tampered { .. } => KluisError::Tampered(msg),
             TransferError::WeakPassword { .. } => KluisError::WeakPassword(msg),
             TransferError::AlreadyExists { .. } => KluisError::AlreadyExists(msg),
-            TransferError::UnsupportedManifest(_) => KluisError::Malformed(msg),
+            // A manifest that opened with the password but breaks the rules.
+            TransferError::InvalidManifest(_) | TransferError::UnsupportedManifest(_) => KluisError::Malformed(msg),
             TransferError::InvalidName { .. } | TransferError::InvalidArgument(_) | TransferError::InvalidLink(_) => {
                 KluisError::InvalidArgument(msg)
             }
@@ -171,6 +173,9 @@ mod tests {
         assert_eq!(kind(TransferError::Tampered { what: "f".into(), reason: "r".into() }.into()), "Tampered");
         assert_eq!(kind(TransferError::WeakPassword { reason: "r".into() }.into()), "WeakPassword");
         assert_eq!(kind(TransferError::InvalidArgument("x".into()).into()), "InvalidArgument");
+        assert_eq!(kind(TransferError::InvalidManifest("x".into()).into()), "Malformed");
+        assert_eq!(kind(TransferError::UnsupportedManifest(9).into()), "Malformed");
+        assert_eq!(kind(TransferError::AlreadyExists { path: "f".into() }.into()), "AlreadyExists");
         assert_eq!(kind(TransferError::Envelope(OpenError::LimitsExceeded("m".into())).into()), "LimitsExceeded");
         assert_eq!(kind(TransferError::Transport(TransportError::Io("x".into())).into()), "Transport");
         let e = KluisError::from(TransferError::Expired { expired_at: 0 });

@@ -40,7 +40,12 @@ impl Sealer {
     pub fn write(&self, data: Vec<u8>) -> Result<Vec<u8>, KluisError> {
         let mut guard = lock(&self.inner);
         let sealer = guard.as_mut().ok_or_else(|| KluisError::invalid("the sealer is already finished"))?;
-        sealer.write_all(&data).map_err(core::SealError::from)?;
+        // The sink is a Vec, so a failed write is the core refusing the data
+        // (more than the metadata's `size` announces), not I/O.
+        sealer.write_all(&data).map_err(|e| match e.kind() {
+            std::io::ErrorKind::InvalidInput => KluisError::invalid(e.to_string()),
+            _ => KluisError::Io(e.to_string()),
+        })?;
         Ok(std::mem::take(sealer.get_mut()))
     }
 

@@ -109,6 +109,7 @@ class ErrorsTest {
             { sealBytes(byteArrayOf(1), listOf(key), SealOptions(metadata = Metadata(extraJson = "[1]"))) },
             { Opener(Secret.Key(ByteArray(31))).close() },
             { Sealer(listOf(key), SealOptions(metadata = Metadata(size = 10uL))).use { it.write(ByteArray(5)); it.finish() } },
+            { Sealer(listOf(key), SealOptions(metadata = Metadata(size = 10uL))).use { it.write(ByteArray(5)); it.write(ByteArray(6)) } },
         )
         for (call in calls) assertKind(KluisException.InvalidArgument::class, call)
     }
