@@ -9,6 +9,8 @@ use crate::primitives::TAG_LEN;
 use crate::stream::{PayloadCipher, SizeCheck};
 use crate::unlock::unlock;
 
+use zeroize::Zeroize;
+
 /// Opens an envelope fed in pieces of any size (network callbacks, foreign
 /// language bindings), returning only authenticated plaintext.
 ///
@@ -37,10 +39,12 @@ pub struct PushOpener {
 }
 
 enum State {
-    /// Collecting header bytes; `field` is the next one the parser needs.
+    /// Collecting header bytes; `field` is the next one the parser needs,
+    /// `need` the length it needs before parsing again is worth it.
     Header {
         buf: Vec<u8>,
         field: &'static str,
+        need: usize,
     },
     Payload(Box<Payload>),
     Done,
@@ -59,7 +63,7 @@ struct Payload {
 impl PushOpener {
     /// A new opener that will use `secret` once the header is complete.
     pub fn new(secret: Secret, limits: OpenLimits) -> Self {
-        PushOpener { secret, limits, state: State::Header { buf: Vec::new(), field: "magic" }, metadata: None }
+        PushOpener { secret, limits, state: State::Header { buf: Vec::new(), field: "magic", need: 0 }, metadata: None }
     }
 
     /// The metadata, once the header has been read and verified (also after
@@ -97,11 +101,17 @@ impl PushOpener {
         match &mut self.state {
             State::Failed(e) => Err(e.replay()),
             State::Done => Err(OpenError::TrailingData),
-            State::Header { buf, field } => {
+            State::Header { buf, field, need } => {
                 buf.extend_from_slice(data);
+                // Parse again only once the missing field can be complete
+                // (the magic is still checked byte by byte).
+                if buf.len() >= MAGIC.len() && buf.len() < *need {
+                    return Ok(());
+                }
                 match header::parse(buf)? {
-                    Parsed::NeedMore { field: next, .. } => {
+                    Parsed::NeedMore { field: next, total } => {
                         *field = next;
+                        *need = total;
                         Ok(())
                     }
                     Parsed::Done(header) => {
@@ -130,7 +140,7 @@ impl PushOpener {
         match std::mem::replace(&mut self.state, State::Done) {
             State::Failed(e) => Err(e),
             State::Done => Ok(()),
-            State::Header { buf, field } => Err(if buf.len() < MAGIC.len() {
+            State::Header { buf, field, .. } => Err(if buf.len() < MAGIC.len() {
                 OpenError::BadMagic
             } else {
                 OpenError::MalformedHeader { field, reason: "cut short" }
@@ -158,8 +168,13 @@ impl Payload {
         while self.pending.len() - start > stride {
             let chunk = &mut self.pending[start..start + stride];
             let n = self.cipher.open(self.index, false, chunk)?;
-            self.size.add(n)?;
-            out.extend_from_slice(&chunk[..n]);
+            let fits = self.size.add(n);
+            if fits.is_ok() {
+                out.extend_from_slice(&chunk[..n]);
+            }
+            // The caller has its copy; none stays behind in `pending`.
+            chunk[..n].zeroize();
+            fits?;
             self.index += 1;
             start += stride;
         }
