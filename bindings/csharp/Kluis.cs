@@ -2901,7 +2901,8 @@ namespace Kluis
 
         /// <summary>
         /// Not a Kluis envelope, an unsupported format version, or a header
-        /// that cannot be parsed.
+        /// that cannot be parsed; for a transfer, a manifest that opened but
+        /// breaks the rules of docs/TRANSFER.md or has an unknown version.
         /// </summary>
         public sealed class Malformed : KluisException
         {
