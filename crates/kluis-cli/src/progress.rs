@@ -41,13 +41,6 @@ impl Progress {
         Progress { bar: total.and_then(|total| new_bar(verb, total, quiet)) }
     }
 
-    /// Counts `n` more bytes done.
-    pub(crate) fn inc(&self, n: u64) {
-        if let Some(bar) = &self.bar {
-            bar.inc(n);
-        }
-    }
-
     /// Wraps `reader` so that every byte read from it counts as done.
     pub(crate) fn reader<R: Read>(&self, inner: R) -> CountingReader<R> {
         CountingReader { inner, bar: self.bar.clone() }
@@ -71,6 +64,14 @@ pub(crate) struct CountingReader<R> {
 impl<R: Read> Read for CountingReader<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let n = self.inner.read(buf)?;
+        if let Some(bar) = &self.bar {
+            bar.inc(n as u64);
+        }
+        Ok(n)
+    }
+
+    fn read_vectored(&mut self, bufs: &mut [io::IoSliceMut<'_>]) -> io::Result<usize> {
+        let n = self.inner.read_vectored(bufs)?;
         if let Some(bar) = &self.bar {
             bar.inc(n as u64);
         }

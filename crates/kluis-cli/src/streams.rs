@@ -91,6 +91,19 @@ impl Read for Input {
             kind => io::Error::new(kind, format!("reading {}: {e}", self.label)),
         })
     }
+
+    /// Forwarded (`readv`), so that `Sealer::read_from` fills a batch of
+    /// chunk slots in one call.
+    fn read_vectored(&mut self, bufs: &mut [io::IoSliceMut<'_>]) -> io::Result<usize> {
+        let result = match &mut self.source {
+            Source::Stdin(stdin) => stdin.read_vectored(bufs),
+            Source::File(file) => file.read_vectored(bufs),
+        };
+        result.map_err(|e| match e.kind() {
+            io::ErrorKind::Interrupted => e,
+            kind => io::Error::new(kind, format!("reading {}: {e}", self.label)),
+        })
+    }
 }
 
 /// Where an output goes.
@@ -182,6 +195,16 @@ impl Write for Output {
         let result = match &mut self.sink {
             Sink::Stdout(out) => out.write_all(buf),
             Sink::File(out, _) => out.write_all(buf),
+        };
+        result.map_err(|e| self.write_error(e))
+    }
+
+    /// Forwarded, so that a large vectored write (`Opener::copy_to` writes a
+    /// batch of chunks at once) passes through the `BufWriter` uncopied.
+    fn write_vectored(&mut self, bufs: &[io::IoSlice<'_>]) -> io::Result<usize> {
+        let result = match &mut self.sink {
+            Sink::Stdout(out) => out.write_vectored(bufs),
+            Sink::File(out, _) => out.write_vectored(bufs),
         };
         result.map_err(|e| self.write_error(e))
     }

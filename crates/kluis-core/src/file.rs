@@ -1,7 +1,7 @@
 //! Files: [`seal_file`], [`open_file`] and the [`AtomicFile`] they write through.
 
 use std::fs::File;
-use std::io::{self, BufReader, Write};
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use tempfile::NamedTempFile;
@@ -92,7 +92,8 @@ pub fn seal_file(
     let mut reader = File::open(input)?;
     let out = AtomicFile::create(output)?;
     let mut sealer = Sealer::new(out, secrets, options)?;
-    io::copy(&mut reader, &mut sealer)?;
+    // Not `io::copy`: it reads 8 KiB at a time into a buffer of its own.
+    sealer.read_from(&mut reader)?;
     sealer.finish()?.commit(true)?;
     Ok(())
 }
@@ -112,8 +113,8 @@ pub fn open_file(
     secret: &Secret,
     limits: &OpenLimits,
 ) -> Result<Option<Metadata>, OpenError> {
-    let reader = BufReader::with_capacity(1 << 16, File::open(input)?);
-    let mut opener = Opener::new(reader, secret, limits)?;
+    // No `BufReader`: the opener reads whole batches straight into its buffers.
+    let mut opener = Opener::new(File::open(input)?, secret, limits)?;
     let mut out = AtomicFile::create(output)?;
     opener.copy_to(&mut out)?;
     out.commit(true)?;

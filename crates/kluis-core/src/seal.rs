@@ -1,6 +1,6 @@
 //! Sealing: options, header construction, and the streaming [`Sealer`].
 
-use std::io::{self, Write};
+use std::io::{self, IoSliceMut, Read, Write};
 use std::sync::Arc;
 
 use rand_core::TryCryptoRng;
@@ -326,12 +326,116 @@ impl<W: Write> Sealer<W> {
         self.cur_len = 0;
         let previous = self.inflight.replace(job);
         // The returned buffer holds ciphertext only.
+        // The returned buffer is reused as it is: its bytes are overwritten
+        // before they are sealed again (tag gaps included).
         *self.fill = match previous {
             Some(p) => self.write_out(p)?,
             None => Vec::new(),
         };
-        self.fill.clear();
         Ok(())
+    }
+
+    /// A full current chunk is sealed only once more data arrives (until
+    /// then it may still be the final chunk): it joins the batch, or
+    /// dispatches it when it is the batch's last.
+    fn advance_if_full(&mut self) -> io::Result<()> {
+        if self.cur_len == self.chunk_size {
+            if self.full + 1 == self.batch_chunks {
+                self.dispatch(self.batch_chunks, self.chunk_size, false)?;
+            } else {
+                self.full += 1;
+                self.cur_len = 0;
+            }
+        }
+        Ok(())
+    }
+
+    /// The batch buffer spans a whole batch: zeroed once, then the previous
+    /// batch's buffer is reused without clearing (its length, not a cursor
+    /// in it, was the write position before).
+    fn ensure_batch_buffer(&mut self) {
+        let len = self.batch_chunks * (self.chunk_size + TAG_LEN);
+        if self.fill.len() < len {
+            self.fill.resize(len, 0);
+        }
+    }
+
+    /// Seals everything `reader` yields until it ends, reading straight
+    /// into the batch buffer: one `read_vectored` per batch, its slices the
+    /// chunks' plaintext slots, where the reader supports it (files and
+    /// standard input do). `io::copy` into the sealer does the same with one
+    /// more copy of every byte. Returns the bytes read.
+    pub fn read_from<R: Read + ?Sized>(&mut self, reader: &mut R) -> io::Result<u64> {
+        let (chunk_size, stride) = (self.chunk_size, self.chunk_size + TAG_LEN);
+        let mut total = 0u64;
+        loop {
+            if self.cur_len == chunk_size && self.full + 1 == self.batch_chunks {
+                // A full batch is sealed (as not final) only once more data
+                // arrives: one byte tells, and starts the next batch.
+                let mut first = [0u8; 1];
+                let n = loop {
+                    match reader.read(&mut first) {
+                        Ok(n) => break n,
+                        Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                        Err(e) => return Err(e),
+                    }
+                };
+                if n == 0 {
+                    return Ok(total);
+                }
+                if self.expected_size.is_some_and(|e| self.written + 1 > e) {
+                    return Err(too_much());
+                }
+                self.dispatch(self.batch_chunks, chunk_size, false)?;
+                self.ensure_batch_buffer();
+                self.fill[0] = first[0];
+                self.cur_len = 1;
+                self.written += 1;
+                total += 1;
+                continue;
+            }
+            self.ensure_batch_buffer();
+            // At most one byte beyond the announced size, to notice it.
+            let mut left = self
+                .expected_size
+                .map_or(usize::MAX, |e| usize::try_from(e.saturating_sub(self.written)).unwrap_or(usize::MAX))
+                .saturating_add(1);
+            let at = self.full * stride + self.cur_len;
+            let mut room = chunk_size - self.cur_len;
+            let mut rest: &mut [u8] = &mut self.fill[at..];
+            let mut slots = Vec::with_capacity(self.batch_chunks - self.full);
+            while left > 0 && rest.len() >= room {
+                let take = room.min(left);
+                let (slot, tail) = rest.split_at_mut(room);
+                slots.push(IoSliceMut::new(&mut slot[..take]));
+                left -= take;
+                if tail.len() < TAG_LEN {
+                    break;
+                }
+                rest = &mut tail[TAG_LEN..];
+                room = chunk_size;
+            }
+            let n = loop {
+                match reader.read_vectored(&mut slots) {
+                    Ok(n) => break n,
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                    Err(e) => return Err(e),
+                }
+            };
+            if n == 0 {
+                return Ok(total);
+            }
+            if self.expected_size.is_some_and(|e| self.written + n as u64 > e) {
+                return Err(too_much());
+            }
+            // The current chunk's room first (none if it is full: it joins
+            // the batch now that more data came), then whole chunks.
+            let in_batch = self.full * chunk_size + self.cur_len + n;
+            self.full = (in_batch - 1) / chunk_size;
+            self.cur_len = in_batch - self.full * chunk_size;
+            self.written += n as u64;
+            total += n as u64;
+        }
     }
 
     /// Waits for a sealed batch and writes it; returns its buffer for reuse.
@@ -361,29 +465,14 @@ impl<W: Write> Write for Sealer<W> {
     fn write(&mut self, data: &[u8]) -> io::Result<usize> {
         let mut rest = data;
         while !rest.is_empty() {
-            // A full chunk is sealed only once more data arrives: until then
-            // it may still be the final chunk.
-            if self.cur_len == self.chunk_size {
-                if self.full + 1 == self.batch_chunks {
-                    self.dispatch(self.batch_chunks, self.chunk_size, false)?;
-                } else {
-                    // Leave room for the full chunk's tag.
-                    self.fill.extend_from_slice(&[0; TAG_LEN]);
-                    self.full += 1;
-                    self.cur_len = 0;
-                }
-            }
-            if self.fill.capacity() == 0 {
-                self.fill.reserve_exact(self.batch_chunks * (self.chunk_size + TAG_LEN));
-            }
+            self.advance_if_full()?;
+            self.ensure_batch_buffer();
             let n = rest.len().min(self.chunk_size - self.cur_len);
             if self.expected_size.is_some_and(|e| self.written + n as u64 > e) {
-                return Err(io::Error::new(
-                    io::ErrorKind::InvalidInput,
-                    "more data than the metadata's size announces",
-                ));
+                return Err(too_much());
             }
-            self.fill.extend_from_slice(&rest[..n]);
+            let at = self.full * (self.chunk_size + TAG_LEN) + self.cur_len;
+            self.fill[at..at + n].copy_from_slice(&rest[..n]);
             self.cur_len += n;
             self.written += n as u64;
             rest = &rest[n..];
@@ -394,6 +483,10 @@ impl<W: Write> Write for Sealer<W> {
     fn flush(&mut self) -> io::Result<()> {
         self.writer.flush()
     }
+}
+
+fn too_much() -> io::Error {
+    io::Error::new(io::ErrorKind::InvalidInput, "more data than the metadata's size announces")
 }
 
 /// Seals `plaintext` in memory.
@@ -410,4 +503,84 @@ pub fn seal_bytes(plaintext: &[u8], secrets: &[Secret], options: &SealOptions) -
     let mut sealer = Sealer::new(Vec::with_capacity(plaintext.len() + chunks * TAG_LEN + 512), secrets, options)?;
     sealer.write_all(plaintext)?;
     sealer.finish()
+}
+
+#[cfg(test)]
+mod read_from_tests {
+    use std::io::{self, Cursor, Read, Write};
+
+    use super::{SealOptions, Sealer};
+    use crate::keys::{Key, Secret};
+    use crate::metadata::Metadata;
+    use crate::tests::support::{ReplayRng, plaintext};
+    use crate::workers::Threads;
+
+    /// Yields at most `step` bytes per call and has no `read_vectored` of
+    /// its own (the default fills only the first slice).
+    struct Trickle<'a>(&'a [u8], usize);
+
+    impl Read for Trickle<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            let n = buf.len().min(self.1).min(self.0.len());
+            buf[..n].copy_from_slice(&self.0[..n]);
+            self.0 = &self.0[n..];
+            Ok(n)
+        }
+    }
+
+    fn seal(options: &SealOptions, fill: impl FnOnce(&mut Sealer<Vec<u8>>) -> io::Result<()>) -> Vec<u8> {
+        let secrets = [Secret::Key(Key::from_bytes([3; 32]))];
+        let mut rng = ReplayRng::new(&[&[1; 32], &[2; 32]]);
+        let mut sealer = Sealer::with_rng(Vec::new(), &secrets, options, &mut rng).unwrap();
+        fill(&mut sealer).unwrap();
+        sealer.finish().unwrap()
+    }
+
+    /// `read_from` builds the same envelope as `write_all`, byte for byte,
+    /// whatever the reader's pieces, at chunk and batch boundaries.
+    #[test]
+    fn read_from_matches_write_all() {
+        let chunk = 4096;
+        for threads in [1, 2] {
+            let options =
+                SealOptions::default().with_chunk_size(chunk as u64).unwrap().with_threads(Threads::new(threads));
+            let batch = 1 << 20; // plaintext per batch (BATCH_BYTES)
+            for len in [0, 1, chunk - 1, chunk, chunk + 1, batch - 1, batch, batch + 1, 2 * batch, 3 * batch + 17] {
+                let data = plaintext(len);
+                let expected = seal(&options, |s| s.write_all(&data));
+                assert_eq!(seal(&options, |s| s.read_from(&mut Cursor::new(&data)).map(|_| ())), expected, "{len}");
+                let steps: &[usize] =
+                    if len <= 2 * chunk { &[1, 7, chunk, chunk + 5] } else { &[chunk - 1, 3 * chunk + 1] };
+                for &step in steps {
+                    let got = seal(&options, |s| s.read_from(&mut Trickle(&data, step)).map(|_| ()));
+                    assert_eq!(got, expected, "len {len}, step {step}");
+                }
+                // Mixed with writes.
+                let half = len / 2;
+                let got = seal(&options, |s| {
+                    s.write_all(&data[..half])?;
+                    s.read_from(&mut Cursor::new(&data[half..]))?;
+                    Ok(())
+                });
+                assert_eq!(got, expected, "mixed {len}");
+            }
+        }
+    }
+
+    /// More data than the metadata's size is refused, as with `write`.
+    #[test]
+    fn read_from_refuses_more_than_the_size() {
+        let options = SealOptions::default()
+            .with_chunk_size(4096)
+            .unwrap()
+            .with_metadata(&Metadata { size: Some(5000), ..Metadata::default() })
+            .unwrap();
+        let secrets = [Secret::Key(Key::from_bytes([3; 32]))];
+        let mut sealer = Sealer::new(Vec::new(), &secrets, &options).unwrap();
+        let err = sealer.read_from(&mut Cursor::new(vec![0u8; 5001])).unwrap_err();
+        assert_eq!(err.kind(), io::ErrorKind::InvalidInput);
+        let mut sealer = Sealer::new(Vec::new(), &secrets, &options).unwrap();
+        assert_eq!(sealer.read_from(&mut Cursor::new(vec![0u8; 5000])).unwrap(), 5000);
+        assert!(sealer.finish().is_ok());
+    }
 }

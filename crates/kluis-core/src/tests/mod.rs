@@ -3,5 +3,5 @@
 //! kit (both regenerated here byte for byte and compared with `docs/`).
 
 mod kit;
-mod support;
+pub(crate) mod support;
 mod vectors;
