@@ -14,8 +14,9 @@
 //!   refuses an expired transfer even if storage still serves it. A copy in
 //!   clear lets storage purge.
 //! - A [`Transport`] moves the sealed blobs: [`MemoryTransport`] for tests,
-//!   [`DirectoryTransport`] for a local folder, and (later) HTTP; it can be
-//!   implemented in other languages through bindings.
+//!   [`DirectoryTransport`] for a local folder, and `HttpTransport` for a
+//!   Kluis drop server (docs/SERVER.md; cargo feature `http`, on by
+//!   default); it can be implemented in other languages through bindings.
 //! - A [`Link`] names the transfer and where it is stored; it never carries
 //!   the password.
 //!
@@ -87,7 +88,9 @@ pub use send::{
     send_transfer, upload_blob,
 };
 pub use time::{rfc3339, unix_seconds};
-pub use transport::{DirectoryTransport, MemoryTransport, Transport, TransportError, purge_expired};
+#[cfg(feature = "http")]
+pub use transport::http::{HttpError, HttpOptions, HttpTransport, Token, confirm_code, request_code};
+pub use transport::{DirectoryTransport, MemoryTransport, TransferPlan, Transport, TransportError, purge_expired};
 
 /// Re-exported from [`kluis_core`], for callers that need nothing else from it.
 pub use kluis_core::{Argon2Params, OpenLimits, Password};

@@ -26,7 +26,7 @@ use crate::names::{check_file_name, guess_media_type};
 use crate::password::check_password;
 use crate::progress::{Phase, Progress, ProgressEvent};
 use crate::time::unix_seconds;
-use crate::transport::Transport;
+use crate::transport::{TransferPlan, Transport};
 
 /// The longest allowed lifetime of a transfer (366 days).
 pub const MAX_EXPIRES_IN: Duration = Duration::from_secs(366 * 86_400);
@@ -417,13 +417,33 @@ impl PreparedTransfer {
         self.staged.iter().map(|s| s.len).sum()
     }
 
-    /// Uploads every blob that the store does not hold completely yet, then
-    /// the manifest, then marks the transfer finished with its expiry. Safe
-    /// to call again after any failure: each blob continues from the length
-    /// the store reports ([`Transport::partial_len`]), complete blobs are
-    /// skipped. Reports [`Phase::Uploading`] progress.
+    /// What [`upload`](Self::upload) announces to the transport first
+    /// ([`Transport::begin_transfer`]): id, addresses, expiry, each blob's
+    /// sealed size, and the subject and file names (which a transport
+    /// discloses only when its user opted in).
+    pub fn plan(&self) -> TransferPlan {
+        TransferPlan {
+            id: self.id,
+            sender: self.info.from.clone(),
+            recipients: self.info.to.clone(),
+            expires_at: self.info.expires_at,
+            blobs: self.staged.iter().map(|s| (s.blob, s.len)).collect(),
+            subject: self.info.subject.clone(),
+            file_names: self.info.files.iter().map(|f| f.name.clone()).collect(),
+        }
+    }
+
+    /// Announces the transfer ([`Transport::begin_transfer`] with
+    /// [`plan`](Self::plan)), uploads every blob that the store does not
+    /// hold completely yet, then the manifest, then marks the transfer
+    /// finished with its expiry. Safe to call again after any failure: the
+    /// announcement is repeated (transports treat it as idempotent), each
+    /// blob continues from the length the store reports
+    /// ([`Transport::partial_len`]), complete blobs are skipped. Reports
+    /// [`Phase::Uploading`] progress.
     pub fn upload(&self, transport: &dyn Transport, progress: &dyn Progress) -> Result<SentTransfer, TransferError> {
         let _guard = self.uploading.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        transport.begin_transfer(&self.plan()).map_err(TransferError::Transport)?;
         let mut uploaded = 0;
         // Files first and the manifest last: a manifest in the store means
         // every file it lists is complete.

@@ -7,6 +7,8 @@
 //! needs in order to purge.
 
 mod directory;
+#[cfg(feature = "http")]
+pub(crate) mod http;
 mod memory;
 
 pub use directory::DirectoryTransport;
@@ -42,6 +44,69 @@ pub enum TransportError {
     Other(String),
 }
 
+/// What a sender is about to upload, announced to the transport before the
+/// first byte ([`Transport::begin_transfer`]).
+///
+/// Storage that only holds blobs (a folder, memory) ignores it. A server
+/// that mails the recipients needs the addresses, the expiry and the blob
+/// sizes up front (docs/SERVER.md). The `subject` and `file_names` are
+/// confidential (they are sealed in the manifest): a transport MUST NOT
+/// store or send them unless its user explicitly opted in, as
+/// [`HttpTransport`](crate::HttpTransport) does only with
+/// `HttpOptions::disclose_names`.
+///
+/// ```
+/// use kluis_transfer::{BlobName, TransferId, TransferPlan};
+/// let plan = TransferPlan {
+///     id: TransferId::from_bytes([0; 16]),
+///     sender: "ann@example.org".into(),
+///     recipients: vec!["bob@example.org".into()],
+///     expires_at: 1_700_000_000,
+///     blobs: vec![(BlobName::Manifest, 1234)],
+///     subject: "Contract".into(),
+///     file_names: vec!["contract.pdf".into()],
+/// };
+/// assert_eq!(plan.total_size(), 1234);
+/// ```
+#[derive(Clone, PartialEq, Eq)]
+pub struct TransferPlan {
+    /// The transfer's id.
+    pub id: TransferId,
+    /// The sender's address.
+    pub sender: String,
+    /// The recipients' addresses.
+    pub recipients: Vec<String>,
+    /// The expiry, Unix seconds (the one sealed in the manifest).
+    pub expires_at: u64,
+    /// Every blob with its sealed size: the files' blobs in order, then
+    /// `manifest`.
+    pub blobs: Vec<(BlobName, u64)>,
+    /// The subject (confidential: see above).
+    pub subject: String,
+    /// The files' names, in order (confidential: see above).
+    pub file_names: Vec<String>,
+}
+
+impl TransferPlan {
+    /// The sealed bytes of all blobs together.
+    pub fn total_size(&self) -> u64 {
+        self.blobs.iter().map(|(_, size)| size).sum()
+    }
+}
+
+/// Shows the id, counts and sizes; never the subject or the file names.
+impl std::fmt::Debug for TransferPlan {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TransferPlan")
+            .field("id", &self.id)
+            .field("recipients", &self.recipients.len())
+            .field("expires_at", &self.expires_at)
+            .field("blobs", &self.blobs.len())
+            .field("total_size", &self.total_size())
+            .finish_non_exhaustive()
+    }
+}
+
 /// Storage for sealed transfers: byte ranges of named blobs.
 ///
 /// The trait is object safe and uses only ids, byte slices, `u64` offsets
@@ -61,6 +126,9 @@ pub enum TransportError {
 ///
 /// # Contract
 ///
+/// - `begin_transfer(plan)`: called by the sender before every upload
+///   attempt, the first and each resumed one, so it MUST be idempotent:
+///   announcing the same plan again succeeds. The default does nothing.
 /// - `put_range(t, b, offset, data)`: `offset` must not exceed the partial
 ///   blob's current length (0 when there is none, in which case the blob is
 ///   created). The partial blob becomes its first `offset` bytes followed by
@@ -105,6 +173,13 @@ pub enum TransportError {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub trait Transport: Send + Sync {
+    /// Announces the transfer about to be uploaded (see the contract); the
+    /// default does nothing.
+    fn begin_transfer(&self, plan: &TransferPlan) -> Result<(), TransportError> {
+        let _ = plan;
+        Ok(())
+    }
+
     /// Writes `data` at `offset` into the partial blob (see the contract).
     fn put_range(&self, transfer: &TransferId, blob: &BlobName, offset: u64, data: &[u8])
     -> Result<(), TransportError>;
@@ -188,6 +263,18 @@ pub(crate) mod contract {
     pub(crate) fn check(t: &dyn Transport) {
         let a = TransferId::from_bytes([1; 16]);
         let b = TransferId::from_bytes([2; 16]);
+        // Announcing is idempotent (and a no-op for plain stores).
+        let plan = TransferPlan {
+            id: a,
+            sender: "ann@example.org".into(),
+            recipients: vec!["bob@example.org".into()],
+            expires_at: 100,
+            blobs: vec![(file(1), 11), (file(2), 0), (manifest(), 15)],
+            subject: String::new(),
+            file_names: vec!["a".into(), "b".into()],
+        };
+        t.begin_transfer(&plan).unwrap();
+        t.begin_transfer(&plan).unwrap();
         not_found(t.expiry(&a));
         assert_eq!(t.partial_len(&a, &manifest()).unwrap(), None);
         assert_eq!(t.complete_len(&a, &manifest()).unwrap(), None);
