@@ -3,11 +3,178 @@
 //! Holds sealed transfer blobs (docs/FORMAT.md, docs/TRANSFER.md) for
 //! recipients to fetch, verifies senders by a mailed one-time code and
 //! mails recipients a notice with the link. The HTTP contract is
-//! docs/SERVER.md.
+//! docs/SERVER.md; [`config`] describes the configuration.
+//!
+//! [`Server::bind`] opens the database, the store and the mailer and binds
+//! the listening socket; [`Server::run`] serves until a shutdown future
+//! completes, with a background task purging expired transfers.
 #![forbid(unsafe_code)]
 
+pub mod api;
+pub mod config;
+pub mod db;
+pub mod error;
+pub mod ids;
+pub mod mail;
+pub mod secrets;
 pub mod storage;
 
 /// Reusable checks for implementations of [`storage::BlobStore`].
 #[doc(hidden)]
 pub mod testing;
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use config::{Config, StorageKind};
+use storage::BlobStore;
+
+/// Unix seconds now.
+pub fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+        .unwrap_or(0)
+}
+
+/// Why the server could not start or stopped with an error.
+#[derive(Debug, thiserror::Error)]
+pub enum ServerError {
+    /// The configuration is invalid.
+    #[error(transparent)]
+    Config(#[from] config::ConfigError),
+    /// The database failed.
+    #[error(transparent)]
+    Db(#[from] db::DbError),
+    /// The blob store could not be opened.
+    #[error("storage: {0}")]
+    Storage(#[from] storage::StoreError),
+    /// The mailer could not be set up.
+    #[error(transparent)]
+    Mail(#[from] mail::MailError),
+    /// The OS random generator failed.
+    #[error(transparent)]
+    Random(#[from] secrets::RandomError),
+    /// Listening or serving failed.
+    #[error("network: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// Opens the blob store the configuration selects.
+pub async fn open_store(config: &Config) -> Result<Arc<dyn BlobStore>, ServerError> {
+    match config.storage.kind {
+        StorageKind::Fs => Ok(Arc::new(storage::fs::FsStore::new(config.storage.fs_path()?)?)),
+        StorageKind::S3 => {
+            let s3 = config.storage.s3()?;
+            Err(ServerError::Config(config::ConfigError::Invalid(format!(
+                "storage kind \"s3\" (bucket {}) is not available in this build",
+                s3.bucket
+            ))))
+        }
+    }
+}
+
+/// A bound, ready server.
+pub struct Server {
+    listener: tokio::net::TcpListener,
+    state: Arc<api::AppState>,
+    local_addr: SocketAddr,
+}
+
+impl std::fmt::Debug for Server {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Server").field("local_addr", &self.local_addr).finish_non_exhaustive()
+    }
+}
+
+impl Server {
+    /// Opens the database (migrating it), the store and the mailer, and
+    /// binds the listening address.
+    pub async fn bind(config: Config) -> Result<Self, ServerError> {
+        let db = db::Db::connect(&config.database.url).await?;
+        let secret = match &config.secret {
+            Some(hex_key) => hex::decode(hex_key.trim())
+                .ok()
+                .filter(|k| k.len() >= 32)
+                .ok_or_else(|| config::ConfigError::Invalid("secret must be at least 32 bytes in hex".into()))?,
+            None => {
+                let stored = db.setting_or_insert("code_key", &secrets::key_hex()?).await?;
+                hex::decode(stored).map_err(|e| db::DbError::from(sqlx::Error::Decode(Box::new(e))))?
+            }
+        };
+        let store = open_store(&config).await?;
+        let mailer = mail::Mailer::from_config(&config)?;
+        let listener = tokio::net::TcpListener::bind(config.listen).await?;
+        let local_addr = listener.local_addr()?;
+        let public_url = config
+            .public_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{local_addr}"))
+            .trim_end_matches('/')
+            .to_string();
+        let state = Arc::new(api::AppState { config, db, store, mailer, secret, public_url });
+        Ok(Server { listener, state, local_addr })
+    }
+
+    /// The address the server listens on.
+    pub fn local_addr(&self) -> SocketAddr {
+        self.local_addr
+    }
+
+    /// The metadata database (for tests and tools).
+    pub fn db(&self) -> db::Db {
+        self.state.db.clone()
+    }
+
+    /// Serves until `shutdown` completes, then lets in-flight requests
+    /// finish. Purges expired transfers in the background meanwhile.
+    pub async fn run(self, shutdown: impl Future<Output = ()> + Send + 'static) -> Result<(), ServerError> {
+        let state = Arc::clone(&self.state);
+        let interval = Duration::from_secs(state.config.purge.interval_secs);
+        let purger = tokio::spawn(purge_loop(Arc::clone(&state), interval));
+        let app = api::router(Arc::clone(&state)).layer(tower_http::trace::TraceLayer::new_for_http());
+        let served = axum::serve(self.listener, app.into_make_service_with_connect_info::<SocketAddr>())
+            .with_graceful_shutdown(shutdown)
+            .await;
+        purger.abort();
+        state.db.close().await;
+        served.map_err(ServerError::Io)
+    }
+}
+
+async fn purge_loop(state: Arc<api::AppState>, interval: Duration) {
+    let mut ticker = tokio::time::interval(interval);
+    ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        ticker.tick().await;
+        if let Err(e) = purge_once(&state).await {
+            tracing::error!(%e, "purge failed");
+        }
+    }
+}
+
+/// Deletes every expired transfer from storage and database (audit-logged)
+/// and sweeps expired codes, tokens and rate counters.
+pub async fn purge_once(state: &api::AppState) -> Result<usize, ServerError> {
+    let now = now();
+    let mut purged = 0;
+    loop {
+        let expired = state.db.expired(now, 100).await?;
+        if expired.is_empty() {
+            break;
+        }
+        for (id, sender, size) in expired {
+            state.db.audit("expired", Some(&id), Some(&sender), Some(size)).await?;
+            state.store.delete_transfer(&id).await?;
+            state.db.delete_transfer(&id).await?;
+            state.db.audit("purged", Some(&id), Some(&sender), Some(size)).await?;
+            tracing::info!(transfer = %id, "purged an expired transfer");
+            purged += 1;
+        }
+    }
+    let window = i64::try_from(state.config.limits.rate_window_secs).unwrap_or(i64::MAX / 4);
+    state.db.sweep(now, window).await?;
+    Ok(purged)
+}

@@ -1,0 +1,465 @@
+//! The server's configuration: a TOML file (`--config FILE`) with
+//! environment overrides `KLUIS_SERVER_<KEY>` for top-level keys and
+//! `KLUIS_SERVER_<TABLE>_<KEY>` for keys of a table (e.g.
+//! `KLUIS_SERVER_DATABASE_URL`, `KLUIS_SERVER_LIMITS_TOKEN_TTL_SECS`).
+//!
+//! ```toml
+//! listen = "127.0.0.1:8080"
+//! public_url = "https://drop.example.org"   # links: <public_url>/t/<id>
+//! [database]
+//! url = "sqlite://kluis.db"                 # or postgres://user:pw@host/db
+//! [storage]
+//! kind = "fs"                               # or "s3" (bucket, endpoint, region, ...)
+//! path = "blobs"
+//! [smtp]                                    # or [maildir] path = "mails", from = ...
+//! host = "127.0.0.1"
+//! port = 2525
+//! tls = "none"                              # "starttls" or "tls"
+//! from = "kluis@example.org"
+//! [limits]
+//! max_transfer_bytes = 10737418240
+//! [purge]
+//! interval_secs = 300
+//! ```
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+/// Why the configuration could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// The file could not be read.
+    #[error("cannot read {path}: {message}")]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        message: String,
+    },
+    /// The TOML (file and overrides) does not describe a valid configuration.
+    #[error("invalid configuration: {0}")]
+    Invalid(String),
+}
+
+/// The whole configuration.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// The address to listen on (port 0: any free port).
+    #[serde(default = "default_listen")]
+    pub listen: SocketAddr,
+    /// The base of links mailed to recipients (`<public_url>/t/<id>`);
+    /// by default `http://<the listening address>`.
+    #[serde(default)]
+    pub public_url: Option<String>,
+    /// Take the client IP (for rate limits) from the last `X-Forwarded-For`
+    /// entry; only behind a reverse proxy that sets it.
+    #[serde(default)]
+    pub trust_forwarded_for: bool,
+    /// Hex key (at least 32 bytes) for the keyed hash of verification codes;
+    /// by default a random key kept in the database.
+    #[serde(default)]
+    pub secret: Option<String>,
+    /// Metadata database.
+    #[serde(default)]
+    pub database: DatabaseConfig,
+    /// Blob storage.
+    #[serde(default)]
+    pub storage: StorageConfig,
+    /// Mail over SMTP (exactly one of `smtp` and `maildir`).
+    #[serde(default)]
+    pub smtp: Option<SmtpConfig>,
+    /// Mail written as `.eml` files into a folder.
+    #[serde(default)]
+    pub maildir: Option<MailDirConfig>,
+    /// Limits.
+    #[serde(default)]
+    pub limits: Limits,
+    /// The background purge of expired transfers.
+    #[serde(default)]
+    pub purge: PurgeConfig,
+}
+
+fn default_listen() -> SocketAddr {
+    SocketAddr::from(([127, 0, 0, 1], 8080))
+}
+
+/// The metadata database.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DatabaseConfig {
+    /// `sqlite://FILE` (created when missing) or `postgres://...`.
+    pub url: String,
+}
+
+impl Default for DatabaseConfig {
+    fn default() -> Self {
+        Self { url: "sqlite://kluis-server.db".into() }
+    }
+}
+
+/// Which blob store.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum StorageKind {
+    /// A local folder ([`crate::storage::fs::FsStore`]).
+    #[default]
+    Fs,
+    /// S3-compatible object storage.
+    S3,
+}
+
+/// Blob storage: `kind = "fs"` with `path`, or `kind = "s3"` with the S3 keys.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StorageConfig {
+    /// Which store.
+    #[serde(default)]
+    pub kind: StorageKind,
+    /// The folder (fs).
+    #[serde(default)]
+    pub path: Option<PathBuf>,
+    /// The bucket (s3).
+    #[serde(default)]
+    pub bucket: Option<String>,
+    /// The endpoint URL (s3; none: AWS).
+    #[serde(default)]
+    pub endpoint: Option<String>,
+    /// The region (s3).
+    #[serde(default)]
+    pub region: Option<String>,
+    /// The access key id (s3).
+    #[serde(default)]
+    pub access_key_id: Option<String>,
+    /// The secret access key (s3).
+    #[serde(default)]
+    pub secret_access_key: Option<String>,
+    /// Allow a plain-HTTP endpoint (s3; local test servers).
+    #[serde(default)]
+    pub allow_http: bool,
+}
+
+impl Default for StorageConfig {
+    fn default() -> Self {
+        Self {
+            kind: StorageKind::Fs,
+            path: Some(PathBuf::from("kluis-blobs")),
+            bucket: None,
+            endpoint: None,
+            region: None,
+            access_key_id: None,
+            secret_access_key: None,
+            allow_http: false,
+        }
+    }
+}
+
+/// The settings of S3-compatible storage.
+#[derive(Clone, PartialEq, Eq)]
+pub struct S3Config {
+    /// The bucket.
+    pub bucket: String,
+    /// The endpoint URL (none: AWS).
+    pub endpoint: Option<String>,
+    /// The region.
+    pub region: String,
+    /// The access key id.
+    pub access_key_id: String,
+    /// The secret access key.
+    pub secret_access_key: String,
+    /// Allow a plain-HTTP endpoint.
+    pub allow_http: bool,
+}
+
+impl std::fmt::Debug for S3Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("S3Config")
+            .field("bucket", &self.bucket)
+            .field("endpoint", &self.endpoint)
+            .field("region", &self.region)
+            .field("access_key_id", &self.access_key_id)
+            .field("secret_access_key", &"<redacted>")
+            .field("allow_http", &self.allow_http)
+            .finish()
+    }
+}
+
+impl StorageConfig {
+    /// The folder of `kind = "fs"`.
+    pub fn fs_path(&self) -> Result<&Path, ConfigError> {
+        self.path.as_deref().ok_or_else(|| ConfigError::Invalid("storage.path is required for kind = \"fs\"".into()))
+    }
+
+    /// The S3 settings of `kind = "s3"`.
+    pub fn s3(&self) -> Result<S3Config, ConfigError> {
+        let need = |value: &Option<String>, key: &str| {
+            value.clone().ok_or_else(|| ConfigError::Invalid(format!("storage.{key} is required for kind = \"s3\"")))
+        };
+        Ok(S3Config {
+            bucket: need(&self.bucket, "bucket")?,
+            endpoint: self.endpoint.clone(),
+            region: self.region.clone().unwrap_or_else(|| "us-east-1".into()),
+            access_key_id: need(&self.access_key_id, "access_key_id")?,
+            secret_access_key: need(&self.secret_access_key, "secret_access_key")?,
+            allow_http: self.allow_http,
+        })
+    }
+}
+
+/// How SMTP is secured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum SmtpTls {
+    /// Plain SMTP (a loopback relay only).
+    None,
+    /// STARTTLS, required.
+    #[default]
+    Starttls,
+    /// TLS from the first byte (SMTPS).
+    Tls,
+}
+
+/// Mail over SMTP.
+#[derive(Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SmtpConfig {
+    /// A URL instead of host/port/tls: `smtp://host:port` (plain),
+    /// `smtp://host:port?tls=required` (STARTTLS), `smtps://host:port`.
+    #[serde(default)]
+    pub url: Option<String>,
+    /// The relay's host.
+    #[serde(default)]
+    pub host: Option<String>,
+    /// The relay's port (default: 25 plain, 587 STARTTLS, 465 TLS).
+    #[serde(default)]
+    pub port: Option<u16>,
+    /// How the connection is secured.
+    #[serde(default)]
+    pub tls: SmtpTls,
+    /// Login name.
+    #[serde(default)]
+    pub username: Option<String>,
+    /// Login password.
+    #[serde(default)]
+    pub password: Option<String>,
+    /// The sender of the server's mails (`Name <addr>` or `addr`).
+    pub from: String,
+}
+
+impl std::fmt::Debug for SmtpConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SmtpConfig")
+            .field("url", &self.url.as_ref().map(|_| "<set>"))
+            .field("host", &self.host)
+            .field("port", &self.port)
+            .field("tls", &self.tls)
+            .field("username", &self.username)
+            .field("password", &self.password.as_ref().map(|_| "<redacted>"))
+            .field("from", &self.from)
+            .finish()
+    }
+}
+
+/// Mail written as `.eml` files into a folder (local use, tests).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MailDirConfig {
+    /// The folder (created when missing).
+    pub path: PathBuf,
+    /// The sender of the server's mails.
+    #[serde(default = "default_from")]
+    pub from: String,
+}
+
+fn default_from() -> String {
+    "kluis@localhost".into()
+}
+
+/// Limits; the defaults are those of docs/SERVER.md.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Limits {
+    /// How long a verification code is valid.
+    pub code_ttl_secs: u64,
+    /// Confirm attempts per code.
+    pub code_attempts: u64,
+    /// How long a token is valid.
+    pub token_ttl_secs: u64,
+    /// The furthest expiry a transfer may have, from now.
+    pub max_expiry_secs: u64,
+    /// The largest total announced size of one transfer.
+    pub max_transfer_bytes: u64,
+    /// The largest body of one upload request.
+    pub max_request_bytes: u64,
+    /// Recipients per transfer.
+    pub max_recipients: usize,
+    /// Blobs per transfer (manifest included).
+    pub max_blobs: usize,
+    /// The window of the rate limits.
+    pub rate_window_secs: u64,
+    /// Code mails per address per window.
+    pub verify_per_address: u64,
+    /// Code mails per client IP per window.
+    pub verify_per_ip: u64,
+    /// Confirm attempts per client IP per window.
+    pub confirm_per_ip: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            code_ttl_secs: 600,
+            code_attempts: 5,
+            token_ttl_secs: 3600,
+            max_expiry_secs: 30 * 86_400,
+            max_transfer_bytes: 10 << 30,
+            max_request_bytes: 256 << 20,
+            max_recipients: 50,
+            max_blobs: 10_000,
+            rate_window_secs: 900,
+            verify_per_address: 3,
+            verify_per_ip: 20,
+            confirm_per_ip: 30,
+        }
+    }
+}
+
+/// The background purge.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct PurgeConfig {
+    /// Seconds between two purges.
+    pub interval_secs: u64,
+}
+
+impl Default for PurgeConfig {
+    fn default() -> Self {
+        Self { interval_secs: 300 }
+    }
+}
+
+/// The tables whose keys environment variables can override.
+const TABLES: [&str; 6] = ["database", "storage", "smtp", "maildir", "limits", "purge"];
+/// Top-level keys environment variables can override.
+const TOP_KEYS: [&str; 4] = ["listen", "public_url", "trust_forwarded_for", "secret"];
+/// Keys whose values stay text even when they look like numbers.
+const TEXT_KEYS: [&str; 7] = ["secret", "password", "username", "bucket", "access_key_id", "secret_access_key", "from"];
+
+impl Config {
+    /// Loads the file (when given) and applies the `KLUIS_SERVER_*`
+    /// variables of the process environment.
+    pub fn load(file: Option<&Path>) -> Result<Self, ConfigError> {
+        let text = match file {
+            Some(path) => std::fs::read_to_string(path)
+                .map_err(|e| ConfigError::Read { path: path.to_path_buf(), message: e.to_string() })?,
+            None => String::new(),
+        };
+        Self::from_parts(&text, std::env::vars())
+    }
+
+    /// Parses TOML `text` and applies overrides from `env` (name, value).
+    pub fn from_parts(text: &str, env: impl IntoIterator<Item = (String, String)>) -> Result<Self, ConfigError> {
+        let mut root: toml::Table = toml::from_str(text).map_err(|e| ConfigError::Invalid(e.to_string()))?;
+        for (name, raw) in env {
+            let Some(rest) = name.strip_prefix("KLUIS_SERVER_") else {
+                continue;
+            };
+            let key = rest.to_ascii_lowercase();
+            let value = |leaf: &str| -> toml::Value {
+                if TEXT_KEYS.contains(&leaf) {
+                    return toml::Value::String(raw.clone());
+                }
+                if let Ok(n) = raw.parse::<i64>() {
+                    return toml::Value::Integer(n);
+                }
+                match raw.as_str() {
+                    "true" => toml::Value::Boolean(true),
+                    "false" => toml::Value::Boolean(false),
+                    _ => toml::Value::String(raw.clone()),
+                }
+            };
+            if TOP_KEYS.contains(&key.as_str()) {
+                root.insert(key.clone(), value(&key));
+                continue;
+            }
+            let Some((table, leaf)) = TABLES
+                .iter()
+                .find_map(|table| key.strip_prefix(table).and_then(|r| r.strip_prefix('_')).map(|leaf| (*table, leaf)))
+            else {
+                continue;
+            };
+            let entry = root.entry(table.to_string()).or_insert_with(|| toml::Value::Table(toml::Table::new()));
+            let toml::Value::Table(t) = entry else {
+                return Err(ConfigError::Invalid(format!("{table} must be a table")));
+            };
+            t.insert(leaf.to_string(), value(leaf));
+        }
+        let config: Config =
+            toml::Value::Table(root).try_into().map_err(|e: toml::de::Error| ConfigError::Invalid(e.to_string()))?;
+        config.check()?;
+        Ok(config)
+    }
+
+    fn check(&self) -> Result<(), ConfigError> {
+        match (&self.smtp, &self.maildir) {
+            (Some(_), Some(_)) => {
+                return Err(ConfigError::Invalid("configure either [smtp] or [maildir], not both".into()));
+            }
+            (None, None) => {
+                return Err(ConfigError::Invalid(
+                    "no mail configured: [smtp] (host/port or url) or [maildir] (path)".into(),
+                ));
+            }
+            _ => {}
+        }
+        if self.storage.kind == StorageKind::Fs {
+            self.storage.fs_path()?;
+        }
+        if self.limits.code_attempts == 0 || self.limits.rate_window_secs == 0 {
+            return Err(ConfigError::Invalid(
+                "limits.code_attempts and limits.rate_window_secs must be positive".into(),
+            ));
+        }
+        if self.purge.interval_secs == 0 {
+            return Err(ConfigError::Invalid("purge.interval_secs must be positive".into()));
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_and_environment_combine() -> Result<(), ConfigError> {
+        let text = "listen = \"127.0.0.1:0\"\n[maildir]\npath = \"/tmp/m\"\n[limits]\ncode_attempts = 7\n";
+        let env = [
+            ("KLUIS_SERVER_DATABASE_URL", "postgres://x/y"),
+            ("KLUIS_SERVER_LIMITS_TOKEN_TTL_SECS", "60"),
+            ("KLUIS_SERVER_SECRET", "0011"),
+            ("KLUIS_SERVER_BIN", "/ignored"),
+            ("OTHER", "ignored"),
+        ]
+        .map(|(k, v)| (k.to_string(), v.to_string()));
+        let config = Config::from_parts(text, env)?;
+        assert_eq!(config.listen.port(), 0);
+        assert_eq!(config.database.url, "postgres://x/y");
+        assert_eq!(config.limits.token_ttl_secs, 60);
+        assert_eq!(config.limits.code_attempts, 7);
+        assert_eq!(config.secret.as_deref(), Some("0011"));
+        assert_eq!(config.storage.kind, StorageKind::Fs);
+        Ok(())
+    }
+
+    #[test]
+    fn mistakes_are_refused() {
+        assert!(Config::from_parts("[maildir]\npath = \"m\"\nbogus = 1\n", []).is_err());
+        assert!(Config::from_parts("listen = \"x\"\n", []).is_err());
+        assert!(Config::from_parts("", []).is_err(), "no mail configured");
+        let s3 = Config::from_parts("[maildir]\npath = \"m\"\n[storage]\nkind = \"s3\"\n", []);
+        assert!(s3.is_ok_and(|c| c.storage.s3().is_err()), "s3 without a bucket");
+    }
+}

@@ -1,0 +1,430 @@
+//! Metadata in SQLite or PostgreSQL (one [`sqlx::AnyPool`]): codes, tokens,
+//! rate-limit counters, transfers, blobs, downloads and the audit log.
+//! Every statement is portable SQL with `$n` parameters; anything that must
+//! be atomic across server processes is one statement.
+
+use std::time::Duration;
+
+use sqlx::any::{AnyPoolOptions, AnyRow};
+use sqlx::{AnyPool, Executor, Row};
+
+/// A database failure.
+#[derive(Debug, thiserror::Error)]
+#[error("database: {0}")]
+pub struct DbError(String);
+
+impl From<sqlx::Error> for DbError {
+    fn from(e: sqlx::Error) -> Self {
+        DbError(e.to_string())
+    }
+}
+
+type Result<T> = std::result::Result<T, DbError>;
+
+/// The schema versions, applied in order; `{serial}` is replaced per backend.
+const MIGRATIONS: [(i64, &str); 1] = [(1, include_str!("../migrations/0001_init.sql"))];
+
+/// The metadata database.
+#[derive(Debug, Clone)]
+pub struct Db {
+    pool: AnyPool,
+    sqlite: bool,
+}
+
+/// A transfer's row.
+#[derive(Debug, Clone)]
+pub struct TransferRow {
+    /// The transfer id.
+    pub id: String,
+    /// The verified sender.
+    pub sender: String,
+    /// The recipients (JSON array of strings).
+    pub recipients: String,
+    /// Unix seconds.
+    pub expires_at: i64,
+    /// Download limit.
+    pub download_limit: Option<i64>,
+    /// The announcement as stored (canonical JSON), for idempotent repeats.
+    pub announcement: String,
+    /// Total announced bytes.
+    pub total_size: i64,
+    /// When finished (recipients notified), if so.
+    pub finished_at: Option<i64>,
+    /// Downloads counted so far.
+    pub downloads: i64,
+}
+
+/// A blob's row.
+#[derive(Debug, Clone)]
+pub struct BlobRow {
+    /// `manifest` or a blob id.
+    pub name: String,
+    /// The announced size.
+    pub size: i64,
+    /// Whether the blob was finished.
+    pub complete: bool,
+}
+
+fn transfer_row(row: &AnyRow) -> Result<TransferRow> {
+    Ok(TransferRow {
+        id: row.try_get("id")?,
+        sender: row.try_get("sender")?,
+        recipients: row.try_get("recipients")?,
+        expires_at: row.try_get("expires_at")?,
+        download_limit: row.try_get("download_limit")?,
+        announcement: row.try_get("announcement")?,
+        total_size: row.try_get("total_size")?,
+        finished_at: row.try_get("finished_at")?,
+        downloads: row.try_get("downloads")?,
+    })
+}
+
+const TRANSFER_COLUMNS: &str =
+    "id, sender, recipients, expires_at, download_limit, announcement, total_size, finished_at, downloads";
+
+impl Db {
+    /// Connects (creating a SQLite file when missing) and migrates.
+    pub async fn connect(url: &str) -> Result<Self> {
+        sqlx::any::install_default_drivers();
+        let sqlite = url.starts_with("sqlite:");
+        let url = if sqlite && !url.contains("mode=") && !url.contains(":memory:") {
+            let sep = if url.contains('?') { '&' } else { '?' };
+            format!("{url}{sep}mode=rwc")
+        } else {
+            url.to_string()
+        };
+        let options = AnyPoolOptions::new()
+            .max_connections(if sqlite { 4 } else { 10 })
+            .acquire_timeout(Duration::from_secs(30))
+            .after_connect(move |conn, _meta| {
+                Box::pin(async move {
+                    if sqlite {
+                        // Several server processes may share the file.
+                        conn.execute("PRAGMA busy_timeout = 10000").await?;
+                    }
+                    Ok(())
+                })
+            });
+        let pool = options.connect(&url).await?;
+        if sqlite {
+            pool.execute("PRAGMA journal_mode = WAL").await?;
+        }
+        let db = Db { pool, sqlite };
+        db.migrate().await?;
+        Ok(db)
+    }
+
+    async fn migrate(&self) -> Result<()> {
+        let serial = if self.sqlite { "INTEGER PRIMARY KEY AUTOINCREMENT" } else { "BIGSERIAL PRIMARY KEY" };
+        self.pool
+            .execute(
+                "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, applied_at BIGINT NOT NULL)",
+            )
+            .await?;
+        for (version, script) in MIGRATIONS {
+            let done = sqlx::query("SELECT version FROM schema_migrations WHERE version = $1")
+                .bind(version)
+                .fetch_optional(&self.pool)
+                .await?;
+            if done.is_some() {
+                continue;
+            }
+            let script = script
+                .lines()
+                .filter(|l| !l.trim_start().starts_with("--"))
+                .collect::<Vec<_>>()
+                .join("\n")
+                .replace("{serial}", serial);
+            let mut tx = self.pool.begin().await?;
+            for statement in script.split(';').filter(|s| !s.trim().is_empty()) {
+                tx.execute(statement).await?;
+            }
+            sqlx::query(
+                "INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2) ON CONFLICT (version) DO NOTHING",
+            )
+            .bind(version)
+            .bind(crate::now())
+            .execute(&mut *tx)
+            .await?;
+            tx.commit().await?;
+        }
+        Ok(())
+    }
+
+    /// Answers when the database does.
+    pub async fn ping(&self) -> Result<()> {
+        sqlx::query("SELECT 1").fetch_one(&self.pool).await?;
+        Ok(())
+    }
+
+    /// The setting `name`, set to `fresh` first if it has none (atomically,
+    /// so every process sharing the database gets the same value).
+    pub async fn setting_or_insert(&self, name: &str, fresh: &str) -> Result<String> {
+        sqlx::query("INSERT INTO settings (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING")
+            .bind(name)
+            .bind(fresh)
+            .execute(&self.pool)
+            .await?;
+        let row = sqlx::query("SELECT value FROM settings WHERE name = $1").bind(name).fetch_one(&self.pool).await?;
+        Ok(row.try_get("value")?)
+    }
+
+    /// Counts one hit on `key` in a fixed window of `window` seconds;
+    /// answers `Err(seconds to wait)` inside `Ok` when over `limit`.
+    pub async fn rate_hit(&self, key: &str, now: i64, window: i64, limit: u64) -> Result<std::result::Result<(), i64>> {
+        let row = sqlx::query(
+            "INSERT INTO rate_limits (rate_key, window_start, hits) VALUES ($1, $2, 1) \
+             ON CONFLICT (rate_key) DO UPDATE SET \
+             hits = CASE WHEN rate_limits.window_start <= $3 THEN 1 ELSE rate_limits.hits + 1 END, \
+             window_start = CASE WHEN rate_limits.window_start <= $3 THEN $2 ELSE rate_limits.window_start END \
+             RETURNING hits, window_start",
+        )
+        .bind(key)
+        .bind(now)
+        .bind(now - window)
+        .fetch_one(&self.pool)
+        .await?;
+        let hits: i64 = row.try_get("hits")?;
+        let start: i64 = row.try_get("window_start")?;
+        if u64::try_from(hits).unwrap_or(u64::MAX) > limit {
+            Ok(Err((start + window - now).max(1)))
+        } else {
+            Ok(Ok(()))
+        }
+    }
+
+    /// Stores a new code for `address`, replacing any older one.
+    pub async fn put_code(&self, address: &str, code_hash: &str, expires_at: i64) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO codes (address, code_hash, expires_at, attempts) VALUES ($1, $2, $3, 0) \
+             ON CONFLICT (address) DO UPDATE SET code_hash = $2, expires_at = $3, attempts = 0",
+        )
+        .bind(address)
+        .bind(code_hash)
+        .bind(expires_at)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Counts one attempt on `address`'s live code and returns its hash
+    /// (`None`: no live code, or its attempts are used up).
+    pub async fn attempt_code(&self, address: &str, now: i64, max_attempts: u64) -> Result<Option<String>> {
+        let max = i64::try_from(max_attempts).unwrap_or(i64::MAX);
+        let row = sqlx::query(
+            "UPDATE codes SET attempts = attempts + 1 \
+             WHERE address = $1 AND expires_at > $2 AND attempts < $3 RETURNING code_hash",
+        )
+        .bind(address)
+        .bind(now)
+        .bind(max)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|r| r.try_get("code_hash")).transpose().map_err(Into::into)
+    }
+
+    /// Uses up the code: true for the one caller that removed it.
+    pub async fn consume_code(&self, address: &str, code_hash: &str) -> Result<bool> {
+        let done = sqlx::query("DELETE FROM codes WHERE address = $1 AND code_hash = $2")
+            .bind(address)
+            .bind(code_hash)
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Stores a token's hash.
+    pub async fn put_token(&self, token_hash: &str, address: &str, expires_at: i64) -> Result<()> {
+        sqlx::query("INSERT INTO tokens (token_hash, address, expires_at) VALUES ($1, $2, $3)")
+            .bind(token_hash)
+            .bind(address)
+            .bind(expires_at)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// The address of a live token, with the stored hash (for a
+    /// constant-time comparison by the caller).
+    pub async fn token(&self, token_hash: &str, now: i64) -> Result<Option<(String, String)>> {
+        let row = sqlx::query("SELECT token_hash, address FROM tokens WHERE token_hash = $1 AND expires_at > $2")
+            .bind(token_hash)
+            .bind(now)
+            .fetch_optional(&self.pool)
+            .await?;
+        match row {
+            Some(r) => Ok(Some((r.try_get("token_hash")?, r.try_get("address")?))),
+            None => Ok(None),
+        }
+    }
+
+    /// A transfer by id.
+    pub async fn transfer(&self, id: &str) -> Result<Option<TransferRow>> {
+        let row = sqlx::query(&format!("SELECT {TRANSFER_COLUMNS} FROM transfers WHERE id = $1"))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(transfer_row).transpose()
+    }
+
+    /// Inserts a transfer and its blobs; false when the id exists already.
+    pub async fn insert_transfer(&self, t: &TransferRow, blobs: &[(String, i64)], now: i64) -> Result<bool> {
+        let mut tx = self.pool.begin().await?;
+        let inserted = sqlx::query(
+            "INSERT INTO transfers (id, sender, recipients, expires_at, download_limit, announcement, total_size, created_at, finished_at, downloads) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, NULL, 0) ON CONFLICT (id) DO NOTHING",
+        )
+        .bind(&t.id)
+        .bind(&t.sender)
+        .bind(&t.recipients)
+        .bind(t.expires_at)
+        .bind(t.download_limit)
+        .bind(&t.announcement)
+        .bind(t.total_size)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        if inserted.rows_affected() != 1 {
+            tx.rollback().await?;
+            return Ok(false);
+        }
+        for (position, (name, size)) in blobs.iter().enumerate() {
+            sqlx::query(
+                "INSERT INTO blobs (transfer_id, name, position, size, completed_at) VALUES ($1, $2, $3, $4, NULL)",
+            )
+            .bind(&t.id)
+            .bind(name)
+            .bind(i64::try_from(position).unwrap_or(i64::MAX))
+            .bind(*size)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    /// The blobs of a transfer, in announced order.
+    pub async fn blobs(&self, transfer: &str) -> Result<Vec<BlobRow>> {
+        let rows = sqlx::query("SELECT name, size, completed_at FROM blobs WHERE transfer_id = $1 ORDER BY position")
+            .bind(transfer)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|r| {
+                let completed: Option<i64> = r.try_get("completed_at")?;
+                Ok(BlobRow { name: r.try_get("name")?, size: r.try_get("size")?, complete: completed.is_some() })
+            })
+            .collect()
+    }
+
+    /// Marks a blob complete; true the first time.
+    pub async fn complete_blob(&self, transfer: &str, blob: &str, now: i64) -> Result<bool> {
+        let done = sqlx::query(
+            "UPDATE blobs SET completed_at = $3 WHERE transfer_id = $1 AND name = $2 AND completed_at IS NULL",
+        )
+        .bind(transfer)
+        .bind(blob)
+        .bind(now)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Marks the transfer finished; true for the one caller that did.
+    pub async fn finish_transfer(&self, transfer: &str, now: i64) -> Result<bool> {
+        let done = sqlx::query("UPDATE transfers SET finished_at = $2 WHERE id = $1 AND finished_at IS NULL")
+            .bind(transfer)
+            .bind(now)
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Undoes [`Db::finish_transfer`] (the notices could not be sent).
+    pub async fn unfinish_transfer(&self, transfer: &str) -> Result<()> {
+        sqlx::query("UPDATE transfers SET finished_at = NULL WHERE id = $1").bind(transfer).execute(&self.pool).await?;
+        Ok(())
+    }
+
+    /// Counts one download unless the limit is reached; the new count, or
+    /// `None` at the limit.
+    pub async fn count_download(&self, transfer: &str, now: i64) -> Result<Option<i64>> {
+        let row = sqlx::query(
+            "UPDATE transfers SET downloads = downloads + 1 \
+             WHERE id = $1 AND (download_limit IS NULL OR downloads < download_limit) RETURNING downloads",
+        )
+        .bind(transfer)
+        .fetch_optional(&self.pool)
+        .await?;
+        let Some(row) = row else { return Ok(None) };
+        sqlx::query("INSERT INTO downloads (transfer_id, at) VALUES ($1, $2)")
+            .bind(transfer)
+            .bind(now)
+            .execute(&self.pool)
+            .await?;
+        Ok(Some(row.try_get("downloads")?))
+    }
+
+    /// Removes a transfer's rows (not its audit entries).
+    pub async fn delete_transfer(&self, transfer: &str) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        for table_and_column in ["blobs WHERE transfer_id", "downloads WHERE transfer_id", "transfers WHERE id"] {
+            sqlx::query(&format!("DELETE FROM {table_and_column} = $1")).bind(transfer).execute(&mut *tx).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Up to `limit` transfers expired at `now`: (id, sender, total size).
+    pub async fn expired(&self, now: i64, limit: i64) -> Result<Vec<(String, String, i64)>> {
+        let rows = sqlx::query(
+            "SELECT id, sender, total_size FROM transfers WHERE expires_at <= $1 ORDER BY expires_at LIMIT $2",
+        )
+        .bind(now)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(|r| Ok((r.try_get("id")?, r.try_get("sender")?, r.try_get("total_size")?))).collect()
+    }
+
+    /// Removes expired codes and tokens and stale rate counters.
+    pub async fn sweep(&self, now: i64, window: i64) -> Result<()> {
+        sqlx::query("DELETE FROM codes WHERE expires_at <= $1").bind(now).execute(&self.pool).await?;
+        sqlx::query("DELETE FROM tokens WHERE expires_at <= $1").bind(now).execute(&self.pool).await?;
+        sqlx::query("DELETE FROM rate_limits WHERE window_start <= $1").bind(now - window).execute(&self.pool).await?;
+        Ok(())
+    }
+
+    /// Appends an audit entry; never give it a code, token or secret.
+    pub async fn audit(
+        &self,
+        event: &str,
+        transfer: Option<&str>,
+        address: Option<&str>,
+        size: Option<i64>,
+    ) -> Result<()> {
+        sqlx::query("INSERT INTO audit_log (at, event, transfer_id, address, size) VALUES ($1, $2, $3, $4, $5)")
+            .bind(crate::now())
+            .bind(event)
+            .bind(transfer)
+            .bind(address)
+            .bind(size)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// The audit log's events for a transfer, oldest first (for tests and operators).
+    pub async fn audit_events(&self, transfer: &str) -> Result<Vec<String>> {
+        let rows = sqlx::query("SELECT event FROM audit_log WHERE transfer_id = $1 ORDER BY id")
+            .bind(transfer)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(|r| r.try_get("event").map_err(Into::into)).collect()
+    }
+
+    /// Closes the pool.
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}

@@ -1,0 +1,419 @@
+//! The HTTP API of docs/SERVER.md, driven over HTTP against an in-process
+//! server (SQLite, a blob folder and mail as .eml files in a temp dir).
+
+mod common;
+
+use std::time::Duration;
+
+use common::*;
+use reqwest::StatusCode;
+use reqwest::header::{CONTENT_RANGE, RANGE, RETRY_AFTER};
+use serde_json::{Value, json};
+
+const ANN: &str = "ann@example.org";
+
+#[tokio::test]
+async fn whole_flow_from_verification_to_download() -> Res {
+    let dir = tempfile::tempdir()?;
+    let s = TestServer::start(dir.path()).await?;
+    let http = client();
+    let health: Value = http.get(s.url("/health")).send().await?.json().await?;
+    assert_eq!(health["status"], "ok");
+
+    let token = s.token(&http, ANN).await?;
+    let t = id(1);
+    let (manifest, file) = (bytes(1000, 1), bytes(300_000, 2));
+    let blob = id(2);
+    let ann = announcement(&t, "Ann@Example.org", &[("manifest", manifest.len()), (&blob, file.len())], 3600);
+    let r = http.post(s.url("/api/v1/transfers")).bearer_auth(&token).json(&ann).send().await?;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let created: Value = r.json().await?;
+    assert_eq!(created["id"], t.as_str());
+    let link = created["link"].as_str().ok_or("no link")?.to_string();
+    assert_eq!(link, s.url(&format!("/t/{t}")));
+    // Repeating the announcement is a resumed send.
+    let r = http.post(s.url("/api/v1/transfers")).bearer_auth(&token).json(&ann).send().await?;
+    assert_eq!(r.status(), StatusCode::OK);
+    // Unfinished: invisible to recipients.
+    assert_eq!(http.get(s.url(&format!("/api/v1/transfers/{t}"))).send().await?.status(), StatusCode::NOT_FOUND);
+
+    upload(&http, &s, &token, &t, "manifest", &manifest).await?;
+    upload(&http, &s, &token, &t, &blob, &file).await?;
+    let state: Value = http
+        .get(s.url(&format!("/api/v1/transfers/{t}/blobs/{blob}/upload")))
+        .bearer_auth(&token)
+        .send()
+        .await?
+        .json()
+        .await?;
+    assert_eq!(state, json!({"partial_len": null, "complete_len": file.len()}));
+
+    let expires_at = ann["expires_at"].clone();
+    let finish = s.url(&format!("/api/v1/transfers/{t}/finish"));
+    let r = http.post(&finish).bearer_auth(&token).json(&json!({ "expires_at": expires_at })).send().await?;
+    assert_eq!(r.status(), StatusCode::OK);
+    let body: Value = r.json().await?;
+    assert_eq!(body["link"], link.as_str());
+    let r = http.post(&finish).bearer_auth(&token).json(&json!({ "expires_at": expires_at })).send().await?;
+    assert_eq!(r.status(), StatusCode::OK, "finishing is idempotent");
+    let notices = s.mails_to("bob@example.org")?;
+    assert_eq!(notices.len(), 1, "the recipient is mailed once");
+    assert!(notices[0].contains(&link));
+    assert!(!notices[0].contains("code is"));
+
+    let info: Value = http.get(s.url(&format!("/api/v1/transfers/{t}"))).send().await?.json().await?;
+    assert_eq!(info["downloads"], 0);
+    assert_eq!(info["blobs"][1], json!({"name": blob, "size": file.len()}));
+
+    let got = http.get(s.url(&format!("/api/v1/transfers/{t}/blobs/manifest"))).send().await?;
+    assert_eq!(got.status(), StatusCode::OK);
+    assert_eq!(got.bytes().await?.as_ref(), manifest.as_slice());
+    let info: Value = http.get(s.url(&format!("/api/v1/transfers/{t}"))).send().await?.json().await?;
+    assert_eq!(info["downloads"], 1, "a manifest read from 0 is a download");
+    wait_for(|| s.mails_to(ANN).map(|m| m.len() == 2).unwrap_or(false), "the sender's download notice").await?;
+
+    // Ranges.
+    let blob_url = s.url(&format!("/api/v1/transfers/{t}/blobs/{blob}"));
+    let r = http.get(&blob_url).header(RANGE, "bytes=100-199").send().await?;
+    assert_eq!(r.status(), StatusCode::PARTIAL_CONTENT);
+    assert_eq!(r.headers()[CONTENT_RANGE], format!("bytes 100-199/{}", file.len()).as_str());
+    assert_eq!(r.bytes().await?.as_ref(), &file[100..200]);
+    let r = http.get(&blob_url).header(RANGE, "bytes=299990-").send().await?;
+    assert_eq!(r.status(), StatusCode::PARTIAL_CONTENT);
+    assert_eq!(r.bytes().await?.as_ref(), &file[299_990..]);
+    let r = http.get(&blob_url).header(RANGE, "bytes=-5").send().await?;
+    assert_eq!(r.bytes().await?.as_ref(), &file[file.len() - 5..]);
+    let r = http.get(&blob_url).header(RANGE, "bytes=300000-").send().await?;
+    assert_eq!(r.status(), StatusCode::RANGE_NOT_SATISFIABLE);
+    assert_eq!(r.headers()[CONTENT_RANGE], "bytes */300000");
+    let r = http.get(&blob_url).send().await?;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.bytes().await?.as_ref(), file.as_slice());
+    let r = http.get(s.url(&format!("/api/v1/transfers/{t}/blobs/manifest"))).header(RANGE, "bytes=10-").send().await?;
+    assert_eq!(r.status(), StatusCode::PARTIAL_CONTENT);
+    let info: Value = http.get(s.url(&format!("/api/v1/transfers/{t}"))).send().await?.json().await?;
+    assert_eq!(info["downloads"], 1, "a manifest read from a later byte is no download");
+
+    let page = http.get(s.url(&format!("/t/{t}"))).send().await?.text().await?;
+    assert!(page.contains(&format!("kluis receive {link}")));
+    let openapi: Value = http.get(s.url("/openapi.json")).send().await?.json().await?;
+    assert!(openapi["openapi"].as_str().is_some_and(|v| v.starts_with("3.1")));
+    assert!(openapi["paths"]["/api/v1/transfers/{id}/blobs/{blob}"]["put"].is_object());
+
+    // Deleting.
+    let r = http.delete(s.url(&format!("/api/v1/transfers/{t}"))).bearer_auth(&token).send().await?;
+    assert_eq!(r.status(), StatusCode::NO_CONTENT);
+    assert_eq!(http.get(&blob_url).send().await?.status(), StatusCode::NOT_FOUND);
+    let events = s.db.audit_events(&t).await?;
+    assert_eq!(events, ["created", "uploaded", "uploaded", "notified", "downloaded", "notified", "purged"]);
+    s.stop().await
+}
+
+#[tokio::test]
+async fn notice_tells_names_only_when_the_sender_opts_in() -> Res {
+    let dir = tempfile::tempdir()?;
+    let s = TestServer::start(dir.path()).await?;
+    let http = client();
+    let token = s.token(&http, ANN).await?;
+    let t = id(3);
+    let mut ann = announcement(&t, ANN, &[("manifest", 3)], 3600);
+    ann["notice"] = json!({"subject": "Contract", "file_names": ["contract.pdf"]});
+    ann["recipients"] = json!(["carl@example.org"]);
+    http.post(s.url("/api/v1/transfers")).bearer_auth(&token).json(&ann).send().await?;
+    upload(&http, &s, &token, &t, "manifest", b"abc").await?;
+    let r = http
+        .post(s.url(&format!("/api/v1/transfers/{t}/finish")))
+        .bearer_auth(&token)
+        .json(&json!({"expires_at": ann["expires_at"]}))
+        .send()
+        .await?;
+    assert_eq!(r.status(), StatusCode::OK);
+    let mails = s.mails_to("carl@example.org")?;
+    assert!(mails[0].contains("Contract") && mails[0].contains("contract.pdf"));
+    s.stop().await
+}
+
+#[tokio::test]
+async fn wrong_expired_and_used_codes_are_refused() -> Res {
+    let dir = tempfile::tempdir()?;
+    let s = TestServer::start_with(config(dir.path(), "[limits]\ncode_ttl_secs = 1\nverify_per_address = 10")?).await?;
+    let http = client();
+    assert_eq!(s.request_code(&http, "not an address").await?.status(), StatusCode::BAD_REQUEST);
+
+    s.request_code(&http, ANN).await?;
+    let code = s.latest_code(ANN)?;
+    let wrong = if code == "00000000" { "11111111" } else { "00000000" };
+    let r = s.confirm(&http, ANN, wrong).await?;
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    let body: Value = r.json().await?;
+    assert_eq!(body["error"], "invalid_code");
+    assert_eq!(s.confirm(&http, ANN, &code).await?.status(), StatusCode::OK, "right after one wrong");
+    assert_eq!(s.confirm(&http, ANN, &code).await?.status(), StatusCode::UNAUTHORIZED, "used");
+
+    s.request_code(&http, ANN).await?;
+    let code = s.latest_code(ANN)?;
+    tokio::time::sleep(Duration::from_millis(2100)).await;
+    assert_eq!(s.confirm(&http, ANN, &code).await?.status(), StatusCode::UNAUTHORIZED, "expired");
+    s.stop().await
+}
+
+#[tokio::test]
+async fn a_code_dies_after_five_wrong_attempts() -> Res {
+    let dir = tempfile::tempdir()?;
+    let s = TestServer::start(dir.path()).await?;
+    let http = client();
+    s.request_code(&http, ANN).await?;
+    let code = s.latest_code(ANN)?;
+    let wrong = if code == "00000000" { "11111111" } else { "00000000" };
+    for _ in 0..5 {
+        assert_eq!(s.confirm(&http, ANN, wrong).await?.status(), StatusCode::UNAUTHORIZED);
+    }
+    assert_eq!(s.confirm(&http, ANN, &code).await?.status(), StatusCode::UNAUTHORIZED);
+    s.stop().await
+}
+
+#[tokio::test]
+async fn code_requests_and_confirms_are_rate_limited() -> Res {
+    let dir = tempfile::tempdir()?;
+    let s = TestServer::start_with(config(dir.path(), "[limits]\nverify_per_ip = 4\nconfirm_per_ip = 3")?).await?;
+    let http = client();
+    for _ in 0..3 {
+        assert_eq!(s.request_code(&http, ANN).await?.status(), StatusCode::ACCEPTED);
+    }
+    let r = s.request_code(&http, ANN).await?;
+    assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS, "per address");
+    assert!(r.headers().contains_key(RETRY_AFTER));
+    assert_eq!(r.json::<Value>().await?["error"], "rate_limited");
+    let r = s.request_code(&http, "zoe@example.org").await?;
+    assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS, "per client IP (5th request)");
+
+    for _ in 0..3 {
+        assert_eq!(s.confirm(&http, ANN, "12345678").await?.status(), StatusCode::UNAUTHORIZED);
+    }
+    assert_eq!(s.confirm(&http, ANN, "12345678").await?.status(), StatusCode::TOO_MANY_REQUESTS);
+    s.stop().await
+}
+
+#[tokio::test]
+async fn uploads_resume_and_oversize_is_refused() -> Res {
+    let dir = tempfile::tempdir()?;
+    let s =
+        TestServer::start_with(config(dir.path(), "[limits]\nmax_transfer_bytes = 5000\nmax_request_bytes = 3000")?)
+            .await?;
+    let http = client();
+    let token = s.token(&http, ANN).await?;
+    let t = id(4);
+    let too_big = announcement(&t, ANN, &[("manifest", 5001)], 3600);
+    let r = http.post(s.url("/api/v1/transfers")).bearer_auth(&token).json(&too_big).send().await?;
+    assert_eq!(r.status(), StatusCode::PAYLOAD_TOO_LARGE);
+
+    let data = bytes(5000, 9);
+    let ann = announcement(&t, ANN, &[("manifest", 5000)], 3600);
+    assert_eq!(
+        http.post(s.url("/api/v1/transfers")).bearer_auth(&token).json(&ann).send().await?.status(),
+        StatusCode::CREATED
+    );
+    let mut changed = ann.clone();
+    changed["recipients"] = json!(["eve@example.org"]);
+    let r = http.post(s.url("/api/v1/transfers")).bearer_auth(&token).json(&changed).send().await?;
+    assert_eq!(r.status(), StatusCode::CONFLICT, "another announcement under the same id");
+
+    let put = |offset: usize, body: Vec<u8>| {
+        http.put(s.url(&format!("/api/v1/transfers/{t}/blobs/manifest?offset={offset}")))
+            .bearer_auth(&token)
+            .body(body)
+            .send()
+    };
+    let r = put(0, data[..2000].to_vec()).await?;
+    assert_eq!(r.json::<Value>().await?["partial_len"], 2000);
+    let r = put(1000, data[1000..2500].to_vec()).await?;
+    assert_eq!(r.status(), StatusCode::CONFLICT);
+    assert!(r.text().await?.contains("2000"), "the conflict names the current length");
+    let r = put(2000, data[2000..].to_vec()).await?;
+    assert_eq!(r.status(), StatusCode::OK, "3000 bytes fit the request limit");
+    let r = http
+        .post(s.url(&format!("/api/v1/transfers/{t}/blobs/manifest/finish")))
+        .bearer_auth(&token)
+        .json(&json!({"size": 4999}))
+        .send()
+        .await?;
+    assert_eq!(r.status(), StatusCode::CONFLICT, "a size other than the announced one");
+
+    // A second transfer for oversize uploads: streamed past the announced
+    // size (no Content-Length) and past the per-request limit.
+    let t2 = id(5);
+    let ann2 = announcement(&t2, ANN, &[("manifest", 4000)], 3600);
+    http.post(s.url("/api/v1/transfers")).bearer_auth(&token).json(&ann2).send().await?;
+    let url = s.url(&format!("/api/v1/transfers/{t2}/blobs/manifest?offset=0"));
+    let chunks: Vec<Result<Vec<u8>, std::io::Error>> = (0..5).map(|_| Ok(vec![7u8; 1000])).collect();
+    let r = http
+        .put(&url)
+        .bearer_auth(&token)
+        .body(reqwest::Body::wrap_stream(futures::stream::iter(chunks)))
+        .send()
+        .await?;
+    assert_eq!(r.status(), StatusCode::PAYLOAD_TOO_LARGE, "streamed past the request limit");
+    let r = http.put(&url).bearer_auth(&token).body(vec![7u8; 4001]).send().await?;
+    assert_eq!(r.status(), StatusCode::PAYLOAD_TOO_LARGE, "past the announced size");
+    let state: Value = http
+        .get(s.url(&format!("/api/v1/transfers/{t2}/blobs/manifest/upload")))
+        .bearer_auth(&token)
+        .send()
+        .await?
+        .json()
+        .await?;
+    assert!(state["partial_len"].as_u64().unwrap_or(0) <= 3000, "nothing past the limits was kept: {state}");
+    s.stop().await
+}
+
+#[tokio::test]
+async fn another_senders_token_is_forbidden() -> Res {
+    let dir = tempfile::tempdir()?;
+    let s = TestServer::start(dir.path()).await?;
+    let http = client();
+    let ann_token = s.token(&http, ANN).await?;
+    let eve_token = s.token(&http, "eve@example.org").await?;
+    let t = id(6);
+    let ann = announcement(&t, ANN, &[("manifest", 3)], 3600);
+    let r = http.post(s.url("/api/v1/transfers")).bearer_auth(&eve_token).json(&ann).send().await?;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN, "sender other than the token's address");
+    http.post(s.url("/api/v1/transfers")).bearer_auth(&ann_token).json(&ann).send().await?;
+    let mut eve_ann = ann.clone();
+    eve_ann["sender"] = json!("eve@example.org");
+    let r = http.post(s.url("/api/v1/transfers")).bearer_auth(&eve_token).json(&eve_ann).send().await?;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN, "another sender's id");
+    let r = http
+        .put(s.url(&format!("/api/v1/transfers/{t}/blobs/manifest?offset=0")))
+        .bearer_auth(&eve_token)
+        .body(b"abc".to_vec())
+        .send()
+        .await?;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let r = http.delete(s.url(&format!("/api/v1/transfers/{t}"))).bearer_auth(&eve_token).send().await?;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let r = http.delete(s.url(&format!("/api/v1/transfers/{t}"))).bearer_auth("nonsense").send().await?;
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    s.stop().await
+}
+
+async fn finished_transfer(http: &reqwest::Client, s: &TestServer, token: &str, t: &str, ann: &Value) -> Res {
+    let r = http.post(s.url("/api/v1/transfers")).bearer_auth(token).json(ann).send().await?;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    upload(http, s, token, t, "manifest", b"sealed manifest").await?;
+    let r = http
+        .post(s.url(&format!("/api/v1/transfers/{t}/finish")))
+        .bearer_auth(token)
+        .json(&json!({"expires_at": ann["expires_at"]}))
+        .send()
+        .await?;
+    assert_eq!(r.status(), StatusCode::OK);
+    Ok(())
+}
+
+#[tokio::test]
+async fn the_download_limit_ends_manifest_reads() -> Res {
+    let dir = tempfile::tempdir()?;
+    let s = TestServer::start(dir.path()).await?;
+    let http = client();
+    let token = s.token(&http, ANN).await?;
+    let t = id(7);
+    let mut ann = announcement(&t, ANN, &[("manifest", 15)], 3600);
+    ann["download_limit"] = json!(2);
+    finished_transfer(&http, &s, &token, &t, &ann).await?;
+    let manifest = s.url(&format!("/api/v1/transfers/{t}/blobs/manifest"));
+    for _ in 0..2 {
+        assert_eq!(http.get(&manifest).send().await?.status(), StatusCode::OK);
+    }
+    assert_eq!(http.get(&manifest).send().await?.status(), StatusCode::GONE);
+    assert_eq!(http.get(s.url(&format!("/api/v1/transfers/{t}"))).send().await?.status(), StatusCode::GONE);
+    let r = http.get(&manifest).header(RANGE, "bytes=3-").send().await?;
+    assert_eq!(r.status(), StatusCode::PARTIAL_CONTENT, "reads past byte 0 stay allowed");
+    s.stop().await
+}
+
+#[tokio::test]
+async fn expired_transfers_are_refused_and_purged() -> Res {
+    let dir = tempfile::tempdir()?;
+    let s = TestServer::start_with(config(dir.path(), "[purge]\ninterval_secs = 1")?).await?;
+    let http = client();
+    let token = s.token(&http, ANN).await?;
+    let t = id(8);
+    let ann = announcement(&t, ANN, &[("manifest", 15)], 2);
+    finished_transfer(&http, &s, &token, &t, &ann).await?;
+    let info = s.url(&format!("/api/v1/transfers/{t}"));
+    assert_eq!(http.get(&info).send().await?.status(), StatusCode::OK);
+    let blob_dir = dir.path().join("blobs").join(&t);
+    assert!(blob_dir.exists());
+    tokio::time::sleep(Duration::from_millis(2100)).await;
+    let status = http.get(&info).send().await?.status();
+    assert!(status == StatusCode::GONE || status == StatusCode::NOT_FOUND, "{status}");
+    wait_for(|| !blob_dir.exists(), "the purge").await?;
+    for _ in 0..50 {
+        if s.db.audit_events(&t).await?.contains(&"purged".to_string()) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let events = s.db.audit_events(&t).await?;
+    assert!(events.ends_with(&["expired".to_string(), "purged".to_string()]), "{events:?}");
+    assert_eq!(http.get(&info).send().await?.status(), StatusCode::NOT_FOUND);
+    s.stop().await
+}
+
+#[tokio::test]
+async fn a_restart_loses_nothing_completed() -> Res {
+    let dir = tempfile::tempdir()?;
+    let s = TestServer::start(dir.path()).await?;
+    let http = client();
+    let token = s.token(&http, ANN).await?;
+    let t = id(9);
+    let blob = id(10);
+    let (manifest, file) = (bytes(100, 3), bytes(10_000, 4));
+    let ann = announcement(&t, ANN, &[("manifest", 100), (&blob, 10_000)], 3600);
+    http.post(s.url("/api/v1/transfers")).bearer_auth(&token).json(&ann).send().await?;
+    upload(&http, &s, &token, &t, "manifest", &manifest).await?;
+    let r = http
+        .put(s.url(&format!("/api/v1/transfers/{t}/blobs/{blob}?offset=0")))
+        .bearer_auth(&token)
+        .body(file[..4000].to_vec())
+        .send()
+        .await?;
+    assert_eq!(r.status(), StatusCode::OK);
+    s.stop().await?;
+
+    let s = TestServer::start(dir.path()).await?;
+    let state: Value = http
+        .get(s.url(&format!("/api/v1/transfers/{t}/blobs/{blob}/upload")))
+        .bearer_auth(&token)
+        .send()
+        .await?
+        .json()
+        .await?;
+    assert_eq!(state, json!({"partial_len": 4000, "complete_len": null}), "the token and the partial survive");
+    let r = http
+        .put(s.url(&format!("/api/v1/transfers/{t}/blobs/{blob}?offset=4000")))
+        .bearer_auth(&token)
+        .body(file[4000..].to_vec())
+        .send()
+        .await?;
+    assert_eq!(r.status(), StatusCode::OK);
+    let r = http
+        .post(s.url(&format!("/api/v1/transfers/{t}/blobs/{blob}/finish")))
+        .bearer_auth(&token)
+        .json(&json!({"size": 10_000}))
+        .send()
+        .await?;
+    assert_eq!(r.status(), StatusCode::NO_CONTENT);
+    let r = http
+        .post(s.url(&format!("/api/v1/transfers/{t}/finish")))
+        .bearer_auth(&token)
+        .json(&json!({"expires_at": ann["expires_at"]}))
+        .send()
+        .await?;
+    assert_eq!(r.status(), StatusCode::OK);
+    let got = http.get(s.url(&format!("/api/v1/transfers/{t}/blobs/manifest"))).send().await?.bytes().await?;
+    assert_eq!(got.as_ref(), manifest.as_slice());
+    let got = http.get(s.url(&format!("/api/v1/transfers/{t}/blobs/{blob}"))).send().await?.bytes().await?;
+    assert_eq!(got.as_ref(), file.as_slice());
+    s.stop().await
+}
