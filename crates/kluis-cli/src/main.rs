@@ -26,7 +26,8 @@
 //! - `kluis send FILE... --to ADDR... [--from ADDR] [--subject S]
 //!   [--message TEXT | --message-file F] [--expires 7d]
 //!   [--password-env VAR | --password-file PATH | --generate-password]
-//!   [--allow-weak-password] [--store DIR] [--json]`: the password is
+//!   [--allow-weak-password] [--store DIR | --server URL [--download-limit N]
+//!   [--notify-names]] [--json]`: the password is
 //!   generated unless one is given; the mail text goes to standard output,
 //!   the link, id, expiry and a generated password to standard error (all
 //!   of it in one JSON object on standard output with `--json`).
@@ -34,6 +35,9 @@
 //!   [--file NAME]... [--force] [--json]`: the transfer is described on
 //!   standard error, the saved paths go to standard output.
 //! - `kluis store purge [--store DIR] [--json]`
+//! - `kluis verify ADDR --server URL [--code CODE | --request-only]`: the
+//!   token for `kluis send --server` is stored in `tokens.json` in the
+//!   configuration folder (`$KLUIS_CONFIG_DIR` overrides it).
 //! - `kluis seal INPUT -o OUTPUT [SECRET] [--generate-password] [--chunk-size BYTES]
 //!   [--argon2 m=KIB,t=N,p=N] [--name NAME]`
 //! - `kluis open INPUT [-o OUTPUT] [SECRET] [--force]`
@@ -67,13 +71,14 @@ mod human;
 mod progress;
 mod secret_args;
 mod streams;
+mod tokens;
 
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
 use crate::cli_error::CliError;
-use crate::commands::{inspect, open, receive, seal, send, store};
+use crate::commands::{inspect, open, receive, seal, send, store, verify};
 
 const ABOUT: &str = "Send files end-to-end encrypted: transfers opened with one password, and single-file envelopes";
 
@@ -90,6 +95,9 @@ const AFTER_HELP: &str = "\
 Examples:
   kluis send offer.pdf --to bob@example.org --from ann@example.org
   kluis receive file:///home/ann/.local/share/kluis/store/k3b7...
+  kluis verify ann@example.org --server https://kluis.example.org
+  kluis send offer.pdf --to bob@example.org --from ann@example.org --server https://kluis.example.org
+  kluis receive https://kluis.example.org/t/k3b7...
   kluis seal report.pdf -o report.pdf.kluis --generate-password
   kluis open report.pdf.kluis
   kluis inspect report.pdf.kluis
@@ -117,6 +125,7 @@ enum Command {
     Send(send::SendArgs),
     Receive(receive::ReceiveArgs),
     Store(store::StoreArgs),
+    Verify(verify::VerifyArgs),
     Seal(seal::SealArgs),
     Open(open::OpenArgs),
     Inspect(inspect::InspectArgs),
@@ -136,6 +145,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
         Command::Send(args) => send::run(args, &global),
         Command::Receive(args) => receive::run(args, &global),
         Command::Store(args) => store::run(args, &global),
+        Command::Verify(args) => verify::run(args, &global),
         Command::Seal(args) => seal::run(args, &global),
         Command::Open(args) => open::run(args, &global),
         Command::Inspect(args) => inspect::run(args, &global),
@@ -212,5 +222,19 @@ mod tests {
         assert_eq!(kind(&["kluis", "receive", "L", "--generate-password"]), Err(UnknownArgument));
         assert_eq!(kind(&["kluis", "store", "purge", "--store", "d", "--json"]), Ok(()));
         assert_eq!(kind(&["kluis", "store"]), Err(DisplayHelpOnMissingArgumentOrSubcommand));
+        let server = ["kluis", "send", "a", "--to", "b@x", "--server", "https://k.example"];
+        assert_eq!(kind(&server), Ok(()));
+        assert_eq!(kind(&[&server[..], &["--download-limit", "3", "--notify-names"]].concat()), Ok(()));
+        assert_eq!(kind(&[&server[..], &["--download-limit", "0"]].concat()), Err(ValueValidation));
+        assert_eq!(kind(&[&server[..], &["--store", "d"]].concat()), Err(ArgumentConflict));
+        assert_eq!(kind(&["kluis", "send", "a", "--to", "b@x", "--notify-names"]), Err(MissingRequiredArgument));
+        assert_eq!(kind(&["kluis", "send", "a", "--to", "b@x", "--download-limit", "2"]), Err(MissingRequiredArgument));
+        assert_eq!(kind(&["kluis", "verify", "a@x", "--server", "https://k.example"]), Ok(()));
+        assert_eq!(kind(&["kluis", "verify", "a@x", "--server", "https://k.example", "--code", "1"]), Ok(()));
+        assert_eq!(kind(&["kluis", "verify", "a@x"]), Err(MissingRequiredArgument));
+        assert_eq!(
+            kind(&["kluis", "verify", "a@x", "--server", "u", "--code", "1", "--request-only"]),
+            Err(ArgumentConflict)
+        );
     }
 }

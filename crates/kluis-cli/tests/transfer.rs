@@ -575,7 +575,9 @@ fn usage_errors_and_failures() -> TestResult {
     let store_link = format!("file://{}/{id}", store.display());
     let cases: Vec<(String, i32, &str)> = vec![
         ("not a link".into(), 2, "not a transfer link"),
-        (format!("https://kluis.example.org/t/{id}"), 2, "receives only from folder stores"),
+        // Plain http only to loopback hosts: refused before any request.
+        (format!("http://kluis.example.org/t/{id}"), 2, "use https"),
+        (format!("http://10.0.0.1:8080/t/{id}"), 2, "use https"),
         (format!("file:///surely/not/a/kluis/store/{id}"), 1, "not found: the store folder"),
         (store_link.clone(), 1, "not found: transfer aaaaaaaaaaaaaaaaaaaaaaaaaa is not in"),
         (format!("{store_link}?password=x"), 2, "no query"),

@@ -7,3 +7,4 @@ pub(crate) mod receive;
 pub(crate) mod seal;
 pub(crate) mod send;
 pub(crate) mod store;
+pub(crate) mod verify;

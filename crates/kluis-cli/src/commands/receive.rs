@@ -10,14 +10,15 @@ use std::time::SystemTime;
 use clap::Args;
 use kluis_core::is_plain_file_name;
 use kluis_transfer::{
-    DirectoryTransport, Link, OpenedTransfer, Phase, ReceiveOptions, TransferError, TransferId, TransferInfo,
-    Transport, TransportError, open_transfer, rfc3339, unix_seconds,
+    DirectoryTransport, HttpTransport, Link, OpenedTransfer, Phase, ReceiveOptions, TransferError, TransferId,
+    TransferInfo, Transport, TransportError, open_transfer, rfc3339, unix_seconds,
 };
 use serde_json::json;
 use tempfile::TempPath;
 
 use crate::Global;
 use crate::cli_error::CliError;
+use crate::commands::verify::http_error;
 use crate::human;
 use crate::progress::TransferBar;
 use crate::secret_args::PasswordArgs;
@@ -25,6 +26,7 @@ use crate::secret_args::PasswordArgs;
 const EXAMPLES: &str = "\
 Examples:
   kluis receive file:///home/ann/.local/share/kluis/store/k3b7...
+  kluis receive https://kluis.example.org/t/k3b7...
   kluis receive LINK -o Downloads --file offer.pdf
   kluis receive LINK --password-file pw.txt --json
 
@@ -52,7 +54,8 @@ save_name, size, sha256, media_type and path, null when not saved) and saved
 #[derive(Args, Debug)]
 #[command(after_help = EXAMPLES, verbatim_doc_comment)]
 pub(crate) struct ReceiveArgs {
-    /// The link from the mail
+    /// The link from the mail: https://... (a Kluis server; http only to
+    /// localhost, 127.0.0.1 and [::1]) or file://... (a folder store)
     #[arg(value_name = "LINK")]
     link: String,
 
@@ -81,25 +84,24 @@ pub(crate) struct ReceiveArgs {
 /// Runs `kluis receive`.
 pub(crate) fn run(args: ReceiveArgs, global: &Global) -> Result<(), CliError> {
     let link = Link::parse(&args.link).map_err(|e| CliError::usage(format!("not a transfer link: {e}")))?;
-    let (root, id) = match &link {
-        Link::Directory { store, transfer } => (store.clone(), *transfer),
-        Link::Server { base, .. } => {
-            return Err(CliError::usage(format!(
-                "{base} is a Kluis server; this version of kluis receives only from folder stores (file:// links)"
-            )));
-        }
-    };
+    let id = link.transfer();
     let out_dir = args.output.clone().unwrap_or_else(|| PathBuf::from("."));
     if out_dir.exists() && !out_dir.is_dir() {
         return Err(CliError::usage(format!("{} is not a folder", out_dir.display())));
     }
 
     // Before the password is asked for: is the transfer there at all?
-    let store = open_store(&root)?;
-    check_available(&store, &id)?;
+    let source = match &link {
+        Link::Directory { store, .. } => Source::Store(open_store(store)?),
+        Link::Server { .. } => Source::Server(Box::new(
+            HttpTransport::for_link(&link).map_err(http_error)?.ok_or_else(|| CliError::usage("not a server link"))?,
+        )),
+    };
+    let store = source.transport();
+    check_available(store, &id, &source.label())?;
 
     let password = args.password.given_or_prompt()?;
-    let opened = open_transfer(&store, &id, &password, &ReceiveOptions::default())?;
+    let opened = open_transfer(store, &id, &password, &ReceiveOptions::default())?;
     drop(password);
     let info = opened.info();
     let now = unix_seconds(SystemTime::now());
@@ -141,7 +143,7 @@ pub(crate) fn run(args: ReceiveArgs, global: &Global) -> Result<(), CliError> {
     for &index in &selected {
         let label = human::line(save_name(&opened, index)).into_owned();
         let bar = TransferBar::start(label, Phase::Downloading, None, global.quiet);
-        staged.push(opened.download_file(&store, index, staging.path(), false, &bar)?);
+        staged.push(opened.download_file(store, index, staging.path(), false, &bar)?);
     }
     publish(staged, &destinations, args.force)?;
     drop(staging);
@@ -165,6 +167,31 @@ pub(crate) fn run(args: ReceiveArgs, global: &Global) -> Result<(), CliError> {
     Ok(())
 }
 
+/// Where the transfer is read from.
+enum Source {
+    /// A folder store (`file://` link).
+    Store(DirectoryTransport),
+    /// A Kluis server (`https://` link).
+    Server(Box<HttpTransport>),
+}
+
+impl Source {
+    fn transport(&self) -> &dyn Transport {
+        match self {
+            Source::Store(store) => store,
+            Source::Server(server) => server.as_ref(),
+        }
+    }
+
+    /// `in /path/to/store` or `on https://server`, for messages.
+    fn label(&self) -> String {
+        match self {
+            Source::Store(store) => format!("in {}", store.root().display()),
+            Source::Server(server) => format!("on {}", server.server()),
+        }
+    }
+}
+
 /// Opens the store the link names, without creating it.
 fn open_store(root: &Path) -> Result<DirectoryTransport, CliError> {
     if !root.is_dir() {
@@ -181,7 +208,7 @@ fn open_store(root: &Path) -> Result<DirectoryTransport, CliError> {
 /// not hold, holds only partly, or says has expired. (The expiry that
 /// counts is the one sealed in the manifest, checked when it opens; this
 /// one only saves typing the password for nothing.)
-fn check_available(store: &DirectoryTransport, id: &TransferId) -> Result<(), CliError> {
+fn check_available(store: &dyn Transport, id: &TransferId, location: &str) -> Result<(), CliError> {
     match store.expiry(id) {
         Ok(Some(expires_at)) if expires_at <= unix_seconds(SystemTime::now()) => {
             Err(TransferError::Expired { expired_at: expires_at }.into())
@@ -189,10 +216,12 @@ fn check_available(store: &DirectoryTransport, id: &TransferId) -> Result<(), Cl
         Ok(Some(_)) => Ok(()),
         Ok(None) => Err(CliError::Failed(format!("not found: transfer {id} is not completely stored yet"))),
         Err(TransportError::NotFound(_)) => Err(CliError::Failed(format!(
-            "not found: transfer {id} is not in {} (removed after it expired, or a wrong link)",
-            store.root().display()
+            "not found: transfer {id} is not {location} (removed after it expired, or a wrong link)"
         ))),
-        Err(e) => Err(CliError::Failed(format!("reading the store {}: {e}", store.root().display()))),
+        Err(TransportError::Conflict(e)) => {
+            Err(CliError::Failed(format!("refused: transfer {id} {location} is no longer available: {e}")))
+        }
+        Err(e) => Err(CliError::Failed(format!("reading transfer {id} {location}: {e}"))),
     }
 }
 

@@ -8,9 +8,9 @@ use std::time::{Duration, SystemTime};
 
 use clap::Args;
 use kluis_transfer::{
-    Argon2Params, DirectoryTransport, FileSource, Link, MAX_MESSAGE_LEN, Password, PasswordStyle, Phase,
-    PreparedTransfer, SendOptions, TransferId, TransferRequest, Transport, generate_password, rate_password, rfc3339,
-    unix_seconds,
+    Argon2Params, DirectoryTransport, FileSource, HttpOptions, HttpTransport, Link, MAX_MESSAGE_LEN, Password,
+    PasswordStyle, Phase, PreparedTransfer, SendOptions, SentTransfer, TransferError, TransferId, TransferRequest,
+    Transport, TransportError, generate_password, rate_password, rfc3339, unix_seconds,
 };
 use serde_json::json;
 
@@ -18,9 +18,11 @@ use crate::Global;
 use crate::cli_error::CliError;
 use crate::commands::seal::parse_argon2;
 use crate::commands::store::store_dir;
+use crate::commands::verify::http_error;
 use crate::human;
 use crate::progress::TransferBar;
 use crate::secret_args::{PASSWORD_HEADING, PasswordArgs};
+use crate::tokens;
 
 /// The longest `--expires` this command accepts.
 pub(crate) const MAX_EXPIRES: Duration = Duration::from_secs(90 * 86_400);
@@ -33,6 +35,7 @@ Examples:
   kluis send offer.pdf prices.xlsx --to bob@example.org --from ann@example.org --subject Offer
   kluis send *.jpg --to bob@example.org,carol@example.org --message-file note.txt --expires 2w
   kluis send report.pdf --to bob@example.org --json > sent.json
+  kluis send offer.pdf --to bob@example.org --from ann@example.org --server https://kluis.example.org
 
 Output: the mail text for the recipients goes to standard output (ready to
 paste; it holds the link but no password, no file name, no subject and no
@@ -45,7 +48,16 @@ With --json, standard output is one JSON object instead: id, link, store,
 created_at, expires_at (RFC 3339), expires_at_unix, files (a count), bytes
 (plaintext), stored_bytes, to, mail_subject, mail_text and, only when kluis
 generated the password, password. The JSON is for the sender's own tools:
-it holds the password, which must never reach the recipient with the link.";
+it holds the password, which must never reach the recipient with the link.
+
+With --server URL the transfer goes to a Kluis server instead of a folder
+store. Verify your address there first (kluis verify ADDR --server URL); the
+token it stores is used for --from. The server learns the addresses, the
+sizes and the expiry, and mails the recipients the link itself; it learns the
+subject and the file names only with --notify-names (for its notice mail).
+The link printed is the server's (https://.../t/ID). An interrupted upload is
+resumed where the server stands (up to 3 attempts). In --json, store is null
+and server is the server's address.";
 
 /// Send files end-to-end encrypted: one transfer, one password
 ///
@@ -94,8 +106,24 @@ pub(crate) struct SendArgs {
 
     /// The folder store to put the transfer in, created if missing
     /// [default: kluis/store in your data folder]
-    #[arg(long, value_name = "DIR")]
+    #[arg(long, value_name = "DIR", conflicts_with = "server")]
     store: Option<PathBuf>,
+
+    /// Send through this Kluis server (https://host[:port][/prefix]) with
+    /// the token of `kluis verify` for --from, instead of a folder store
+    #[arg(long, value_name = "URL")]
+    server: Option<String>,
+
+    /// With --server: the server refuses the transfer after N downloads
+    /// [default: unlimited]
+    #[arg(long, value_name = "N", requires = "server", value_parser = clap::value_parser!(u64).range(1..))]
+    download_limit: Option<u64>,
+
+    /// With --server: let the server's notice mails show the subject and
+    /// the file names (by default they show neither: the server never
+    /// learns them)
+    #[arg(long, requires = "server")]
+    notify_names: bool,
 
     /// Print one JSON object on standard output instead of the mail text
     #[arg(long)]
@@ -167,7 +195,12 @@ pub(crate) fn run(args: SendArgs, global: &Global) -> Result<(), CliError> {
         }
         None => (generate_password(PasswordStyle::Characters)?, true),
     };
-    let store = open_store(&store_dir(args.store.as_deref())?)?;
+    let destination = match &args.server {
+        Some(url) => {
+            Destination::Server(Box::new(server_transport(url, &from, args.download_limit, args.notify_names)?))
+        }
+        None => Destination::Store(open_store(&store_dir(args.store.as_deref())?)?),
+    };
 
     let files = args.files.iter().map(FileSource::path).collect();
     let request = TransferRequest {
@@ -184,7 +217,10 @@ pub(crate) fn run(args: SendArgs, global: &Global) -> Result<(), CliError> {
         argon2: args.argon2.unwrap_or(Argon2Params::DEFAULT),
         // The sealed copies wait beside the store, on the disk that will
         // hold them anyway (not in a RAM-backed /tmp).
-        temp_dir: Some(store.root().to_path_buf()),
+        temp_dir: match &destination {
+            Destination::Store(store) => Some(store.root().to_path_buf()),
+            Destination::Server(_) => None,
+        },
         ..SendOptions::default()
     };
 
@@ -192,19 +228,22 @@ pub(crate) fn run(args: SendArgs, global: &Global) -> Result<(), CliError> {
     let prepared = PreparedTransfer::prepare(request, &options, &sealing)?;
     drop(sealing);
     let uploading = TransferBar::start("storing", Phase::Uploading, Some(prepared.sealed_len()), global.quiet);
-    let sent = match prepared.upload(&store, &uploading) {
+    let sent = match upload(&prepared, &destination, &uploading, global) {
         Ok(sent) => sent,
         Err(err) => {
-            // This command cannot resume an upload: leave no half transfer.
-            let _ = store.delete_transfer(&prepared.id());
+            // This command cannot resume an upload later: leave no half transfer.
+            let _ = destination.transport().delete_transfer(&prepared.id());
             return Err(err.into());
         }
     };
     drop(uploading);
 
-    let link = Link::directory(store.root(), sent.id)
-        .map_err(|e| CliError::Failed(format!("cannot make a link to the store: {e}")))?
-        .to_string();
+    let link = match &destination {
+        Destination::Store(store) => Link::directory(store.root(), sent.id)
+            .map_err(|e| CliError::Failed(format!("cannot make a link to the store: {e}")))?
+            .to_string(),
+        Destination::Server(server) => server.link(&sent.id),
+    };
     let now = unix_seconds(SystemTime::now());
     let count = prepared.info().files.len();
     // What was sealed (a file that changed size since the check is refused).
@@ -215,7 +254,10 @@ pub(crate) fn run(args: SendArgs, global: &Global) -> Result<(), CliError> {
         let mut out = json!({
             "id": sent.id.to_string(),
             "link": link,
-            "store": store.root().to_string_lossy(),
+            "store": match &destination {
+                Destination::Store(store) => json!(store.root().to_string_lossy()),
+                Destination::Server(_) => json!(null),
+            },
             "created_at": rfc3339(sent.created_at),
             "expires_at": rfc3339(sent.expires_at),
             "expires_at_unix": sent.expires_at,
@@ -226,6 +268,9 @@ pub(crate) fn run(args: SendArgs, global: &Global) -> Result<(), CliError> {
             "mail_subject": mail.subject,
             "mail_text": mail.body,
         });
+        if let Destination::Server(server) = &destination {
+            out["server"] = json!(server.server());
+        }
         if generated {
             out["password"] = json!(password.expose());
         }
@@ -243,6 +288,9 @@ pub(crate) fn run(args: SendArgs, global: &Global) -> Result<(), CliError> {
         eprintln!("  link:     {link}");
         eprintln!("  transfer: {}", sent.id);
         eprintln!("  expires:  {} ({})", rfc3339(sent.expires_at), human::relative(sent.expires_at, now));
+        if let Destination::Server(server) = &destination {
+            eprintln!("  server:   {} (it mails the recipients the link)", server.server());
+        }
     }
     if generated {
         eprintln!("\n{PASSWORD_LINE}{}\n", password.expose());
@@ -254,6 +302,69 @@ pub(crate) fn run(args: SendArgs, global: &Global) -> Result<(), CliError> {
     }
     println!("Subject: {}\n\n{}", mail.subject, mail.body);
     Ok(())
+}
+
+/// Where the transfer goes.
+enum Destination {
+    /// A folder store (`--store`, the default).
+    Store(DirectoryTransport),
+    /// A Kluis server (`--server`).
+    Server(Box<HttpTransport>),
+}
+
+impl Destination {
+    fn transport(&self) -> &dyn Transport {
+        match self {
+            Destination::Store(store) => store,
+            Destination::Server(server) => server.as_ref(),
+        }
+    }
+}
+
+/// How often an upload to a server is attempted in all.
+const SERVER_ATTEMPTS: u32 = 3;
+
+/// Uploads; to a server, a failed attempt of the network or of the
+/// server's state is resumed where the server stands.
+fn upload(
+    prepared: &PreparedTransfer,
+    destination: &Destination,
+    progress: &TransferBar,
+    global: &Global,
+) -> Result<SentTransfer, TransferError> {
+    let mut attempt = 1;
+    loop {
+        match prepared.upload(destination.transport(), progress) {
+            Err(TransferError::Transport(e @ (TransportError::Io(_) | TransportError::Conflict(_))))
+                if matches!(destination, Destination::Server(_)) && attempt < SERVER_ATTEMPTS =>
+            {
+                if !global.quiet {
+                    eprintln!("kluis: note: the upload was interrupted ({e}); resuming");
+                }
+                attempt += 1;
+            }
+            result => return result,
+        }
+    }
+}
+
+/// The transport to `url` with the token `kluis verify` stored for `from`.
+fn server_transport(
+    url: &str,
+    from: &str,
+    download_limit: Option<u64>,
+    notify_names: bool,
+) -> Result<HttpTransport, CliError> {
+    let options = HttpOptions { download_limit, disclose_names: notify_names, ..HttpOptions::default() };
+    let probe = HttpTransport::new(url, None, options.clone()).map_err(http_error)?;
+    let server = probe.server();
+    let verify = format!("run kluis verify {from} --server {server}");
+    let token = tokens::load(server, from)?
+        .ok_or_else(|| CliError::usage(format!("{from} is not verified at {server}: {verify}")))?;
+    if token.expires_at() <= unix_seconds(SystemTime::now()) {
+        return Err(CliError::usage(format!("the token for {from} at {server} has expired: {verify}")));
+    }
+    HttpTransport::new(server, Some(token), options).map_err(http_error)
 }
 
 /// `--from`, else `$KLUIS_FROM`, else `$EMAIL`.
