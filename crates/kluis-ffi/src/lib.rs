@@ -11,7 +11,8 @@
 //! | [`Opener`] | `kluis_core::PushOpener` |
 //! | [`send_transfer`], [`open_transfer`] → [`ReceivedTransfer`], [`parse_link`] | `kluis_transfer`'s send and receive |
 //! | [`generate_password`], [`rate_password`] | `kluis_transfer`'s password functions |
-//! | [`Transport`] (implementable in Python/Kotlin), [`DirectoryTransport`] | `kluis_transfer::Transport` through an adapter (`transport.rs`) |
+//! | [`Transport`] (implementable in Python/Kotlin; [`TransferPlan`], [`BlobSize`]), [`DirectoryTransport`] | `kluis_transfer::Transport` through an adapter (`transport.rs`) |
+//! | [`HttpTransport`] ([`HttpOptions`]), [`request_code`], [`confirm_code`] → [`SenderToken`] | `kluis_transfer`'s client of a Kluis server (`http.rs`) |
 //! | [`KluisError`] | every error, one class per kind (`error.rs`) |
 //!
 //! The bindings are generated from the compiled library by the
@@ -30,6 +31,7 @@ uniffi::setup_scaffolding!();
 
 mod envelope;
 mod error;
+mod http;
 mod stream;
 mod transfer;
 mod transport;
@@ -37,11 +39,12 @@ mod types;
 
 pub use envelope::{inspect, open_bytes, open_file, seal_bytes, seal_file};
 pub use error::KluisError;
+pub use http::{HttpOptions, HttpTransport, SenderToken, confirm_code, request_code};
 pub use stream::{Opener, Sealer};
 pub use transfer::{
     FileSource, PasswordRating, PasswordStyle, ReceiveOptions, ReceivedTransfer, SendOptions, SentTransfer,
     TransferFile, TransferInfo, TransferLink, TransferRequest, generate_password, open_transfer, parse_link,
     rate_password, send_transfer,
 };
-pub use transport::{DirectoryTransport, Transport, TransportError, purge_expired};
+pub use transport::{BlobSize, DirectoryTransport, TransferPlan, Transport, TransportError, purge_expired};
 pub use types::{Argon2Params, EnvelopeInfo, Metadata, OpenLimits, Opened, SealOptions, Secret, SlotInfo};

@@ -77,6 +77,80 @@ impl From<TransportError> for kt::TransportError {
     }
 }
 
+/// A blob and its sealed size, in a [`TransferPlan`].
+#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
+pub struct BlobSize {
+    /// `manifest` or a blob id (26 characters).
+    pub name: String,
+    /// Sealed bytes.
+    pub size: u64,
+}
+
+/// What a sender is about to upload, announced with
+/// `Transport.begin_transfer` before every upload attempt (see
+/// `kluis_transfer::TransferPlan`). `subject` and `file_names` are
+/// confidential: a transport must not store or send them unless its user
+/// opted in.
+#[derive(Clone, PartialEq, Eq, uniffi::Record)]
+pub struct TransferPlan {
+    /// The transfer's id (26 characters).
+    pub transfer_id: String,
+    /// The sender's address.
+    pub sender: String,
+    /// The recipients' addresses.
+    pub recipients: Vec<String>,
+    /// The expiry, Unix seconds.
+    pub expires_at: u64,
+    /// Every blob with its sealed size: the files' blobs, then `manifest`.
+    pub blobs: Vec<BlobSize>,
+    /// The subject (confidential).
+    pub subject: String,
+    /// The files' names (confidential).
+    pub file_names: Vec<String>,
+}
+
+/// Shows no subject or file name.
+impl std::fmt::Debug for TransferPlan {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TransferPlan")
+            .field("transfer_id", &self.transfer_id)
+            .field("blobs", &self.blobs)
+            .finish_non_exhaustive()
+    }
+}
+
+impl From<&kt::TransferPlan> for TransferPlan {
+    fn from(p: &kt::TransferPlan) -> Self {
+        TransferPlan {
+            transfer_id: p.id.to_string(),
+            sender: p.sender.clone(),
+            recipients: p.recipients.clone(),
+            expires_at: p.expires_at,
+            blobs: p.blobs.iter().map(|(name, size)| BlobSize { name: name.to_string(), size: *size }).collect(),
+            subject: p.subject.clone(),
+            file_names: p.file_names.clone(),
+        }
+    }
+}
+
+impl TryFrom<TransferPlan> for kt::TransferPlan {
+    type Error = TransportError;
+
+    fn try_from(p: TransferPlan) -> Result<Self, TransportError> {
+        let blobs =
+            p.blobs.iter().map(|b| Ok((parse_blob(&b.name)?, b.size))).collect::<Result<_, TransportError>>()?;
+        Ok(kt::TransferPlan {
+            id: parse_transfer(&p.transfer_id)?,
+            sender: p.sender,
+            recipients: p.recipients,
+            expires_at: p.expires_at,
+            blobs,
+            subject: p.subject,
+            file_names: p.file_names,
+        })
+    }
+}
+
 /// Storage for sealed transfers: byte ranges of named blobs. Implement it
 /// (subclass it in Python) to carry transfers over your own storage or
 /// HTTP stack; see `kluis_transfer::Transport` for the exact contract.
@@ -86,6 +160,10 @@ impl From<TransportError> for kt::TransportError {
 /// transfer is complete and carries its expiry (Unix seconds).
 #[uniffi::export(with_foreign)]
 pub trait Transport: Send + Sync {
+    /// Announces the transfer about to be uploaded; called before every
+    /// upload attempt, so it must be idempotent. A plain store does nothing.
+    fn begin_transfer(&self, plan: TransferPlan) -> Result<(), TransportError>;
+
     /// Writes `data` at `offset` (at most the partial blob's current length)
     /// into the partial blob, creating it at offset 0.
     fn put_range(&self, transfer_id: String, blob: String, offset: u64, data: Vec<u8>) -> Result<(), TransportError>;
@@ -124,11 +202,11 @@ pub trait Transport: Send + Sync {
     fn list_expired(&self, now: u64) -> Result<Vec<String>, TransportError>;
 }
 
-fn parse_transfer(text: &str) -> Result<TransferId, TransportError> {
+pub(crate) fn parse_transfer(text: &str) -> Result<TransferId, TransportError> {
     TransferId::parse(text).map_err(|e| TransportError::Other { reason: format!("invalid transfer id {text:?}: {e}") })
 }
 
-fn parse_blob(text: &str) -> Result<BlobName, TransportError> {
+pub(crate) fn parse_blob(text: &str) -> Result<BlobName, TransportError> {
     BlobName::parse(text).map_err(|e| TransportError::Other { reason: format!("invalid blob name {text:?}: {e}") })
 }
 
@@ -174,6 +252,10 @@ impl DirectoryTransport {
 
 #[uniffi::export]
 impl Transport for DirectoryTransport {
+    fn begin_transfer(&self, plan: TransferPlan) -> Result<(), TransportError> {
+        Ok(kt::Transport::begin_transfer(&self.inner, &plan.try_into()?)?)
+    }
+
     fn put_range(&self, transfer_id: String, blob: String, offset: u64, data: Vec<u8>) -> Result<(), TransportError> {
         let (t, b) = (parse_transfer(&transfer_id)?, parse_blob(&blob)?);
         Ok(kt::Transport::put_range(&self.inner, &t, &b, offset, &data)?)
@@ -228,6 +310,10 @@ impl Transport for DirectoryTransport {
 pub(crate) struct TransportAdapter(pub(crate) Arc<dyn Transport>);
 
 impl kt::Transport for TransportAdapter {
+    fn begin_transfer(&self, plan: &kt::TransferPlan) -> Result<(), kt::TransportError> {
+        Ok(self.0.begin_transfer(plan.into())?)
+    }
+
     fn put_range(
         &self,
         transfer: &TransferId,

@@ -89,6 +89,9 @@ impl<'a> Flaky<'a> {
 }
 
 impl Transport for Flaky<'_> {
+    fn begin_transfer(&self, plan: &TransferPlan) -> Result<(), TransportError> {
+        self.inner.begin_transfer(plan)
+    }
     fn put_range(&self, t: &TransferId, b: &BlobName, offset: u64, data: &[u8]) -> Result<(), TransportError> {
         let budget = self.budget.load(Ordering::SeqCst);
         if (data.len() as u64) > budget {

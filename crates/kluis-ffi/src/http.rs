@@ -1,0 +1,231 @@
+//! [`HttpTransport`], the client of a Kluis drop server, and sender
+//! verification ([`request_code`], [`confirm_code`]): conversions around
+//! `kluis_transfer`'s, nothing more.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use kluis_transfer as kt;
+
+use crate::error::KluisError;
+use crate::transport::{TransferPlan, Transport, TransportError, parse_blob, parse_transfer};
+
+/// How an [`HttpTransport`] talks to its server and what a sender
+/// discloses to it (`kluis_transfer::HttpOptions`).
+#[derive(Clone, Debug, uniffi::Record)]
+pub struct HttpOptions {
+    /// After this many downloads the server refuses the transfer (None:
+    /// unlimited).
+    #[uniffi(default = None)]
+    pub download_limit: Option<u64>,
+    /// Send the subject and file names to the server for its notice mail
+    /// (off by default: they are confidential).
+    #[uniffi(default = false)]
+    pub disclose_names: bool,
+    /// The longest wait for a connection, in milliseconds.
+    #[uniffi(default = 10000)]
+    pub connect_timeout_ms: u64,
+    /// The longest wait for the server on an open connection, in milliseconds.
+    #[uniffi(default = 60000)]
+    pub read_timeout_ms: u64,
+    /// How often a request that failed on the network or with a 5xx answer
+    /// is repeated (with a doubling wait from 0.5 s).
+    #[uniffi(default = 4)]
+    pub retries: u32,
+}
+
+impl From<HttpOptions> for kt::HttpOptions {
+    fn from(o: HttpOptions) -> Self {
+        kt::HttpOptions {
+            download_limit: o.download_limit,
+            disclose_names: o.disclose_names,
+            connect_timeout: Duration::from_millis(o.connect_timeout_ms),
+            read_timeout: Duration::from_millis(o.read_timeout_ms),
+            retries: o.retries,
+            ..kt::HttpOptions::default()
+        }
+    }
+}
+
+/// Server errors as [`KluisError`]s: a bad server address or an address
+/// the server refuses is `InvalidArgument`; everything else (a refused
+/// code, rate limiting, a refused token, the network) is `Transport`, with
+/// the reason in the message.
+impl From<kt::HttpError> for KluisError {
+    fn from(e: kt::HttpError) -> Self {
+        match e {
+            kt::HttpError::InvalidServer { .. } | kt::HttpError::InvalidAddress(_) => {
+                KluisError::InvalidArgument(e.to_string())
+            }
+            other => KluisError::Transport(other.to_string()),
+        }
+    }
+}
+
+/// A sender's token from [`confirm_code`], to pass to [`HttpTransport`].
+/// Keep it private: it lets anyone send as the verified address until it
+/// expires.
+#[derive(Clone, uniffi::Record)]
+pub struct SenderToken {
+    /// The bearer token.
+    pub token: String,
+    /// When the server stops accepting it (Unix seconds).
+    pub expires_at: u64,
+}
+
+impl std::fmt::Debug for SenderToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "SenderToken(<redacted>, expires_at: {})", self.expires_at)
+    }
+}
+
+/// Asks the server to mail a one-time code to `address`; returns when the
+/// code expires (Unix seconds).
+#[uniffi::export]
+pub fn request_code(server: String, address: String) -> Result<u64, KluisError> {
+    Ok(kt::request_code(&server, &address)?)
+}
+
+/// Confirms the mailed `code` and returns the sender's token. A wrong,
+/// expired or used code raises `KluisError.Transport` ("the server refused
+/// the code ...").
+#[uniffi::export]
+pub fn confirm_code(server: String, address: String, code: String) -> Result<SenderToken, KluisError> {
+    let token = kt::confirm_code(&server, &address, &code)?;
+    Ok(SenderToken { token: token.expose().to_owned(), expires_at: token.expires_at() })
+}
+
+/// A transport to a Kluis drop server (docs/SERVER.md). Pass it wherever a
+/// `Transport` is expected: `send_transfer` with a token, `open_transfer`
+/// without one.
+#[derive(uniffi::Object)]
+pub struct HttpTransport {
+    inner: kt::HttpTransport,
+}
+
+#[uniffi::export]
+impl HttpTransport {
+    /// The transport to the server at `base_url` (`https://host[:port][/prefix]`;
+    /// `http` only to localhost), sending with `token` (None to receive).
+    #[uniffi::constructor(default(token = None, options = None))]
+    pub fn new(base_url: String, token: Option<String>, options: Option<HttpOptions>) -> Result<Arc<Self>, KluisError> {
+        // The expiry only informs; the server decides.
+        let token = token.map(|t| kt::Token::new(t, u64::MAX));
+        let options = options.map(kt::HttpOptions::from).unwrap_or_default();
+        Ok(Arc::new(HttpTransport { inner: kt::HttpTransport::new(&base_url, token, options)? }))
+    }
+
+    /// The server's base address.
+    pub fn server(&self) -> String {
+        self.inner.server().to_owned()
+    }
+
+    /// The link for the recipients: the one the server returned, else
+    /// `<server>/t/<id>`.
+    pub fn link(&self, transfer_id: String) -> Result<String, KluisError> {
+        let id = parse_transfer(&transfer_id).map_err(|e| KluisError::invalid(e.to_string()))?;
+        Ok(self.inner.link(&id))
+    }
+}
+
+#[uniffi::export]
+impl Transport for HttpTransport {
+    fn begin_transfer(&self, plan: TransferPlan) -> Result<(), TransportError> {
+        Ok(kt::Transport::begin_transfer(&self.inner, &plan.try_into()?)?)
+    }
+
+    fn put_range(&self, transfer_id: String, blob: String, offset: u64, data: Vec<u8>) -> Result<(), TransportError> {
+        let (t, b) = (parse_transfer(&transfer_id)?, parse_blob(&blob)?);
+        Ok(kt::Transport::put_range(&self.inner, &t, &b, offset, &data)?)
+    }
+
+    fn partial_len(&self, transfer_id: String, blob: String) -> Result<Option<u64>, TransportError> {
+        let (t, b) = (parse_transfer(&transfer_id)?, parse_blob(&blob)?);
+        Ok(kt::Transport::partial_len(&self.inner, &t, &b)?)
+    }
+
+    fn finish_blob(&self, transfer_id: String, blob: String, total_len: u64) -> Result<(), TransportError> {
+        let (t, b) = (parse_transfer(&transfer_id)?, parse_blob(&blob)?);
+        Ok(kt::Transport::finish_blob(&self.inner, &t, &b, total_len)?)
+    }
+
+    fn complete_len(&self, transfer_id: String, blob: String) -> Result<Option<u64>, TransportError> {
+        let (t, b) = (parse_transfer(&transfer_id)?, parse_blob(&blob)?);
+        Ok(kt::Transport::complete_len(&self.inner, &t, &b)?)
+    }
+
+    fn read_range(
+        &self,
+        transfer_id: String,
+        blob: String,
+        offset: u64,
+        length: u64,
+    ) -> Result<Vec<u8>, TransportError> {
+        let (t, b) = (parse_transfer(&transfer_id)?, parse_blob(&blob)?);
+        Ok(kt::Transport::read_range(&self.inner, &t, &b, offset, length)?)
+    }
+
+    fn finish_transfer(&self, transfer_id: String, expires_at: u64) -> Result<(), TransportError> {
+        Ok(kt::Transport::finish_transfer(&self.inner, &parse_transfer(&transfer_id)?, expires_at)?)
+    }
+
+    fn expiry(&self, transfer_id: String) -> Result<Option<u64>, TransportError> {
+        Ok(kt::Transport::expiry(&self.inner, &parse_transfer(&transfer_id)?)?)
+    }
+
+    fn delete_transfer(&self, transfer_id: String) -> Result<(), TransportError> {
+        Ok(kt::Transport::delete_transfer(&self.inner, &parse_transfer(&transfer_id)?)?)
+    }
+
+    fn list_expired(&self, now: u64) -> Result<Vec<String>, TransportError> {
+        Ok(kt::Transport::list_expired(&self.inner, now)?.iter().map(ToString::to_string).collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn server_addresses_and_errors() {
+        assert!(
+            HttpTransport::new("https://kluis.example.org/".into(), None, None)
+                .is_ok_and(|t| t.server() == "https://kluis.example.org")
+        );
+        let insecure = HttpTransport::new("http://kluis.example.org".into(), Some("t".into()), None);
+        assert!(matches!(insecure, Err(KluisError::InvalidArgument(m)) if m.contains("use https")));
+        let refused = KluisError::from(kt::HttpError::CodeRefused);
+        assert!(matches!(refused, KluisError::Transport(m) if m.contains("refused the code")));
+    }
+
+    #[test]
+    fn options_and_tokens_convert() {
+        let o = kt::HttpOptions::from(HttpOptions {
+            download_limit: Some(2),
+            disclose_names: true,
+            connect_timeout_ms: 1500,
+            read_timeout_ms: 2500,
+            retries: 1,
+        });
+        assert_eq!((o.download_limit, o.disclose_names, o.retries), (Some(2), true, 1));
+        assert_eq!((o.connect_timeout, o.read_timeout), (Duration::from_millis(1500), Duration::from_millis(2500)));
+        let token = SenderToken { token: "secret".into(), expires_at: 1 };
+        assert!(!format!("{token:?}").contains("secret"));
+    }
+
+    #[test]
+    fn plans_round_trip() {
+        let plan = kt::TransferPlan {
+            id: kt::TransferId::from_bytes([0; 16]),
+            sender: "a@x".into(),
+            recipients: vec!["b@y".into()],
+            expires_at: 9,
+            blobs: vec![(kt::BlobName::Manifest, 5)],
+            subject: "s".into(),
+            file_names: vec!["f".into()],
+        };
+        let foreign = TransferPlan::from(&plan);
+        assert_eq!(foreign.blobs, vec![crate::transport::BlobSize { name: "manifest".into(), size: 5 }]);
+        assert!(kt::TransferPlan::try_from(foreign).is_ok_and(|p| p == plan));
+    }
+}
