@@ -67,11 +67,11 @@ pub async fn open_store(config: &Config) -> Result<Arc<dyn BlobStore>, ServerErr
     match config.storage.kind {
         StorageKind::Fs => Ok(Arc::new(storage::fs::FsStore::new(config.storage.fs_path()?)?)),
         StorageKind::S3 => {
-            let s3 = config.storage.s3()?;
-            Err(ServerError::Config(config::ConfigError::Invalid(format!(
-                "storage kind \"s3\" (bucket {}) is not available in this build",
-                s3.bucket
-            ))))
+            let store = storage::s3::S3Store::connect(&config.storage.s3()?)?;
+            // Fail at start-up, not at the first upload, on a wrong bucket,
+            // endpoint or credentials.
+            store.check().await?;
+            Ok(Arc::new(store))
         }
     }
 }

@@ -5,6 +5,7 @@
 //! store can continue an upload another one started.
 
 pub mod fs;
+pub mod s3;
 
 /// Why a store operation failed.
 #[derive(Debug, thiserror::Error)]
