@@ -101,6 +101,12 @@ async fn whole_flow_from_verification_to_download() -> Res {
     assert!(openapi["paths"]["/api/v1/transfers/{id}/blobs/{blob}"]["put"].is_object());
 
     // Deleting.
+    for _ in 0..100 {
+        if s.db.audit_events(&t).await?.iter().filter(|e| *e == "notified").count() == 2 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
     let r = http.delete(s.url(&format!("/api/v1/transfers/{t}"))).bearer_auth(&token).send().await?;
     assert_eq!(r.status(), StatusCode::NO_CONTENT);
     assert_eq!(http.get(&blob_url).send().await?.status(), StatusCode::NOT_FOUND);

@@ -1,0 +1,101 @@
+//! The server on PostgreSQL: runs when `KLUIS_TEST_POSTGRES_URL` names a
+//! database (e.g. `postgres://postgres@127.0.0.1:5432/kluis_test`); without
+//! it the test says so and returns. Ids and addresses are fresh per run, so
+//! the database can be reused.
+
+mod common;
+
+use common::*;
+use reqwest::StatusCode;
+use reqwest::header::RANGE;
+use serde_json::{Value, json};
+
+fn random_id() -> Res<String> {
+    let alphabet = b"abcdefghijklmnopqrstuvwxyz234567";
+    let token = kluis_server::secrets::token()?;
+    let mut id: String = token.bytes().take(25).map(|b| alphabet[usize::from(b) % 32] as char).collect();
+    id.push('a');
+    Ok(id)
+}
+
+#[tokio::test]
+async fn whole_flow_on_postgres() -> Res {
+    let Ok(url) = std::env::var("KLUIS_TEST_POSTGRES_URL") else {
+        eprintln!("KLUIS_TEST_POSTGRES_URL is not set: the PostgreSQL test is skipped");
+        return Ok(());
+    };
+    let dir = tempfile::tempdir()?;
+    let mut cfg = config(dir.path(), "[limits]\nverify_per_address = 2\n[purge]\ninterval_secs = 1")?;
+    cfg.database.url = url.clone();
+    let s = TestServer::start_with(cfg.clone()).await?;
+    let http = client();
+    let sender = format!("{}@example.org", random_id()?);
+    let token = s.token(&http, &sender).await?;
+    assert_eq!(s.request_code(&http, &sender).await?.status(), StatusCode::ACCEPTED);
+    assert_eq!(s.request_code(&http, &sender).await?.status(), StatusCode::TOO_MANY_REQUESTS);
+
+    let t = random_id()?;
+    let blob = random_id()?;
+    let data = bytes(50_000, 5);
+    let mut ann = announcement(&t, &sender, &[("manifest", 10), (&blob, data.len())], 3600);
+    ann["download_limit"] = json!(1);
+    let r = http.post(s.url("/api/v1/transfers")).bearer_auth(&token).json(&ann).send().await?;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let r = http.post(s.url("/api/v1/transfers")).bearer_auth(&token).json(&ann).send().await?;
+    assert_eq!(r.status(), StatusCode::OK);
+    upload(&http, &s, &token, &t, "manifest", &bytes(10, 1)).await?;
+    let put = s.url(&format!("/api/v1/transfers/{t}/blobs/{blob}?offset=0"));
+    http.put(&put).bearer_auth(&token).body(data[..20_000].to_vec()).send().await?;
+    let r = http.put(&put).bearer_auth(&token).body(data.clone()).send().await?;
+    assert_eq!(r.status(), StatusCode::CONFLICT);
+
+    // A restart on the same database keeps token, transfer and partial blob.
+    s.stop().await?;
+    let s = TestServer::start_with(cfg).await?;
+    let r = http
+        .put(s.url(&format!("/api/v1/transfers/{t}/blobs/{blob}?offset=20000")))
+        .bearer_auth(&token)
+        .body(data[20_000..].to_vec())
+        .send()
+        .await?;
+    assert_eq!(r.status(), StatusCode::OK);
+    let r = http
+        .post(s.url(&format!("/api/v1/transfers/{t}/blobs/{blob}/finish")))
+        .bearer_auth(&token)
+        .json(&json!({"size": data.len()}))
+        .send()
+        .await?;
+    assert_eq!(r.status(), StatusCode::NO_CONTENT);
+    let r = http
+        .post(s.url(&format!("/api/v1/transfers/{t}/finish")))
+        .bearer_auth(&token)
+        .json(&json!({"expires_at": ann["expires_at"]}))
+        .send()
+        .await?;
+    assert_eq!(r.status(), StatusCode::OK);
+
+    let manifest = s.url(&format!("/api/v1/transfers/{t}/blobs/manifest"));
+    assert_eq!(http.get(&manifest).send().await?.status(), StatusCode::OK);
+    assert_eq!(http.get(&manifest).send().await?.status(), StatusCode::GONE, "download limit 1");
+    let r =
+        http.get(s.url(&format!("/api/v1/transfers/{t}/blobs/{blob}"))).header(RANGE, "bytes=49990-").send().await?;
+    assert_eq!(r.status(), StatusCode::PARTIAL_CONTENT);
+    assert_eq!(r.bytes().await?.as_ref(), &data[49_990..]);
+    let info = http.get(s.url(&format!("/api/v1/transfers/{t}"))).send().await?;
+    assert_eq!(info.status(), StatusCode::GONE);
+
+    // The sender's download notice is sent in the background.
+    for _ in 0..100 {
+        if s.db.audit_events(&t).await?.iter().filter(|e| *e == "notified").count() == 2 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let r = http.delete(s.url(&format!("/api/v1/transfers/{t}"))).bearer_auth(&token).send().await?;
+    assert_eq!(r.status(), StatusCode::NO_CONTENT);
+    let events: Vec<String> = s.db.audit_events(&t).await?;
+    assert_eq!(events, ["created", "uploaded", "uploaded", "notified", "downloaded", "notified", "purged"]);
+    let health: Value = http.get(s.url("/health")).send().await?.json().await?;
+    assert_eq!(health["status"], "ok");
+    s.stop().await
+}
