@@ -56,7 +56,7 @@ class Kluis:
     def env(self, extra: dict | None = None) -> dict:
         env = dict(os.environ, HOME=str(self.home), XDG_DATA_HOME=str(self.home / "data"),
                    XDG_CONFIG_HOME=str(self.home / "config"), XDG_CACHE_HOME=str(self.home / "cache"),
-                   NO_COLOR="1")
+                   KLUIS_CONFIG_DIR=str(self.home / "config" / "kluis"), NO_COLOR="1")
         env.pop("KLUIS_FROM", None)
         env.pop("EMAIL", None)
         env.update(extra or {})
@@ -75,9 +75,10 @@ class Kluis:
                                  f"stdout:\n{result.stdout}\nstderr:\n{result.stderr}")
         return result
 
-    def popen(self, *args, env: dict | None = None, cwd: Path | None = None) -> subprocess.Popen:
+    def popen(self, *args, env: dict | None = None, cwd: Path | None = None, stdin=subprocess.DEVNULL
+              ) -> subprocess.Popen:
         return subprocess.Popen(self.argv(*args), env=self.env(env), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                stdin=subprocess.DEVNULL, text=True, cwd=cwd or self.home)
+                                stdin=stdin, text=True, cwd=cwd or self.home)
 
 
 class Api:
