@@ -19,6 +19,26 @@ namespace Kluis
     public static class KluisMethods
     {
         /// <summary>
+        /// Confirms the mailed <c>code</c> and returns the sender's token. A wrong,
+        /// expired or used code raises <c>KluisError.Transport</c> ("the server refused
+        /// the code ...").
+        /// </summary>
+        public static SenderToken ConfirmCode(string server, string address, string code)
+        {
+            if (server == null) throw new ArgumentNullException(nameof(server));
+            if (address == null) throw new ArgumentNullException(nameof(address));
+            if (code == null) throw new ArgumentNullException(nameof(code));
+            UniffiLib.EnsureReady();
+            var uniffiArg0 = UniffiConverterString.Instance.Lower(server);
+            var uniffiArg1 = UniffiConverterString.Instance.Lower(address);
+            var uniffiArg2 = UniffiConverterString.Instance.Lower(code);
+            var uniffiStatus = new UniffiRustCallStatus();
+            var uniffiResult = UniffiNative.uniffi_kluis_ffi_fn_func_confirm_code(uniffiArg0, uniffiArg1, uniffiArg2, ref uniffiStatus);
+            UniffiCall.Check(ref uniffiStatus, UniffiConverterTypeKluisError.LiftException);
+            return UniffiConverterTypeSenderToken.Instance.LiftFromRustBuffer(uniffiResult);
+        }
+
+        /// <summary>
         /// Generates a random transfer password of at least 100 bits (None: the
         /// <c>Characters</c> style).
         /// </summary>
@@ -153,6 +173,23 @@ namespace Kluis
         }
 
         /// <summary>
+        /// Asks the server to mail a one-time code to <c>address</c>; returns when the
+        /// code expires (Unix seconds).
+        /// </summary>
+        public static ulong RequestCode(string server, string address)
+        {
+            if (server == null) throw new ArgumentNullException(nameof(server));
+            if (address == null) throw new ArgumentNullException(nameof(address));
+            UniffiLib.EnsureReady();
+            var uniffiArg0 = UniffiConverterString.Instance.Lower(server);
+            var uniffiArg1 = UniffiConverterString.Instance.Lower(address);
+            var uniffiStatus = new UniffiRustCallStatus();
+            var uniffiResult = UniffiNative.uniffi_kluis_ffi_fn_func_request_code(uniffiArg0, uniffiArg1, ref uniffiStatus);
+            UniffiCall.Check(ref uniffiStatus, UniffiConverterTypeKluisError.LiftException);
+            return uniffiResult;
+        }
+
+        /// <summary>
         /// Seals <c>plaintext</c> in memory so that any of <c>secrets</c> (1 to 16, at most 4
         /// passwords) opens it. <c>options</c> None means the defaults.
         /// </summary>
@@ -267,6 +304,16 @@ namespace Kluis
         internal ulong UniffiCloneHandle()
         {
             return uniffiHandle.CloneHandle();
+        }
+
+        /// <inheritdoc/>
+        public void BeginTransfer(TransferPlan plan)
+        {
+            if (plan == null) throw new ArgumentNullException(nameof(plan));
+            var uniffiArg0 = UniffiConverterTypeTransferPlan.Instance.LowerIntoRustBuffer(plan);
+            var uniffiStatus = new UniffiRustCallStatus();
+            UniffiNative.uniffi_kluis_ffi_fn_method_directorytransport_begin_transfer(UniffiCloneHandle(), uniffiArg0, ref uniffiStatus);
+            UniffiCall.Check(ref uniffiStatus, UniffiConverterTypeTransportError.LiftException);
         }
 
         /// <inheritdoc/>
@@ -437,6 +484,240 @@ namespace Kluis
         }
 
         internal override void Write(DirectoryTransport value, UniffiWriter writer)
+        {
+            writer.WriteUInt64(Lower(value));
+        }
+    }
+
+    /// <summary>
+    /// A transport to a Kluis drop server (docs/SERVER.md). Pass it wherever a
+    /// <c>Transport</c> is expected: <c>send_transfer</c> with a token, <c>open_transfer</c>
+    /// without one.
+    /// </summary>
+    public sealed class HttpTransport : IDisposable, ITransport
+    {
+        private readonly UniffiObjectHandle uniffiHandle;
+
+        internal HttpTransport(UniffiHandleMarker marker, ulong handle)
+        {
+            uniffiHandle = new UniffiObjectHandle(handle, UniffiConverterTypeHttpTransport.Ops);
+        }
+
+        /// <summary>
+        /// The transport to the server at <c>base_url</c> (<c>https://host[:port][/prefix]</c>;
+        /// <c>http</c> only to localhost), sending with <c>token</c> (None to receive).
+        /// </summary>
+        public HttpTransport(string baseUrl, string token = null, HttpOptions options = null)
+            : this(UniffiHandleMarker.Instance, UniffiNew(baseUrl, token, options))
+        {
+        }
+
+        private static ulong UniffiNew(string baseUrl, string token, HttpOptions options)
+        {
+            if (baseUrl == null) throw new ArgumentNullException(nameof(baseUrl));
+            UniffiLib.EnsureReady();
+            var uniffiArg0 = UniffiConverterString.Instance.Lower(baseUrl);
+            var uniffiArg1 = UniffiConverters.OptionalString.LowerIntoRustBuffer(token);
+            var uniffiArg2 = UniffiConverters.OptionalTypeHttpOptions.LowerIntoRustBuffer(options);
+            var uniffiStatus = new UniffiRustCallStatus();
+            var uniffiResult = UniffiNative.uniffi_kluis_ffi_fn_constructor_httptransport_new(uniffiArg0, uniffiArg1, uniffiArg2, ref uniffiStatus);
+            UniffiCall.Check(ref uniffiStatus, UniffiConverterTypeKluisError.LiftException);
+            return uniffiResult;
+        }
+
+        /// <summary>
+        /// Frees the Rust object now rather than when it is garbage-collected.
+        /// Calling it again does nothing; any other call afterwards throws
+        /// <see cref="ObjectDisposedException"/>.
+        /// </summary>
+        public void Dispose()
+        {
+            uniffiHandle.Dispose();
+        }
+
+        internal ulong UniffiCloneHandle()
+        {
+            return uniffiHandle.CloneHandle();
+        }
+
+        /// <inheritdoc/>
+        public void BeginTransfer(TransferPlan plan)
+        {
+            if (plan == null) throw new ArgumentNullException(nameof(plan));
+            var uniffiArg0 = UniffiConverterTypeTransferPlan.Instance.LowerIntoRustBuffer(plan);
+            var uniffiStatus = new UniffiRustCallStatus();
+            UniffiNative.uniffi_kluis_ffi_fn_method_httptransport_begin_transfer(UniffiCloneHandle(), uniffiArg0, ref uniffiStatus);
+            UniffiCall.Check(ref uniffiStatus, UniffiConverterTypeTransportError.LiftException);
+        }
+
+        /// <inheritdoc/>
+        public ulong? CompleteLen(string transferId, string blob)
+        {
+            if (transferId == null) throw new ArgumentNullException(nameof(transferId));
+            if (blob == null) throw new ArgumentNullException(nameof(blob));
+            var uniffiArg0 = UniffiConverterString.Instance.Lower(transferId);
+            var uniffiArg1 = UniffiConverterString.Instance.Lower(blob);
+            var uniffiStatus = new UniffiRustCallStatus();
+            var uniffiResult = UniffiNative.uniffi_kluis_ffi_fn_method_httptransport_complete_len(UniffiCloneHandle(), uniffiArg0, uniffiArg1, ref uniffiStatus);
+            UniffiCall.Check(ref uniffiStatus, UniffiConverterTypeTransportError.LiftException);
+            return UniffiConverters.OptionalUInt64.LiftFromRustBuffer(uniffiResult);
+        }
+
+        /// <inheritdoc/>
+        public void DeleteTransfer(string transferId)
+        {
+            if (transferId == null) throw new ArgumentNullException(nameof(transferId));
+            var uniffiArg0 = UniffiConverterString.Instance.Lower(transferId);
+            var uniffiStatus = new UniffiRustCallStatus();
+            UniffiNative.uniffi_kluis_ffi_fn_method_httptransport_delete_transfer(UniffiCloneHandle(), uniffiArg0, ref uniffiStatus);
+            UniffiCall.Check(ref uniffiStatus, UniffiConverterTypeTransportError.LiftException);
+        }
+
+        /// <inheritdoc/>
+        public ulong? Expiry(string transferId)
+        {
+            if (transferId == null) throw new ArgumentNullException(nameof(transferId));
+            var uniffiArg0 = UniffiConverterString.Instance.Lower(transferId);
+            var uniffiStatus = new UniffiRustCallStatus();
+            var uniffiResult = UniffiNative.uniffi_kluis_ffi_fn_method_httptransport_expiry(UniffiCloneHandle(), uniffiArg0, ref uniffiStatus);
+            UniffiCall.Check(ref uniffiStatus, UniffiConverterTypeTransportError.LiftException);
+            return UniffiConverters.OptionalUInt64.LiftFromRustBuffer(uniffiResult);
+        }
+
+        /// <inheritdoc/>
+        public void FinishBlob(string transferId, string blob, ulong totalLen)
+        {
+            if (transferId == null) throw new ArgumentNullException(nameof(transferId));
+            if (blob == null) throw new ArgumentNullException(nameof(blob));
+            var uniffiArg0 = UniffiConverterString.Instance.Lower(transferId);
+            var uniffiArg1 = UniffiConverterString.Instance.Lower(blob);
+            var uniffiStatus = new UniffiRustCallStatus();
+            UniffiNative.uniffi_kluis_ffi_fn_method_httptransport_finish_blob(UniffiCloneHandle(), uniffiArg0, uniffiArg1, totalLen, ref uniffiStatus);
+            UniffiCall.Check(ref uniffiStatus, UniffiConverterTypeTransportError.LiftException);
+        }
+
+        /// <inheritdoc/>
+        public void FinishTransfer(string transferId, ulong expiresAt)
+        {
+            if (transferId == null) throw new ArgumentNullException(nameof(transferId));
+            var uniffiArg0 = UniffiConverterString.Instance.Lower(transferId);
+            var uniffiStatus = new UniffiRustCallStatus();
+            UniffiNative.uniffi_kluis_ffi_fn_method_httptransport_finish_transfer(UniffiCloneHandle(), uniffiArg0, expiresAt, ref uniffiStatus);
+            UniffiCall.Check(ref uniffiStatus, UniffiConverterTypeTransportError.LiftException);
+        }
+
+        /// <summary>
+        /// The link for the recipients: the one the server returned, else
+        /// <c>&lt;server&gt;/t/&lt;id&gt;</c>.
+        /// </summary>
+        public string Link(string transferId)
+        {
+            if (transferId == null) throw new ArgumentNullException(nameof(transferId));
+            var uniffiArg0 = UniffiConverterString.Instance.Lower(transferId);
+            var uniffiStatus = new UniffiRustCallStatus();
+            var uniffiResult = UniffiNative.uniffi_kluis_ffi_fn_method_httptransport_link(UniffiCloneHandle(), uniffiArg0, ref uniffiStatus);
+            UniffiCall.Check(ref uniffiStatus, UniffiConverterTypeKluisError.LiftException);
+            return UniffiConverterString.Instance.Lift(uniffiResult);
+        }
+
+        /// <inheritdoc/>
+        public List<string> ListExpired(ulong now)
+        {
+            var uniffiStatus = new UniffiRustCallStatus();
+            var uniffiResult = UniffiNative.uniffi_kluis_ffi_fn_method_httptransport_list_expired(UniffiCloneHandle(), now, ref uniffiStatus);
+            UniffiCall.Check(ref uniffiStatus, UniffiConverterTypeTransportError.LiftException);
+            return UniffiConverters.SequenceString.LiftFromRustBuffer(uniffiResult);
+        }
+
+        /// <inheritdoc/>
+        public ulong? PartialLen(string transferId, string blob)
+        {
+            if (transferId == null) throw new ArgumentNullException(nameof(transferId));
+            if (blob == null) throw new ArgumentNullException(nameof(blob));
+            var uniffiArg0 = UniffiConverterString.Instance.Lower(transferId);
+            var uniffiArg1 = UniffiConverterString.Instance.Lower(blob);
+            var uniffiStatus = new UniffiRustCallStatus();
+            var uniffiResult = UniffiNative.uniffi_kluis_ffi_fn_method_httptransport_partial_len(UniffiCloneHandle(), uniffiArg0, uniffiArg1, ref uniffiStatus);
+            UniffiCall.Check(ref uniffiStatus, UniffiConverterTypeTransportError.LiftException);
+            return UniffiConverters.OptionalUInt64.LiftFromRustBuffer(uniffiResult);
+        }
+
+        /// <inheritdoc/>
+        public void PutRange(string transferId, string blob, ulong offset, byte[] data)
+        {
+            if (transferId == null) throw new ArgumentNullException(nameof(transferId));
+            if (blob == null) throw new ArgumentNullException(nameof(blob));
+            if (data == null) throw new ArgumentNullException(nameof(data));
+            var uniffiArg0 = UniffiConverterString.Instance.Lower(transferId);
+            var uniffiArg1 = UniffiConverterString.Instance.Lower(blob);
+            var uniffiArg3 = UniffiConverterBytes.Instance.Lower(data);
+            var uniffiStatus = new UniffiRustCallStatus();
+            UniffiNative.uniffi_kluis_ffi_fn_method_httptransport_put_range(UniffiCloneHandle(), uniffiArg0, uniffiArg1, offset, uniffiArg3, ref uniffiStatus);
+            UniffiCall.Check(ref uniffiStatus, UniffiConverterTypeTransportError.LiftException);
+        }
+
+        /// <inheritdoc/>
+        public byte[] ReadRange(string transferId, string blob, ulong offset, ulong length)
+        {
+            if (transferId == null) throw new ArgumentNullException(nameof(transferId));
+            if (blob == null) throw new ArgumentNullException(nameof(blob));
+            var uniffiArg0 = UniffiConverterString.Instance.Lower(transferId);
+            var uniffiArg1 = UniffiConverterString.Instance.Lower(blob);
+            var uniffiStatus = new UniffiRustCallStatus();
+            var uniffiResult = UniffiNative.uniffi_kluis_ffi_fn_method_httptransport_read_range(UniffiCloneHandle(), uniffiArg0, uniffiArg1, offset, length, ref uniffiStatus);
+            UniffiCall.Check(ref uniffiStatus, UniffiConverterTypeTransportError.LiftException);
+            return UniffiConverterBytes.Instance.Lift(uniffiResult);
+        }
+
+        /// <summary>
+        /// The server's base address.
+        /// </summary>
+        public string Server()
+        {
+            var uniffiStatus = new UniffiRustCallStatus();
+            var uniffiResult = UniffiNative.uniffi_kluis_ffi_fn_method_httptransport_server(UniffiCloneHandle(), ref uniffiStatus);
+            UniffiCall.Check(ref uniffiStatus, null);
+            return UniffiConverterString.Instance.Lift(uniffiResult);
+        }
+    }
+
+    internal sealed class UniffiConverterTypeHttpTransport : UniffiConverter<HttpTransport>
+    {
+        internal static readonly UniffiConverterTypeHttpTransport Instance = new UniffiConverterTypeHttpTransport();
+        internal static readonly UniffiHandleOps Ops = new UniffiHandleOps("HttpTransport", CloneHandle, FreeHandle);
+
+        private static ulong CloneHandle(ulong handle)
+        {
+            var status = new UniffiRustCallStatus();
+            ulong clone = UniffiNative.uniffi_kluis_ffi_fn_clone_httptransport(handle, ref status);
+            UniffiCall.Check(ref status, null);
+            return clone;
+        }
+
+        private static void FreeHandle(ulong handle)
+        {
+            var status = new UniffiRustCallStatus();
+            UniffiNative.uniffi_kluis_ffi_fn_free_httptransport(handle, ref status);
+            UniffiCall.Check(ref status, null);
+        }
+
+        internal HttpTransport Lift(ulong handle)
+        {
+            return new HttpTransport(UniffiHandleMarker.Instance, handle);
+        }
+
+        internal ulong Lower(HttpTransport value)
+        {
+            UniffiCheck.NotNull(value, "a HttpTransport");
+            return value.UniffiCloneHandle();
+        }
+
+        internal override HttpTransport Read(UniffiReader reader)
+        {
+            return Lift(reader.ReadUInt64());
+        }
+
+        internal override void Write(HttpTransport value, UniffiWriter writer)
         {
             writer.WriteUInt64(Lower(value));
         }
@@ -841,6 +1122,12 @@ namespace Kluis
     public interface ITransport
     {
         /// <summary>
+        /// Announces the transfer about to be uploaded; called before every
+        /// upload attempt, so it must be idempotent. A plain store does nothing.
+        /// </summary>
+        void BeginTransfer(TransferPlan plan);
+
+        /// <summary>
         /// Writes <c>data</c> at <c>offset</c> (at most the partial blob's current length)
         /// into the partial blob, creating it at offset 0.
         /// </summary>
@@ -913,6 +1200,19 @@ namespace Kluis
         internal ulong UniffiCloneHandle()
         {
             return uniffiHandle.CloneHandle();
+        }
+
+        /// <summary>
+        /// Announces the transfer about to be uploaded; called before every
+        /// upload attempt, so it must be idempotent. A plain store does nothing.
+        /// </summary>
+        public void BeginTransfer(TransferPlan plan)
+        {
+            if (plan == null) throw new ArgumentNullException(nameof(plan));
+            var uniffiArg0 = UniffiConverterTypeTransferPlan.Instance.LowerIntoRustBuffer(plan);
+            var uniffiStatus = new UniffiRustCallStatus();
+            UniffiNative.uniffi_kluis_ffi_fn_method_transport_begin_transfer(UniffiCloneHandle(), uniffiArg0, ref uniffiStatus);
+            UniffiCall.Check(ref uniffiStatus, UniffiConverterTypeTransportError.LiftException);
         }
 
         /// <summary>
@@ -1098,41 +1398,45 @@ namespace Kluis
     /// <summary>The vtable through which Rust calls C# implementations of <see cref="ITransport"/>.</summary>
     internal static class UniffiCallbackInterfaceTransport
     {
+        // begin_transfer
+        [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
+        private delegate void Method0(ulong uniffiHandle, UniffiRustBuffer plan, IntPtr uniffiOutReturn, ref UniffiRustCallStatus uniffiCallStatus);
+
         // put_range
         [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
-        private delegate void Method0(ulong uniffiHandle, UniffiRustBuffer transferId, UniffiRustBuffer blob, ulong offset, UniffiRustBuffer data, IntPtr uniffiOutReturn, ref UniffiRustCallStatus uniffiCallStatus);
+        private delegate void Method1(ulong uniffiHandle, UniffiRustBuffer transferId, UniffiRustBuffer blob, ulong offset, UniffiRustBuffer data, IntPtr uniffiOutReturn, ref UniffiRustCallStatus uniffiCallStatus);
 
         // partial_len
         [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
-        private delegate void Method1(ulong uniffiHandle, UniffiRustBuffer transferId, UniffiRustBuffer blob, ref UniffiRustBuffer uniffiOutReturn, ref UniffiRustCallStatus uniffiCallStatus);
+        private delegate void Method2(ulong uniffiHandle, UniffiRustBuffer transferId, UniffiRustBuffer blob, ref UniffiRustBuffer uniffiOutReturn, ref UniffiRustCallStatus uniffiCallStatus);
 
         // finish_blob
         [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
-        private delegate void Method2(ulong uniffiHandle, UniffiRustBuffer transferId, UniffiRustBuffer blob, ulong totalLen, IntPtr uniffiOutReturn, ref UniffiRustCallStatus uniffiCallStatus);
+        private delegate void Method3(ulong uniffiHandle, UniffiRustBuffer transferId, UniffiRustBuffer blob, ulong totalLen, IntPtr uniffiOutReturn, ref UniffiRustCallStatus uniffiCallStatus);
 
         // complete_len
         [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
-        private delegate void Method3(ulong uniffiHandle, UniffiRustBuffer transferId, UniffiRustBuffer blob, ref UniffiRustBuffer uniffiOutReturn, ref UniffiRustCallStatus uniffiCallStatus);
+        private delegate void Method4(ulong uniffiHandle, UniffiRustBuffer transferId, UniffiRustBuffer blob, ref UniffiRustBuffer uniffiOutReturn, ref UniffiRustCallStatus uniffiCallStatus);
 
         // read_range
         [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
-        private delegate void Method4(ulong uniffiHandle, UniffiRustBuffer transferId, UniffiRustBuffer blob, ulong offset, ulong length, ref UniffiRustBuffer uniffiOutReturn, ref UniffiRustCallStatus uniffiCallStatus);
+        private delegate void Method5(ulong uniffiHandle, UniffiRustBuffer transferId, UniffiRustBuffer blob, ulong offset, ulong length, ref UniffiRustBuffer uniffiOutReturn, ref UniffiRustCallStatus uniffiCallStatus);
 
         // finish_transfer
         [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
-        private delegate void Method5(ulong uniffiHandle, UniffiRustBuffer transferId, ulong expiresAt, IntPtr uniffiOutReturn, ref UniffiRustCallStatus uniffiCallStatus);
+        private delegate void Method6(ulong uniffiHandle, UniffiRustBuffer transferId, ulong expiresAt, IntPtr uniffiOutReturn, ref UniffiRustCallStatus uniffiCallStatus);
 
         // expiry
         [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
-        private delegate void Method6(ulong uniffiHandle, UniffiRustBuffer transferId, ref UniffiRustBuffer uniffiOutReturn, ref UniffiRustCallStatus uniffiCallStatus);
+        private delegate void Method7(ulong uniffiHandle, UniffiRustBuffer transferId, ref UniffiRustBuffer uniffiOutReturn, ref UniffiRustCallStatus uniffiCallStatus);
 
         // delete_transfer
         [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
-        private delegate void Method7(ulong uniffiHandle, UniffiRustBuffer transferId, IntPtr uniffiOutReturn, ref UniffiRustCallStatus uniffiCallStatus);
+        private delegate void Method8(ulong uniffiHandle, UniffiRustBuffer transferId, IntPtr uniffiOutReturn, ref UniffiRustCallStatus uniffiCallStatus);
 
         // list_expired
         [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
-        private delegate void Method8(ulong uniffiHandle, ulong now, ref UniffiRustBuffer uniffiOutReturn, ref UniffiRustCallStatus uniffiCallStatus);
+        private delegate void Method9(ulong uniffiHandle, ulong now, ref UniffiRustBuffer uniffiOutReturn, ref UniffiRustCallStatus uniffiCallStatus);
 
         private static readonly UniffiCallbackInterfaceFree FreeFunction = FreeHandle;
         private static readonly UniffiCallbackInterfaceClone CloneFunction = CloneHandle;
@@ -1145,6 +1449,7 @@ namespace Kluis
         private static readonly Method6 Method6Function = Invoke6;
         private static readonly Method7 Method7Function = Invoke7;
         private static readonly Method8 Method8Function = Invoke8;
+        private static readonly Method9 Method9Function = Invoke9;
         private static IntPtr vtable;
 
         /// <summary>Gives Rust the vtable (once, when the library is first used).</summary>
@@ -1154,7 +1459,7 @@ namespace Kluis
             {
                 return;
             }
-            IntPtr table = UniffiVTable.Allocate(11);
+            IntPtr table = UniffiVTable.Allocate(12);
             UniffiVTable.Set(table, 0, Marshal.GetFunctionPointerForDelegate<UniffiCallbackInterfaceFree>(FreeFunction));
             UniffiVTable.Set(table, 1, Marshal.GetFunctionPointerForDelegate<UniffiCallbackInterfaceClone>(CloneFunction));
             UniffiVTable.Set(table, 2, Marshal.GetFunctionPointerForDelegate<Method0>(Method0Function));
@@ -1166,6 +1471,7 @@ namespace Kluis
             UniffiVTable.Set(table, 8, Marshal.GetFunctionPointerForDelegate<Method6>(Method6Function));
             UniffiVTable.Set(table, 9, Marshal.GetFunctionPointerForDelegate<Method7>(Method7Function));
             UniffiVTable.Set(table, 10, Marshal.GetFunctionPointerForDelegate<Method8>(Method8Function));
+            UniffiVTable.Set(table, 11, Marshal.GetFunctionPointerForDelegate<Method9>(Method9Function));
             UniffiNative.uniffi_kluis_ffi_fn_init_callback_vtable_transport(table);
             vtable = table;
         }
@@ -1196,9 +1502,37 @@ namespace Kluis
             }
         }
 
-        // put_range
+        // begin_transfer
         [MonoPInvokeCallback(typeof(Method0))]
-        private static void Invoke0(ulong uniffiHandle, UniffiRustBuffer transferId, UniffiRustBuffer blob, ulong offset, UniffiRustBuffer data, IntPtr uniffiOutReturn, ref UniffiRustCallStatus uniffiCallStatus)
+        private static void Invoke0(ulong uniffiHandle, UniffiRustBuffer plan, IntPtr uniffiOutReturn, ref UniffiRustCallStatus uniffiCallStatus)
+        {
+            try
+            {
+                var uniffiArg0 = UniffiConverterTypeTransferPlan.Instance.LiftFromRustBuffer(plan);
+                ITransport uniffiObject = UniffiConverterTypeTransport.HandleMap.Get(uniffiHandle);
+                uniffiObject.BeginTransfer(uniffiArg0);
+            }
+            catch (TransportException uniffiError)
+            {
+                try
+                {
+                    uniffiCallStatus.ErrorBuf = UniffiConverterTypeTransportError.Instance.LowerIntoRustBuffer(uniffiError);
+                    uniffiCallStatus.Code = UniffiCall.Error;
+                }
+                catch (Exception uniffiInner)
+                {
+                    UniffiCall.SetUnexpected(ref uniffiCallStatus, uniffiInner);
+                }
+            }
+            catch (Exception uniffiError)
+            {
+                UniffiCall.SetUnexpected(ref uniffiCallStatus, uniffiError);
+            }
+        }
+
+        // put_range
+        [MonoPInvokeCallback(typeof(Method1))]
+        private static void Invoke1(ulong uniffiHandle, UniffiRustBuffer transferId, UniffiRustBuffer blob, ulong offset, UniffiRustBuffer data, IntPtr uniffiOutReturn, ref UniffiRustCallStatus uniffiCallStatus)
         {
             try
             {
@@ -1228,8 +1562,8 @@ namespace Kluis
         }
 
         // partial_len
-        [MonoPInvokeCallback(typeof(Method1))]
-        private static void Invoke1(ulong uniffiHandle, UniffiRustBuffer transferId, UniffiRustBuffer blob, ref UniffiRustBuffer uniffiOutReturn, ref UniffiRustCallStatus uniffiCallStatus)
+        [MonoPInvokeCallback(typeof(Method2))]
+        private static void Invoke2(ulong uniffiHandle, UniffiRustBuffer transferId, UniffiRustBuffer blob, ref UniffiRustBuffer uniffiOutReturn, ref UniffiRustCallStatus uniffiCallStatus)
         {
             try
             {
@@ -1258,8 +1592,8 @@ namespace Kluis
         }
 
         // finish_blob
-        [MonoPInvokeCallback(typeof(Method2))]
-        private static void Invoke2(ulong uniffiHandle, UniffiRustBuffer transferId, UniffiRustBuffer blob, ulong totalLen, IntPtr uniffiOutReturn, ref UniffiRustCallStatus uniffiCallStatus)
+        [MonoPInvokeCallback(typeof(Method3))]
+        private static void Invoke3(ulong uniffiHandle, UniffiRustBuffer transferId, UniffiRustBuffer blob, ulong totalLen, IntPtr uniffiOutReturn, ref UniffiRustCallStatus uniffiCallStatus)
         {
             try
             {
@@ -1288,8 +1622,8 @@ namespace Kluis
         }
 
         // complete_len
-        [MonoPInvokeCallback(typeof(Method3))]
-        private static void Invoke3(ulong uniffiHandle, UniffiRustBuffer transferId, UniffiRustBuffer blob, ref UniffiRustBuffer uniffiOutReturn, ref UniffiRustCallStatus uniffiCallStatus)
+        [MonoPInvokeCallback(typeof(Method4))]
+        private static void Invoke4(ulong uniffiHandle, UniffiRustBuffer transferId, UniffiRustBuffer blob, ref UniffiRustBuffer uniffiOutReturn, ref UniffiRustCallStatus uniffiCallStatus)
         {
             try
             {
@@ -1318,8 +1652,8 @@ namespace Kluis
         }
 
         // read_range
-        [MonoPInvokeCallback(typeof(Method4))]
-        private static void Invoke4(ulong uniffiHandle, UniffiRustBuffer transferId, UniffiRustBuffer blob, ulong offset, ulong length, ref UniffiRustBuffer uniffiOutReturn, ref UniffiRustCallStatus uniffiCallStatus)
+        [MonoPInvokeCallback(typeof(Method5))]
+        private static void Invoke5(ulong uniffiHandle, UniffiRustBuffer transferId, UniffiRustBuffer blob, ulong offset, ulong length, ref UniffiRustBuffer uniffiOutReturn, ref UniffiRustCallStatus uniffiCallStatus)
         {
             try
             {
@@ -1350,8 +1684,8 @@ namespace Kluis
         }
 
         // finish_transfer
-        [MonoPInvokeCallback(typeof(Method5))]
-        private static void Invoke5(ulong uniffiHandle, UniffiRustBuffer transferId, ulong expiresAt, IntPtr uniffiOutReturn, ref UniffiRustCallStatus uniffiCallStatus)
+        [MonoPInvokeCallback(typeof(Method6))]
+        private static void Invoke6(ulong uniffiHandle, UniffiRustBuffer transferId, ulong expiresAt, IntPtr uniffiOutReturn, ref UniffiRustCallStatus uniffiCallStatus)
         {
             try
             {
@@ -1379,8 +1713,8 @@ namespace Kluis
         }
 
         // expiry
-        [MonoPInvokeCallback(typeof(Method6))]
-        private static void Invoke6(ulong uniffiHandle, UniffiRustBuffer transferId, ref UniffiRustBuffer uniffiOutReturn, ref UniffiRustCallStatus uniffiCallStatus)
+        [MonoPInvokeCallback(typeof(Method7))]
+        private static void Invoke7(ulong uniffiHandle, UniffiRustBuffer transferId, ref UniffiRustBuffer uniffiOutReturn, ref UniffiRustCallStatus uniffiCallStatus)
         {
             try
             {
@@ -1408,8 +1742,8 @@ namespace Kluis
         }
 
         // delete_transfer
-        [MonoPInvokeCallback(typeof(Method7))]
-        private static void Invoke7(ulong uniffiHandle, UniffiRustBuffer transferId, IntPtr uniffiOutReturn, ref UniffiRustCallStatus uniffiCallStatus)
+        [MonoPInvokeCallback(typeof(Method8))]
+        private static void Invoke8(ulong uniffiHandle, UniffiRustBuffer transferId, IntPtr uniffiOutReturn, ref UniffiRustCallStatus uniffiCallStatus)
         {
             try
             {
@@ -1436,8 +1770,8 @@ namespace Kluis
         }
 
         // list_expired
-        [MonoPInvokeCallback(typeof(Method8))]
-        private static void Invoke8(ulong uniffiHandle, ulong now, ref UniffiRustBuffer uniffiOutReturn, ref UniffiRustCallStatus uniffiCallStatus)
+        [MonoPInvokeCallback(typeof(Method9))]
+        private static void Invoke9(ulong uniffiHandle, ulong now, ref UniffiRustBuffer uniffiOutReturn, ref UniffiRustCallStatus uniffiCallStatus)
         {
             try
             {
@@ -1536,6 +1870,66 @@ namespace Kluis
     }
 
     /// <summary>
+    /// A blob and its sealed size, in a <c>TransferPlan</c>.
+    /// </summary>
+    public class BlobSize
+    {
+        /// <summary>A <c>BlobSize</c> with the given fields.</summary>
+        public BlobSize(string name, ulong size)
+        {
+            Name = name;
+            Size = size;
+        }
+
+        /// <summary>
+        /// <c>manifest</c> or a blob id (26 characters).
+        /// </summary>
+        public string Name { get; set; }
+
+        /// <summary>
+        /// Sealed bytes.
+        /// </summary>
+        public ulong Size { get; set; }
+
+        /// <summary>Whether <paramref name="obj"/> is a <c>BlobSize</c> with equal values (arrays and collections compared by content).</summary>
+        public override bool Equals(object obj)
+        {
+            var other = obj as BlobSize;
+            return other != null
+                && UniffiEquality.AreEqual(Name, other.Name)
+                && UniffiEquality.AreEqual(Size, other.Size);
+        }
+
+        /// <summary>A hash of the values, consistent with <see cref="Equals(object)"/>.</summary>
+        public override int GetHashCode()
+        {
+            int hash = 17;
+            hash = UniffiEquality.Combine(hash, Name);
+            hash = UniffiEquality.Combine(hash, Size);
+            return hash;
+        }
+    }
+
+    internal sealed class UniffiConverterTypeBlobSize : UniffiConverter<BlobSize>
+    {
+        internal static readonly UniffiConverterTypeBlobSize Instance = new UniffiConverterTypeBlobSize();
+
+        internal override BlobSize Read(UniffiReader reader)
+        {
+            return new BlobSize(
+                UniffiConverterString.Instance.Read(reader),
+                UniffiConverterUInt64.Instance.Read(reader));
+        }
+
+        internal override void Write(BlobSize value, UniffiWriter writer)
+        {
+            UniffiCheck.NotNull(value, "a BlobSize");
+            UniffiConverterString.Instance.Write(value.Name, writer);
+            UniffiConverterUInt64.Instance.Write(value.Size, writer);
+        }
+    }
+
+    /// <summary>
     /// What anyone can learn from an envelope's header without a secret.
     /// </summary>
     public class EnvelopeInfo
@@ -1622,6 +2016,100 @@ namespace Kluis
             UniffiConverterUInt64.Instance.Write(value.HeaderLen, writer);
             UniffiConverters.SequenceTypeSlotInfo.Write(value.Slots, writer);
             UniffiConverterUInt32.Instance.Write(value.MetadataLen, writer);
+        }
+    }
+
+    /// <summary>
+    /// How an <c>HttpTransport</c> talks to its server and what a sender
+    /// discloses to it (<c>kluis_transfer::HttpOptions</c>).
+    /// </summary>
+    public class HttpOptions
+    {
+        /// <summary>A <c>HttpOptions</c> with the given fields; those left out take their Rust defaults.</summary>
+        public HttpOptions(ulong? downloadLimit = null, bool discloseNames = false, ulong connectTimeoutMs = 10000, ulong readTimeoutMs = 60000, uint retries = 4)
+        {
+            DownloadLimit = downloadLimit;
+            DiscloseNames = discloseNames;
+            ConnectTimeoutMs = connectTimeoutMs;
+            ReadTimeoutMs = readTimeoutMs;
+            Retries = retries;
+        }
+
+        /// <summary>
+        /// After this many downloads the server refuses the transfer (None:
+        /// unlimited).
+        /// </summary>
+        public ulong? DownloadLimit { get; set; }
+
+        /// <summary>
+        /// Send the subject and file names to the server for its notice mail
+        /// (off by default: they are confidential).
+        /// </summary>
+        public bool DiscloseNames { get; set; }
+
+        /// <summary>
+        /// The longest wait for a connection, in milliseconds.
+        /// </summary>
+        public ulong ConnectTimeoutMs { get; set; }
+
+        /// <summary>
+        /// The longest wait for the server on an open connection, in milliseconds.
+        /// </summary>
+        public ulong ReadTimeoutMs { get; set; }
+
+        /// <summary>
+        /// How often a request that failed on the network or with a 5xx answer
+        /// is repeated (with a doubling wait from 0.5 s).
+        /// </summary>
+        public uint Retries { get; set; }
+
+        /// <summary>Whether <paramref name="obj"/> is a <c>HttpOptions</c> with equal values (arrays and collections compared by content).</summary>
+        public override bool Equals(object obj)
+        {
+            var other = obj as HttpOptions;
+            return other != null
+                && UniffiEquality.AreEqual(DownloadLimit, other.DownloadLimit)
+                && UniffiEquality.AreEqual(DiscloseNames, other.DiscloseNames)
+                && UniffiEquality.AreEqual(ConnectTimeoutMs, other.ConnectTimeoutMs)
+                && UniffiEquality.AreEqual(ReadTimeoutMs, other.ReadTimeoutMs)
+                && UniffiEquality.AreEqual(Retries, other.Retries);
+        }
+
+        /// <summary>A hash of the values, consistent with <see cref="Equals(object)"/>.</summary>
+        public override int GetHashCode()
+        {
+            int hash = 17;
+            hash = UniffiEquality.Combine(hash, DownloadLimit);
+            hash = UniffiEquality.Combine(hash, DiscloseNames);
+            hash = UniffiEquality.Combine(hash, ConnectTimeoutMs);
+            hash = UniffiEquality.Combine(hash, ReadTimeoutMs);
+            hash = UniffiEquality.Combine(hash, Retries);
+            return hash;
+        }
+    }
+
+    internal sealed class UniffiConverterTypeHttpOptions : UniffiConverter<HttpOptions>
+    {
+        internal static readonly UniffiConverterTypeHttpOptions Instance = new UniffiConverterTypeHttpOptions();
+
+        internal override HttpOptions Read(UniffiReader reader)
+        {
+            return new HttpOptions(
+                UniffiConverters.OptionalUInt64.Read(reader),
+                UniffiConverterBoolean.Instance.Read(reader),
+                UniffiConverterUInt64.Instance.Read(reader),
+                UniffiConverterUInt64.Instance.Read(reader),
+                UniffiConverterUInt32.Instance.Read(reader));
+        }
+
+        internal override void Write(HttpOptions value, UniffiWriter writer)
+        {
+            UniffiCheck.NotNull(value, "a HttpOptions");
+            UniffiConverters.OptionalUInt64.Write(value.DownloadLimit, writer);
+            UniffiConverterBoolean.Instance.Write(value.DiscloseNames, writer);
+            UniffiConverterUInt64.Instance.Write(value.ConnectTimeoutMs, writer);
+            UniffiConverterUInt64.Instance.Write(value.ReadTimeoutMs, writer);
+            UniffiConverterUInt32.Instance.Write(value.Retries, writer);
         }
     }
 
@@ -2201,6 +2689,68 @@ namespace Kluis
     }
 
     /// <summary>
+    /// A sender's token from <c>confirm_code</c>, to pass to <c>HttpTransport</c>.
+    /// Keep it private: it lets anyone send as the verified address until it
+    /// expires.
+    /// </summary>
+    public class SenderToken
+    {
+        /// <summary>A <c>SenderToken</c> with the given fields.</summary>
+        public SenderToken(string token, ulong expiresAt)
+        {
+            Token = token;
+            ExpiresAt = expiresAt;
+        }
+
+        /// <summary>
+        /// The bearer token.
+        /// </summary>
+        public string Token { get; set; }
+
+        /// <summary>
+        /// When the server stops accepting it (Unix seconds).
+        /// </summary>
+        public ulong ExpiresAt { get; set; }
+
+        /// <summary>Whether <paramref name="obj"/> is a <c>SenderToken</c> with equal values (arrays and collections compared by content).</summary>
+        public override bool Equals(object obj)
+        {
+            var other = obj as SenderToken;
+            return other != null
+                && UniffiEquality.AreEqual(Token, other.Token)
+                && UniffiEquality.AreEqual(ExpiresAt, other.ExpiresAt);
+        }
+
+        /// <summary>A hash of the values, consistent with <see cref="Equals(object)"/>.</summary>
+        public override int GetHashCode()
+        {
+            int hash = 17;
+            hash = UniffiEquality.Combine(hash, Token);
+            hash = UniffiEquality.Combine(hash, ExpiresAt);
+            return hash;
+        }
+    }
+
+    internal sealed class UniffiConverterTypeSenderToken : UniffiConverter<SenderToken>
+    {
+        internal static readonly UniffiConverterTypeSenderToken Instance = new UniffiConverterTypeSenderToken();
+
+        internal override SenderToken Read(UniffiReader reader)
+        {
+            return new SenderToken(
+                UniffiConverterString.Instance.Read(reader),
+                UniffiConverterUInt64.Instance.Read(reader));
+        }
+
+        internal override void Write(SenderToken value, UniffiWriter writer)
+        {
+            UniffiCheck.NotNull(value, "a SenderToken");
+            UniffiConverterString.Instance.Write(value.Token, writer);
+            UniffiConverterUInt64.Instance.Write(value.ExpiresAt, writer);
+        }
+    }
+
+    /// <summary>
     /// The result of a successful send.
     /// </summary>
     public class SentTransfer
@@ -2568,6 +3118,120 @@ namespace Kluis
             UniffiConverterString.Instance.Write(value.TransferId, writer);
             UniffiConverters.OptionalString.Write(value.StorePath, writer);
             UniffiConverters.OptionalString.Write(value.ServerBase, writer);
+        }
+    }
+
+    /// <summary>
+    /// What a sender is about to upload, announced with
+    /// <c>Transport.begin_transfer</c> before every upload attempt (see
+    /// <c>kluis_transfer::TransferPlan</c>). <c>subject</c> and <c>file_names</c> are
+    /// confidential: a transport must not store or send them unless its user
+    /// opted in.
+    /// </summary>
+    public class TransferPlan
+    {
+        /// <summary>A <c>TransferPlan</c> with the given fields.</summary>
+        public TransferPlan(string transferId, string sender, List<string> recipients, ulong expiresAt, List<BlobSize> blobs, string subject, List<string> fileNames)
+        {
+            TransferId = transferId;
+            Sender = sender;
+            Recipients = recipients;
+            ExpiresAt = expiresAt;
+            Blobs = blobs;
+            Subject = subject;
+            FileNames = fileNames;
+        }
+
+        /// <summary>
+        /// The transfer's id (26 characters).
+        /// </summary>
+        public string TransferId { get; set; }
+
+        /// <summary>
+        /// The sender's address.
+        /// </summary>
+        public string Sender { get; set; }
+
+        /// <summary>
+        /// The recipients' addresses.
+        /// </summary>
+        public List<string> Recipients { get; set; }
+
+        /// <summary>
+        /// The expiry, Unix seconds.
+        /// </summary>
+        public ulong ExpiresAt { get; set; }
+
+        /// <summary>
+        /// Every blob with its sealed size: the files' blobs, then <c>manifest</c>.
+        /// </summary>
+        public List<BlobSize> Blobs { get; set; }
+
+        /// <summary>
+        /// The subject (confidential).
+        /// </summary>
+        public string Subject { get; set; }
+
+        /// <summary>
+        /// The files' names (confidential).
+        /// </summary>
+        public List<string> FileNames { get; set; }
+
+        /// <summary>Whether <paramref name="obj"/> is a <c>TransferPlan</c> with equal values (arrays and collections compared by content).</summary>
+        public override bool Equals(object obj)
+        {
+            var other = obj as TransferPlan;
+            return other != null
+                && UniffiEquality.AreEqual(TransferId, other.TransferId)
+                && UniffiEquality.AreEqual(Sender, other.Sender)
+                && UniffiEquality.AreEqual(Recipients, other.Recipients)
+                && UniffiEquality.AreEqual(ExpiresAt, other.ExpiresAt)
+                && UniffiEquality.AreEqual(Blobs, other.Blobs)
+                && UniffiEquality.AreEqual(Subject, other.Subject)
+                && UniffiEquality.AreEqual(FileNames, other.FileNames);
+        }
+
+        /// <summary>A hash of the values, consistent with <see cref="Equals(object)"/>.</summary>
+        public override int GetHashCode()
+        {
+            int hash = 17;
+            hash = UniffiEquality.Combine(hash, TransferId);
+            hash = UniffiEquality.Combine(hash, Sender);
+            hash = UniffiEquality.Combine(hash, Recipients);
+            hash = UniffiEquality.Combine(hash, ExpiresAt);
+            hash = UniffiEquality.Combine(hash, Blobs);
+            hash = UniffiEquality.Combine(hash, Subject);
+            hash = UniffiEquality.Combine(hash, FileNames);
+            return hash;
+        }
+    }
+
+    internal sealed class UniffiConverterTypeTransferPlan : UniffiConverter<TransferPlan>
+    {
+        internal static readonly UniffiConverterTypeTransferPlan Instance = new UniffiConverterTypeTransferPlan();
+
+        internal override TransferPlan Read(UniffiReader reader)
+        {
+            return new TransferPlan(
+                UniffiConverterString.Instance.Read(reader),
+                UniffiConverterString.Instance.Read(reader),
+                UniffiConverters.SequenceString.Read(reader),
+                UniffiConverterUInt64.Instance.Read(reader),
+                UniffiConverters.SequenceTypeBlobSize.Read(reader),
+                UniffiConverterString.Instance.Read(reader),
+                UniffiConverters.SequenceString.Read(reader));
+        }
+
+        internal override void Write(TransferPlan value, UniffiWriter writer)
+        {
+            UniffiCheck.NotNull(value, "a TransferPlan");
+            UniffiConverterString.Instance.Write(value.TransferId, writer);
+            UniffiConverterString.Instance.Write(value.Sender, writer);
+            UniffiConverters.SequenceString.Write(value.Recipients, writer);
+            UniffiConverterUInt64.Instance.Write(value.ExpiresAt, writer);
+            UniffiConverters.SequenceTypeBlobSize.Write(value.Blobs, writer);
+            UniffiConverterString.Instance.Write(value.Subject, writer);
+            UniffiConverters.SequenceString.Write(value.FileNames, writer);
         }
     }
 
@@ -3544,6 +4208,7 @@ namespace Kluis
     internal static class UniffiConverters
     {
         internal static readonly UniffiConverter<string> OptionalString = new UniffiConverterOptionalRef<string>(UniffiConverterString.Instance);
+        internal static readonly UniffiConverter<HttpOptions> OptionalTypeHttpOptions = new UniffiConverterOptionalRef<HttpOptions>(UniffiConverterTypeHttpOptions.Instance);
         internal static readonly UniffiConverter<Metadata> OptionalTypeMetadata = new UniffiConverterOptionalRef<Metadata>(UniffiConverterTypeMetadata.Instance);
         internal static readonly UniffiConverter<OpenLimits> OptionalTypeOpenLimits = new UniffiConverterOptionalRef<OpenLimits>(UniffiConverterTypeOpenLimits.Instance);
         internal static readonly UniffiConverter<PasswordStyle?> OptionalTypePasswordStyle = new UniffiConverterOptionalValue<PasswordStyle>(UniffiConverterTypePasswordStyle.Instance);
@@ -3553,6 +4218,7 @@ namespace Kluis
         internal static readonly UniffiConverter<uint?> OptionalUInt32 = new UniffiConverterOptionalValue<uint>(UniffiConverterUInt32.Instance);
         internal static readonly UniffiConverter<ulong?> OptionalUInt64 = new UniffiConverterOptionalValue<ulong>(UniffiConverterUInt64.Instance);
         internal static readonly UniffiConverter<List<string>> SequenceString = new UniffiConverterSequence<string>(UniffiConverterString.Instance);
+        internal static readonly UniffiConverter<List<BlobSize>> SequenceTypeBlobSize = new UniffiConverterSequence<BlobSize>(UniffiConverterTypeBlobSize.Instance);
         internal static readonly UniffiConverter<List<FileSource>> SequenceTypeFileSource = new UniffiConverterSequence<FileSource>(UniffiConverterTypeFileSource.Instance);
         internal static readonly UniffiConverter<List<Secret>> SequenceTypeSecret = new UniffiConverterSequence<Secret>(UniffiConverterTypeSecret.Instance);
         internal static readonly UniffiConverter<List<SlotInfo>> SequenceTypeSlotInfo = new UniffiConverterSequence<SlotInfo>(UniffiConverterTypeSlotInfo.Instance);
@@ -3580,10 +4246,16 @@ namespace Kluis
         internal static extern ushort uniffi_kluis_ffi_checksum_constructor_directorytransport_open_default();
 
         [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern ushort uniffi_kluis_ffi_checksum_constructor_httptransport_new();
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl)]
         internal static extern ushort uniffi_kluis_ffi_checksum_constructor_opener_new();
 
         [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl)]
         internal static extern ushort uniffi_kluis_ffi_checksum_constructor_sealer_new();
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern ushort uniffi_kluis_ffi_checksum_func_confirm_code();
 
         [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl)]
         internal static extern ushort uniffi_kluis_ffi_checksum_func_generate_password();
@@ -3610,6 +4282,9 @@ namespace Kluis
         internal static extern ushort uniffi_kluis_ffi_checksum_func_rate_password();
 
         [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern ushort uniffi_kluis_ffi_checksum_func_request_code();
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl)]
         internal static extern ushort uniffi_kluis_ffi_checksum_func_seal_bytes();
 
         [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl)]
@@ -3617,6 +4292,9 @@ namespace Kluis
 
         [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl)]
         internal static extern ushort uniffi_kluis_ffi_checksum_func_send_transfer();
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern ushort uniffi_kluis_ffi_checksum_method_directorytransport_begin_transfer();
 
         [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl)]
         internal static extern ushort uniffi_kluis_ffi_checksum_method_directorytransport_complete_len();
@@ -3652,6 +4330,42 @@ namespace Kluis
         internal static extern ushort uniffi_kluis_ffi_checksum_method_directorytransport_root();
 
         [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern ushort uniffi_kluis_ffi_checksum_method_httptransport_begin_transfer();
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern ushort uniffi_kluis_ffi_checksum_method_httptransport_complete_len();
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern ushort uniffi_kluis_ffi_checksum_method_httptransport_delete_transfer();
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern ushort uniffi_kluis_ffi_checksum_method_httptransport_expiry();
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern ushort uniffi_kluis_ffi_checksum_method_httptransport_finish_blob();
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern ushort uniffi_kluis_ffi_checksum_method_httptransport_finish_transfer();
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern ushort uniffi_kluis_ffi_checksum_method_httptransport_link();
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern ushort uniffi_kluis_ffi_checksum_method_httptransport_list_expired();
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern ushort uniffi_kluis_ffi_checksum_method_httptransport_partial_len();
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern ushort uniffi_kluis_ffi_checksum_method_httptransport_put_range();
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern ushort uniffi_kluis_ffi_checksum_method_httptransport_read_range();
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern ushort uniffi_kluis_ffi_checksum_method_httptransport_server();
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl)]
         internal static extern ushort uniffi_kluis_ffi_checksum_method_opener_finish();
 
         [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl)]
@@ -3680,6 +4394,9 @@ namespace Kluis
 
         [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl)]
         internal static extern ushort uniffi_kluis_ffi_checksum_method_sealer_write();
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern ushort uniffi_kluis_ffi_checksum_method_transport_begin_transfer();
 
         [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl)]
         internal static extern ushort uniffi_kluis_ffi_checksum_method_transport_complete_len();
@@ -3712,6 +4429,9 @@ namespace Kluis
         internal static extern ulong uniffi_kluis_ffi_fn_clone_directorytransport(ulong handle, ref UniffiRustCallStatus uniffiStatus);
 
         [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern ulong uniffi_kluis_ffi_fn_clone_httptransport(ulong handle, ref UniffiRustCallStatus uniffiStatus);
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl)]
         internal static extern ulong uniffi_kluis_ffi_fn_clone_opener(ulong handle, ref UniffiRustCallStatus uniffiStatus);
 
         [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl)]
@@ -3730,6 +4450,9 @@ namespace Kluis
         internal static extern ulong uniffi_kluis_ffi_fn_constructor_directorytransport_open_default(ref UniffiRustCallStatus uniffiStatus);
 
         [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern ulong uniffi_kluis_ffi_fn_constructor_httptransport_new(UniffiRustBuffer baseUrl, UniffiRustBuffer token, UniffiRustBuffer options, ref UniffiRustCallStatus uniffiStatus);
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl)]
         internal static extern ulong uniffi_kluis_ffi_fn_constructor_opener_new(UniffiRustBuffer secret, UniffiRustBuffer limits, ref UniffiRustCallStatus uniffiStatus);
 
         [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl)]
@@ -3737,6 +4460,9 @@ namespace Kluis
 
         [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl)]
         internal static extern void uniffi_kluis_ffi_fn_free_directorytransport(ulong handle, ref UniffiRustCallStatus uniffiStatus);
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern void uniffi_kluis_ffi_fn_free_httptransport(ulong handle, ref UniffiRustCallStatus uniffiStatus);
 
         [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl)]
         internal static extern void uniffi_kluis_ffi_fn_free_opener(ulong handle, ref UniffiRustCallStatus uniffiStatus);
@@ -3749,6 +4475,9 @@ namespace Kluis
 
         [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl)]
         internal static extern void uniffi_kluis_ffi_fn_free_transport(ulong handle, ref UniffiRustCallStatus uniffiStatus);
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern UniffiRustBuffer uniffi_kluis_ffi_fn_func_confirm_code(UniffiRustBuffer server, UniffiRustBuffer address, UniffiRustBuffer code, ref UniffiRustCallStatus uniffiStatus);
 
         [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl)]
         internal static extern UniffiRustBuffer uniffi_kluis_ffi_fn_func_generate_password(UniffiRustBuffer style, ref UniffiRustCallStatus uniffiStatus);
@@ -3775,6 +4504,9 @@ namespace Kluis
         internal static extern UniffiRustBuffer uniffi_kluis_ffi_fn_func_rate_password(UniffiRustBuffer password, UniffiRustBuffer context, ref UniffiRustCallStatus uniffiStatus);
 
         [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern ulong uniffi_kluis_ffi_fn_func_request_code(UniffiRustBuffer server, UniffiRustBuffer address, ref UniffiRustCallStatus uniffiStatus);
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl)]
         internal static extern UniffiRustBuffer uniffi_kluis_ffi_fn_func_seal_bytes(UniffiRustBuffer plaintext, UniffiRustBuffer secrets, UniffiRustBuffer options, ref UniffiRustCallStatus uniffiStatus);
 
         [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl)]
@@ -3785,6 +4517,9 @@ namespace Kluis
 
         [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl)]
         internal static extern void uniffi_kluis_ffi_fn_init_callback_vtable_transport(IntPtr vtable);
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern void uniffi_kluis_ffi_fn_method_directorytransport_begin_transfer(ulong ptr, UniffiRustBuffer plan, ref UniffiRustCallStatus uniffiStatus);
 
         [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl)]
         internal static extern UniffiRustBuffer uniffi_kluis_ffi_fn_method_directorytransport_complete_len(ulong ptr, UniffiRustBuffer transferId, UniffiRustBuffer blob, ref UniffiRustCallStatus uniffiStatus);
@@ -3820,6 +4555,42 @@ namespace Kluis
         internal static extern UniffiRustBuffer uniffi_kluis_ffi_fn_method_directorytransport_root(ulong ptr, ref UniffiRustCallStatus uniffiStatus);
 
         [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern void uniffi_kluis_ffi_fn_method_httptransport_begin_transfer(ulong ptr, UniffiRustBuffer plan, ref UniffiRustCallStatus uniffiStatus);
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern UniffiRustBuffer uniffi_kluis_ffi_fn_method_httptransport_complete_len(ulong ptr, UniffiRustBuffer transferId, UniffiRustBuffer blob, ref UniffiRustCallStatus uniffiStatus);
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern void uniffi_kluis_ffi_fn_method_httptransport_delete_transfer(ulong ptr, UniffiRustBuffer transferId, ref UniffiRustCallStatus uniffiStatus);
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern UniffiRustBuffer uniffi_kluis_ffi_fn_method_httptransport_expiry(ulong ptr, UniffiRustBuffer transferId, ref UniffiRustCallStatus uniffiStatus);
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern void uniffi_kluis_ffi_fn_method_httptransport_finish_blob(ulong ptr, UniffiRustBuffer transferId, UniffiRustBuffer blob, ulong totalLen, ref UniffiRustCallStatus uniffiStatus);
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern void uniffi_kluis_ffi_fn_method_httptransport_finish_transfer(ulong ptr, UniffiRustBuffer transferId, ulong expiresAt, ref UniffiRustCallStatus uniffiStatus);
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern UniffiRustBuffer uniffi_kluis_ffi_fn_method_httptransport_link(ulong ptr, UniffiRustBuffer transferId, ref UniffiRustCallStatus uniffiStatus);
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern UniffiRustBuffer uniffi_kluis_ffi_fn_method_httptransport_list_expired(ulong ptr, ulong now, ref UniffiRustCallStatus uniffiStatus);
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern UniffiRustBuffer uniffi_kluis_ffi_fn_method_httptransport_partial_len(ulong ptr, UniffiRustBuffer transferId, UniffiRustBuffer blob, ref UniffiRustCallStatus uniffiStatus);
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern void uniffi_kluis_ffi_fn_method_httptransport_put_range(ulong ptr, UniffiRustBuffer transferId, UniffiRustBuffer blob, ulong offset, UniffiRustBuffer data, ref UniffiRustCallStatus uniffiStatus);
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern UniffiRustBuffer uniffi_kluis_ffi_fn_method_httptransport_read_range(ulong ptr, UniffiRustBuffer transferId, UniffiRustBuffer blob, ulong offset, ulong length, ref UniffiRustCallStatus uniffiStatus);
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern UniffiRustBuffer uniffi_kluis_ffi_fn_method_httptransport_server(ulong ptr, ref UniffiRustCallStatus uniffiStatus);
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl)]
         internal static extern UniffiRustBuffer uniffi_kluis_ffi_fn_method_opener_finish(ulong ptr, ref UniffiRustCallStatus uniffiStatus);
 
         [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl)]
@@ -3848,6 +4619,9 @@ namespace Kluis
 
         [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl)]
         internal static extern UniffiRustBuffer uniffi_kluis_ffi_fn_method_sealer_write(ulong ptr, UniffiRustBuffer data, ref UniffiRustCallStatus uniffiStatus);
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern void uniffi_kluis_ffi_fn_method_transport_begin_transfer(ulong ptr, UniffiRustBuffer plan, ref UniffiRustCallStatus uniffiStatus);
 
         [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl)]
         internal static extern UniffiRustBuffer uniffi_kluis_ffi_fn_method_transport_complete_len(ulong ptr, UniffiRustBuffer transferId, UniffiRustBuffer blob, ref UniffiRustCallStatus uniffiStatus);
@@ -3919,8 +4693,10 @@ namespace Kluis
                 }
                 CheckChecksum("constructor_directorytransport_new", UniffiNative.uniffi_kluis_ffi_checksum_constructor_directorytransport_new, 53434);
                 CheckChecksum("constructor_directorytransport_open_default", UniffiNative.uniffi_kluis_ffi_checksum_constructor_directorytransport_open_default, 63939);
+                CheckChecksum("constructor_httptransport_new", UniffiNative.uniffi_kluis_ffi_checksum_constructor_httptransport_new, 22308);
                 CheckChecksum("constructor_opener_new", UniffiNative.uniffi_kluis_ffi_checksum_constructor_opener_new, 21780);
                 CheckChecksum("constructor_sealer_new", UniffiNative.uniffi_kluis_ffi_checksum_constructor_sealer_new, 56555);
+                CheckChecksum("func_confirm_code", UniffiNative.uniffi_kluis_ffi_checksum_func_confirm_code, 64482);
                 CheckChecksum("func_generate_password", UniffiNative.uniffi_kluis_ffi_checksum_func_generate_password, 51131);
                 CheckChecksum("func_inspect", UniffiNative.uniffi_kluis_ffi_checksum_func_inspect, 1311);
                 CheckChecksum("func_open_bytes", UniffiNative.uniffi_kluis_ffi_checksum_func_open_bytes, 30249);
@@ -3929,9 +4705,11 @@ namespace Kluis
                 CheckChecksum("func_parse_link", UniffiNative.uniffi_kluis_ffi_checksum_func_parse_link, 12553);
                 CheckChecksum("func_purge_expired", UniffiNative.uniffi_kluis_ffi_checksum_func_purge_expired, 34586);
                 CheckChecksum("func_rate_password", UniffiNative.uniffi_kluis_ffi_checksum_func_rate_password, 1780);
+                CheckChecksum("func_request_code", UniffiNative.uniffi_kluis_ffi_checksum_func_request_code, 1238);
                 CheckChecksum("func_seal_bytes", UniffiNative.uniffi_kluis_ffi_checksum_func_seal_bytes, 15596);
                 CheckChecksum("func_seal_file", UniffiNative.uniffi_kluis_ffi_checksum_func_seal_file, 23831);
                 CheckChecksum("func_send_transfer", UniffiNative.uniffi_kluis_ffi_checksum_func_send_transfer, 59444);
+                CheckChecksum("method_directorytransport_begin_transfer", UniffiNative.uniffi_kluis_ffi_checksum_method_directorytransport_begin_transfer, 24761);
                 CheckChecksum("method_directorytransport_complete_len", UniffiNative.uniffi_kluis_ffi_checksum_method_directorytransport_complete_len, 25334);
                 CheckChecksum("method_directorytransport_delete_transfer", UniffiNative.uniffi_kluis_ffi_checksum_method_directorytransport_delete_transfer, 23962);
                 CheckChecksum("method_directorytransport_expiry", UniffiNative.uniffi_kluis_ffi_checksum_method_directorytransport_expiry, 29585);
@@ -3943,6 +4721,18 @@ namespace Kluis
                 CheckChecksum("method_directorytransport_put_range", UniffiNative.uniffi_kluis_ffi_checksum_method_directorytransport_put_range, 37512);
                 CheckChecksum("method_directorytransport_read_range", UniffiNative.uniffi_kluis_ffi_checksum_method_directorytransport_read_range, 39067);
                 CheckChecksum("method_directorytransport_root", UniffiNative.uniffi_kluis_ffi_checksum_method_directorytransport_root, 31342);
+                CheckChecksum("method_httptransport_begin_transfer", UniffiNative.uniffi_kluis_ffi_checksum_method_httptransport_begin_transfer, 56843);
+                CheckChecksum("method_httptransport_complete_len", UniffiNative.uniffi_kluis_ffi_checksum_method_httptransport_complete_len, 28382);
+                CheckChecksum("method_httptransport_delete_transfer", UniffiNative.uniffi_kluis_ffi_checksum_method_httptransport_delete_transfer, 44342);
+                CheckChecksum("method_httptransport_expiry", UniffiNative.uniffi_kluis_ffi_checksum_method_httptransport_expiry, 34540);
+                CheckChecksum("method_httptransport_finish_blob", UniffiNative.uniffi_kluis_ffi_checksum_method_httptransport_finish_blob, 30855);
+                CheckChecksum("method_httptransport_finish_transfer", UniffiNative.uniffi_kluis_ffi_checksum_method_httptransport_finish_transfer, 41938);
+                CheckChecksum("method_httptransport_link", UniffiNative.uniffi_kluis_ffi_checksum_method_httptransport_link, 993);
+                CheckChecksum("method_httptransport_list_expired", UniffiNative.uniffi_kluis_ffi_checksum_method_httptransport_list_expired, 47120);
+                CheckChecksum("method_httptransport_partial_len", UniffiNative.uniffi_kluis_ffi_checksum_method_httptransport_partial_len, 52621);
+                CheckChecksum("method_httptransport_put_range", UniffiNative.uniffi_kluis_ffi_checksum_method_httptransport_put_range, 56898);
+                CheckChecksum("method_httptransport_read_range", UniffiNative.uniffi_kluis_ffi_checksum_method_httptransport_read_range, 4405);
+                CheckChecksum("method_httptransport_server", UniffiNative.uniffi_kluis_ffi_checksum_method_httptransport_server, 30212);
                 CheckChecksum("method_opener_finish", UniffiNative.uniffi_kluis_ffi_checksum_method_opener_finish, 50058);
                 CheckChecksum("method_opener_metadata", UniffiNative.uniffi_kluis_ffi_checksum_method_opener_metadata, 2853);
                 CheckChecksum("method_opener_write", UniffiNative.uniffi_kluis_ffi_checksum_method_opener_write, 46545);
@@ -3953,15 +4743,16 @@ namespace Kluis
                 CheckChecksum("method_receivedtransfer_read_file", UniffiNative.uniffi_kluis_ffi_checksum_method_receivedtransfer_read_file, 44354);
                 CheckChecksum("method_sealer_finish", UniffiNative.uniffi_kluis_ffi_checksum_method_sealer_finish, 54021);
                 CheckChecksum("method_sealer_write", UniffiNative.uniffi_kluis_ffi_checksum_method_sealer_write, 46380);
-                CheckChecksum("method_transport_complete_len", UniffiNative.uniffi_kluis_ffi_checksum_method_transport_complete_len, 60141);
-                CheckChecksum("method_transport_delete_transfer", UniffiNative.uniffi_kluis_ffi_checksum_method_transport_delete_transfer, 33180);
-                CheckChecksum("method_transport_expiry", UniffiNative.uniffi_kluis_ffi_checksum_method_transport_expiry, 61412);
-                CheckChecksum("method_transport_finish_blob", UniffiNative.uniffi_kluis_ffi_checksum_method_transport_finish_blob, 15694);
-                CheckChecksum("method_transport_finish_transfer", UniffiNative.uniffi_kluis_ffi_checksum_method_transport_finish_transfer, 3714);
-                CheckChecksum("method_transport_list_expired", UniffiNative.uniffi_kluis_ffi_checksum_method_transport_list_expired, 10712);
-                CheckChecksum("method_transport_partial_len", UniffiNative.uniffi_kluis_ffi_checksum_method_transport_partial_len, 39012);
-                CheckChecksum("method_transport_put_range", UniffiNative.uniffi_kluis_ffi_checksum_method_transport_put_range, 7558);
-                CheckChecksum("method_transport_read_range", UniffiNative.uniffi_kluis_ffi_checksum_method_transport_read_range, 28927);
+                CheckChecksum("method_transport_begin_transfer", UniffiNative.uniffi_kluis_ffi_checksum_method_transport_begin_transfer, 53045);
+                CheckChecksum("method_transport_complete_len", UniffiNative.uniffi_kluis_ffi_checksum_method_transport_complete_len, 55207);
+                CheckChecksum("method_transport_delete_transfer", UniffiNative.uniffi_kluis_ffi_checksum_method_transport_delete_transfer, 11935);
+                CheckChecksum("method_transport_expiry", UniffiNative.uniffi_kluis_ffi_checksum_method_transport_expiry, 20203);
+                CheckChecksum("method_transport_finish_blob", UniffiNative.uniffi_kluis_ffi_checksum_method_transport_finish_blob, 41244);
+                CheckChecksum("method_transport_finish_transfer", UniffiNative.uniffi_kluis_ffi_checksum_method_transport_finish_transfer, 45153);
+                CheckChecksum("method_transport_list_expired", UniffiNative.uniffi_kluis_ffi_checksum_method_transport_list_expired, 11249);
+                CheckChecksum("method_transport_partial_len", UniffiNative.uniffi_kluis_ffi_checksum_method_transport_partial_len, 62952);
+                CheckChecksum("method_transport_put_range", UniffiNative.uniffi_kluis_ffi_checksum_method_transport_put_range, 54994);
+                CheckChecksum("method_transport_read_range", UniffiNative.uniffi_kluis_ffi_checksum_method_transport_read_range, 51662);
                 UniffiCallbackInterfaceTransport.Register();
                 ready = true;
             }

@@ -15,6 +15,7 @@ namespace Kluis.Tests
         public readonly Dictionary<string, ulong> Expires = new Dictionary<string, ulong>();
         public readonly HashSet<string> Transfers = new HashSet<string>();
         public readonly Dictionary<string, int> Calls = new Dictionary<string, int>();
+        public readonly List<TransferPlan> Plans = new List<TransferPlan>();
         private readonly object gate = new object();
 
         public static string Key(string transferId, string blob)
@@ -34,6 +35,17 @@ namespace Kluis.Tests
         private void Count(string name)
         {
             Calls[name] = CallCount(name) + 1;
+        }
+
+        // Called before every upload attempt: idempotent. A plain store keeps
+        // only the announcement, for the tests to look at.
+        public virtual void BeginTransfer(TransferPlan plan)
+        {
+            lock (gate)
+            {
+                Count("BeginTransfer");
+                Plans.Add(plan);
+            }
         }
 
         public virtual void PutRange(string transferId, string blob, ulong offset, byte[] data)

@@ -93,6 +93,11 @@ namespace Kluis.Tests
                 Assert.Equal(3, transport.CallCount("FinishBlob"));
                 Assert.Equal(sent.ExpiresAt, transport.Expires[sent.TransferId]);
                 Assert.Equal(sent.StoredBytes, (ulong)transport.Complete.Where(e => e.Key.StartsWith(sent.TransferId + "/")).Sum(e => e.Value.Length));
+                // Announced once, before the upload: every blob with its sealed size.
+                Assert.Equal(1, transport.Plans.Count);
+                Assert.Equal(sent.TransferId, transport.Plans[0].TransferId);
+                Assert.Equal("manifest", transport.Plans[0].Blobs.Last().Name);
+                Assert.Equal(sent.StoredBytes, transport.Plans[0].Blobs.Aggregate(0UL, (sum, b) => sum + b.Size));
 
                 using (ReceivedTransfer received = KluisMethods.OpenTransfer(transport, sent.TransferId, password, new ReceiveOptions(pieceSize: 4096)))
                 {
