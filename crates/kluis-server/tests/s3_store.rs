@@ -5,8 +5,10 @@
 //! `KLUIS_TEST_S3_SECRET_ACCESS_KEY` and `KLUIS_TEST_S3_REGION` (defaults
 //! `testing`, `testing`, `us-east-1`, which moto accepts). Each test creates
 //! its own bucket. Without `KLUIS_TEST_S3_ENDPOINT`, each test starts
-//! `moto_server` from `PATH` on a free loopback port (and stops it after);
-//! without moto it fails, unless `KLUIS_TEST_S3=skip` says to skip.
+//! `moto_server` (from `PATH`, else from the end-to-end suite's venv
+//! `$KLUIS_SERVER_VENV` or `target/server-venv`) on a free loopback port, and
+//! stops it after; without moto it fails, unless `KLUIS_TEST_S3=skip` says to
+//! skip.
 //!
 //! moto: `python3 -m venv /tmp/s3venv && /tmp/s3venv/bin/pip install 'moto[server]'`,
 //! then either put `/tmp/s3venv/bin` on `PATH` or run
@@ -58,22 +60,38 @@ fn env_or(name: &str, default: &str) -> String {
     std::env::var(name).ok().filter(|v| !v.is_empty()).unwrap_or_else(|| default.to_string())
 }
 
+/// Where moto may be: on `PATH`, else in the end-to-end suite's venv
+/// (`KLUIS_SERVER_VENV`, by default `target/server-venv`, which
+/// scripts/test-server.sh fills from crates/kluis-server/e2e/requirements.txt).
+fn moto_candidates() -> Vec<std::path::PathBuf> {
+    let venv = std::env::var_os("KLUIS_SERVER_VENV")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/server-venv"));
+    vec!["moto_server".into(), venv.join("bin/moto_server")]
+}
+
 /// Starts moto on a free loopback port and waits until it accepts connections.
 fn start_moto() -> Option<(String, Moto)> {
     let port =
         TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).and_then(|l| l.local_addr()).expect("a free loopback port").port();
-    let child = match Command::new("moto_server")
-        .args(["-H", "127.0.0.1", "-p", &port.to_string()])
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-    {
-        Ok(child) => child,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return None,
-        Err(e) => panic!("moto_server is on PATH but did not start: {e}"),
-    };
-    let moto = Moto(child);
+    let mut started = None;
+    for program in moto_candidates() {
+        match Command::new(&program)
+            .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+        {
+            Ok(child) => {
+                started = Some(child);
+                break;
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+            Err(e) => panic!("{} did not start: {e}", program.display()),
+        }
+    }
+    let moto = Moto(started?);
     let deadline = Instant::now() + Duration::from_secs(60);
     while TcpStream::connect((Ipv4Addr::LOCALHOST, port)).is_err() {
         assert!(Instant::now() < deadline, "moto_server did not listen on port {port} within 60 s");
@@ -96,7 +114,8 @@ fn server() -> Option<Server> {
                     "no S3 server to test against: set KLUIS_TEST_S3_ENDPOINT=http://127.0.0.1:PORT \
                      (e.g. a running `moto_server -H 127.0.0.1 -p PORT`), or put moto_server on PATH \
                      (python3 -m venv /tmp/s3venv && /tmp/s3venv/bin/pip install 'moto[server]'; \
-                     PATH=/tmp/s3venv/bin:$PATH), or set KLUIS_TEST_S3=skip to skip these tests"
+                     PATH=/tmp/s3venv/bin:$PATH) or in target/server-venv (scripts/test-server.sh makes it), \
+                     or set KLUIS_TEST_S3=skip to skip these tests"
                 ),
             }
         }
