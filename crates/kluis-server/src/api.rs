@@ -71,6 +71,10 @@ pub fn router(state: Arc<AppState>) -> Router {
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct VerifyRequest {
     /// The sender's address.
+    #[schema(
+        pattern = r"^[a-z0-9]{1,20}([._+-][a-z0-9]{1,20}){0,3}@[a-z0-9]{1,20}(-[a-z0-9]{1,20}){0,2}(\.[a-z0-9]{1,20}){0,3}\.[a-z]{2,10}$",
+        max_length = 254
+    )]
     pub address: String,
 }
 
@@ -85,8 +89,13 @@ pub struct VerifyAnswer {
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct ConfirmRequest {
     /// The address the code was mailed to.
+    #[schema(
+        pattern = r"^[a-z0-9]{1,20}([._+-][a-z0-9]{1,20}){0,3}@[a-z0-9]{1,20}(-[a-z0-9]{1,20}){0,2}(\.[a-z0-9]{1,20}){0,3}\.[a-z]{2,10}$",
+        max_length = 254
+    )]
     pub address: String,
     /// The 8-digit code.
+    #[schema(pattern = "^[0-9]{8}$")]
     pub code: String,
 }
 
@@ -104,6 +113,7 @@ pub struct TokenAnswer {
 #[serde(deny_unknown_fields)]
 pub struct BlobSize {
     /// `manifest` or a blob id.
+    #[schema(pattern = "^(manifest|[a-z2-7]{25}[aeimquy4])$")]
     pub name: String,
     /// Its size in bytes.
     pub size: u64,
@@ -126,10 +136,16 @@ pub struct Notice {
 #[serde(deny_unknown_fields)]
 pub struct Announcement {
     /// The transfer id chosen by the client.
+    #[schema(pattern = "^[a-z2-7]{25}[aeimquy4]$")]
     pub id: String,
     /// The sender: the token's verified address.
+    #[schema(
+        pattern = r"^[a-z0-9]{1,20}([._+-][a-z0-9]{1,20}){0,3}@[a-z0-9]{1,20}(-[a-z0-9]{1,20}){0,2}(\.[a-z0-9]{1,20}){0,3}\.[a-z]{2,10}$",
+        max_length = 254
+    )]
     pub sender: String,
     /// The recipients.
+    #[schema(min_items = 1, max_items = 50)]
     pub recipients: Vec<String>,
     /// Expiry (Unix seconds).
     pub expires_at: u64,
@@ -137,6 +153,7 @@ pub struct Announcement {
     #[serde(default)]
     pub download_limit: Option<u64>,
     /// The blobs, the manifest among them.
+    #[schema(min_items = 1)]
     pub blobs: Vec<BlobSize>,
     /// What the notice mails may tell.
     #[serde(default)]
@@ -379,7 +396,7 @@ async fn openapi_json() -> Response {
 }
 
 /// A small page telling how to open the transfer.
-#[utoipa::path(get, path = "/t/{id}", params(("id" = String, Path, description = "transfer id")),
+#[utoipa::path(get, path = "/t/{id}", params(("id" = String, Path, description = "transfer id", pattern = "^[a-z2-7]{25}[aeimquy4]$")),
     responses((status = 200, description = "HTML page", content_type = "text/html"),
               (status = 404, description = "not a transfer id", content_type = "text/html")))]
 async fn transfer_page(State(state): Shared, Path(id): Path<String>) -> Response {
@@ -591,7 +608,7 @@ async fn create_transfer(
 
 /// The partial and complete length of a blob (sender only).
 #[utoipa::path(get, path = "/api/v1/transfers/{id}/blobs/{blob}/upload", security(("bearer" = [])),
-    params(("id" = String, Path), ("blob" = String, Path)), responses(
+    params(("id" = String, Path, pattern = "^[a-z2-7]{25}[aeimquy4]$"), ("blob" = String, Path, pattern = "^(manifest|[a-z2-7]{25}[aeimquy4])$")), responses(
     (status = 200, body = UploadState), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
     (status = 404, body = ErrorBody)))]
 async fn upload_state(
@@ -609,7 +626,7 @@ async fn upload_state(
 
 /// Appends bytes to a blob at `offset` (the partial length).
 #[utoipa::path(put, path = "/api/v1/transfers/{id}/blobs/{blob}", security(("bearer" = [])),
-    params(("id" = String, Path), ("blob" = String, Path), OffsetQuery),
+    params(("id" = String, Path, pattern = "^[a-z2-7]{25}[aeimquy4]$"), ("blob" = String, Path, pattern = "^(manifest|[a-z2-7]{25}[aeimquy4])$"), OffsetQuery),
     request_body(content = BlobBytes, content_type = "application/octet-stream"), responses(
     (status = 200, body = PartialAnswer), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
     (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
@@ -673,7 +690,7 @@ async fn upload_blob(
 
 /// Makes a blob complete.
 #[utoipa::path(post, path = "/api/v1/transfers/{id}/blobs/{blob}/finish", security(("bearer" = [])),
-    params(("id" = String, Path), ("blob" = String, Path)), request_body = FinishBlobRequest, responses(
+    params(("id" = String, Path, pattern = "^[a-z2-7]{25}[aeimquy4]$"), ("blob" = String, Path, pattern = "^(manifest|[a-z2-7]{25}[aeimquy4])$")), request_body = FinishBlobRequest, responses(
     (status = 204, description = "complete"), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
     (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 async fn finish_blob(
@@ -708,7 +725,7 @@ async fn finish_blob(
 
 /// Finishes the transfer and mails the recipients (once).
 #[utoipa::path(post, path = "/api/v1/transfers/{id}/finish", security(("bearer" = [])),
-    params(("id" = String, Path)), request_body = FinishTransferRequest, responses(
+    params(("id" = String, Path, pattern = "^[a-z2-7]{25}[aeimquy4]$")), request_body = FinishTransferRequest, responses(
     (status = 200, body = LinkAnswer), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
     (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
     (status = 503, body = ErrorBody)))]
@@ -774,7 +791,7 @@ fn notice_mail(a: &Announcement, link: &str, expires_at: i64) -> (String, String
 
 /// Deletes a transfer and its blobs (sender only).
 #[utoipa::path(delete, path = "/api/v1/transfers/{id}", security(("bearer" = [])),
-    params(("id" = String, Path)), responses(
+    params(("id" = String, Path, pattern = "^[a-z2-7]{25}[aeimquy4]$")), responses(
     (status = 204, description = "deleted"), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
     (status = 404, body = ErrorBody)))]
 async fn delete_transfer(State(state): Shared, headers: HeaderMap, Path(id): Path<String>) -> AppResult<StatusCode> {
@@ -804,7 +821,7 @@ async fn live(state: &AppState, id: &str) -> AppResult<TransferRow> {
 }
 
 /// A finished transfer's facts.
-#[utoipa::path(get, path = "/api/v1/transfers/{id}", params(("id" = String, Path)), responses(
+#[utoipa::path(get, path = "/api/v1/transfers/{id}", params(("id" = String, Path, pattern = "^[a-z2-7]{25}[aeimquy4]$")), responses(
     (status = 200, body = TransferInfo), (status = 404, body = ErrorBody), (status = 410, body = ErrorBody)))]
 async fn transfer_info(State(state): Shared, Path(id): Path<String>) -> AppResult<Json<TransferInfo>> {
     let transfer = live(&state, &id).await?;
@@ -864,7 +881,7 @@ fn parse_range(headers: &HeaderMap, len: u64) -> AppResult<Option<std::ops::Rang
 /// Streams a blob, or a range of it. A read of the manifest from byte 0
 /// counts as a download.
 #[utoipa::path(get, path = "/api/v1/transfers/{id}/blobs/{blob}",
-    params(("id" = String, Path), ("blob" = String, Path),
+    params(("id" = String, Path, pattern = "^[a-z2-7]{25}[aeimquy4]$"), ("blob" = String, Path, pattern = "^(manifest|[a-z2-7]{25}[aeimquy4])$"),
            ("Range" = Option<String>, Header, description = "bytes=a-b, bytes=a- or bytes=-n")),
     responses(
     (status = 200, body = BlobBytes, content_type = "application/octet-stream"),
