@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Runs every test of the project: Rust (format, lints, unit, integration,
-# doc tests, vectors, malformed kit), Python, Kotlin, C#, a bounded fuzz run
-# and the supply-chain check. This is the README's test command and what CI
-# runs (`.ci/run` calls it after installing system packages).
+# doc tests, vectors, malformed kit), Python, Kotlin, C#, the drop server end
+# to end, a bounded fuzz run and the supply-chain check. This is the README's
+# test command and what CI runs (`.ci/run` calls it after installing system
+# packages).
 #
 #   scripts/test-all.sh
 #
 # It installs what it can (a Python venv with the wheel and pytest under
-# target/, Maven artifacts, mono-mcs from Debian when run as root) and says
-# plainly what is missing otherwise. Environment:
+# target/, Maven artifacts, mono-mcs and postgresql from Debian when run as
+# root) and says plainly what is missing otherwise. Environment:
 #   KLUIS_FUZZ_SECONDS   seconds per fuzz target (default 20; 0 skips fuzzing)
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -31,6 +32,7 @@ command -v java >/dev/null || apt_missing+=(openjdk-17-jdk-headless)
 command -v mvn >/dev/null || apt_missing+=(maven)
 command -v mcs >/dev/null || apt_missing+=(mono-mcs)
 command -v mono >/dev/null || apt_missing+=(mono-runtime)
+compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || apt_missing+=(postgresql)
 if ((${#apt_missing[@]})); then
     if [[ $(id -u) == 0 ]] && command -v apt-get >/dev/null; then
         echo "installing from Debian: ${apt_missing[*]}"
@@ -70,6 +72,11 @@ if [[ -x bindings/csharp/run-tests.sh ]]; then
     bash bindings/csharp/run-tests.sh
     done_step "c#" "$t"
 fi
+
+t=$(date +%s)
+step "kluis-server end to end (SMTP, S3, PostgreSQL, schemathesis)"
+bash scripts/test-server.sh
+done_step "server e2e" "$t"
 
 if [[ -x fuzz/run.sh && ${KLUIS_FUZZ_SECONDS:-20} != 0 ]]; then
     t=$(date +%s)
