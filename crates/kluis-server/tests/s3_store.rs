@@ -23,7 +23,7 @@ use std::time::{Duration, Instant};
 use bytes::Bytes;
 use futures::StreamExt;
 use kluis_server::config::S3Config;
-use kluis_server::storage::s3::{MIN_PART_SIZE, S3Store};
+use kluis_server::storage::s3::{MAX_PIECE, MIN_PART_SIZE, S3Store};
 use kluis_server::storage::{BlobStore, StoreError};
 use kluis_server::testing::{check_contract, read_all};
 use object_store::aws::{AmazonS3Builder, AwsAuthorizer, AwsCredential};
@@ -239,7 +239,7 @@ async fn a_large_blob_resumes_across_instances_and_becomes_one_multipart_object(
     // 2 full parts and a short last one, sent in pieces of odd sizes that
     // never line up with the parts.
     let data = pattern(2 * part + 1_234_567);
-    let sizes = [1_000_003usize, 777_777, 3_333_331, 17, 2_500_001, 1];
+    let sizes = [1_000_003usize, 777_777, 9_000_001, 17, 2_500_001, 1, 3_333_331];
     let mut cuts = Vec::new();
     let (mut at, mut i) = (0usize, 0usize);
     while at < data.len() {
@@ -260,14 +260,26 @@ async fn a_large_blob_resumes_across_instances_and_becomes_one_multipart_object(
             .expect("append (first process)");
     }
     drop(first);
-    assert_eq!(keys(&raw, &format!("partial/{TRANSFER}/{BLOB}")).await.len(), half, "one object per appended piece");
+    let max_piece = MAX_PIECE as usize;
+    assert_eq!(
+        keys(&raw, &format!("partial/{TRANSFER}/{BLOB}")).await.len(),
+        cuts[..half].iter().map(|cut| cut.len().div_ceil(max_piece)).sum::<usize>(),
+        "one object per appended piece, larger appends split at MAX_PIECE"
+    );
+    assert!(cuts[..half].iter().any(|cut| cut.len() > max_piece), "the test splits an append");
 
     // A new process finds the upload where it stopped and finishes it.
     let second = server.store(&bucket);
     assert_eq!(second.partial_len(TRANSFER, BLOB).await.expect("partial_len"), Some(offset), "resumed length");
-    match second.append(TRANSFER, BLOB, offset - 1, Bytes::from_static(b"x")).await {
-        Err(StoreError::Conflict { current, .. }) => assert_eq!(current, Some(offset)),
-        other => panic!("an append behind the partial length must conflict, got {other:?}"),
+    // Offsets just behind, at an earlier piece, in the middle of the split
+    // append, just past and far past the length all conflict.
+    let earlier = cuts[half - 2].end as u64;
+    let inside_split = cuts[2].start as u64 + MAX_PIECE;
+    for wrong in [offset - 1, earlier, inside_split, offset + 1, offset + 3 * MAX_PIECE, 0] {
+        match second.append(TRANSFER, BLOB, wrong, Bytes::from_static(b"x")).await {
+            Err(StoreError::Conflict { current, .. }) => assert_eq!(current, Some(offset), "offset {wrong}"),
+            other => panic!("an append at {wrong} (length {offset}) must conflict, got {other:?}"),
+        }
     }
     for cut in &cuts[half..] {
         offset = second

@@ -19,25 +19,34 @@
 //! # Appends
 //!
 //! An append checks that the blob is not complete (a HEAD of `blobs/...`)
-//! and that `offset` is the current partial length (a LIST of the pieces),
-//! then writes its bytes as the piece at `offset` with a conditional put
+//! and that `offset` is the current partial length, then writes its bytes
+//! as the piece at `offset` (split into pieces of at most [`MAX_PIECE`]
+//! bytes) with a conditional put
 //! (`If-None-Match: *`, object_store's `PutMode::Create`). Two appends racing
 //! at the same offset both see the same length, but only one can create the
 //! piece; the other gets a `Conflict` with the new length, exactly as if it
 //! had come second. Pieces are never overwritten, so the partial blob only
-//! grows by appends that saw its true length. The store must support
-//! conditional puts: AWS S3 (since 2024), MinIO and moto (checked with moto
-//! 5.2, which answers `412 Precondition Failed`) do.
+//! grows by appends that saw its true length. That is also why the length
+//! check needs no LIST of every piece: a piece ending at `offset`, found
+//! by one LIST of the last [`MAX_PIECE`] bytes' pieces (S3 lists from a
+//! given key on), and none at or after it, prove `offset` is the length,
+//! so an append costs the same at the start of a 10 GiB blob and at its
+//! end. (A piece that no chain from 0 reaches can only be left by an append
+//! racing `delete_transfer` of its transfer; it is ignored.)
+//!
+//! The store must support conditional puts: AWS S3 (since 2024), MinIO and
+//! moto (checked with moto 5.2, which answers `412 Precondition Failed`) do.
 //!
 //! # Completion
 //!
-//! `complete` streams the pieces, in order and one ranged GET at a time,
-//! into one S3 multipart upload of `blobs/<transfer>/<blob>`. The pieces'
-//! sizes are whatever the client sent, so the bytes are re-cut into parts
-//! of [`MIN_PART_SIZE`] (8 MiB, or more for blobs that would need more than
-//! [`MAX_PARTS`] parts): S3 refuses parts under 5 MiB except the last.
-//! At most [`UPLOADS_IN_FLIGHT`] parts are uploaded at once, so a
-//! completion holds a few parts in memory, whatever the blob's size.
+//! `complete` copies the pieces, in order, into one S3 multipart upload of
+//! `blobs/<transfer>/<blob>`, fetching [`PIECES_AHEAD`] pieces ahead. The
+//! pieces' sizes are whatever the clients sent, so the bytes are re-cut
+//! into parts of [`MIN_PART_SIZE`] (8 MiB, or more for blobs that would
+//! need more than [`MAX_PARTS`] parts): S3 refuses parts under 5 MiB except
+//! the last. At most [`UPLOADS_IN_FLIGHT`] parts are uploaded at once, so a
+//! completion holds a few pieces and parts in memory (under 64 MiB),
+//! whatever the blob's size.
 //! Completing the multipart upload makes the whole blob visible at once
 //! (S3 `CompleteMultipartUpload` is atomic), so a reader never sees a
 //! partial blob under `blobs/`. Only then are the pieces deleted. A crash
@@ -91,8 +100,14 @@ use crate::config::S3Config;
 pub const MIN_PART_SIZE: u64 = 8 * 1024 * 1024;
 /// The most parts S3 allows in one multipart upload.
 pub const MAX_PARTS: u64 = 10_000;
+/// The largest piece one append writes (a larger append is split), which
+/// bounds the LIST that checks an append's offset (see `S3Store::tail`).
+pub const MAX_PIECE: u64 = 8 * 1024 * 1024;
 /// How many parts of one completion are uploaded at once.
 pub const UPLOADS_IN_FLIGHT: usize = 2;
+
+/// How many pieces a completion fetches ahead of the upload.
+pub const PIECES_AHEAD: usize = 4;
 
 /// How long one operation retries a failing S3 request (object_store's
 /// default, 3 minutes, would hold an HTTP request, or start-up, that long
@@ -171,6 +186,26 @@ fn contiguous(mut listed: Vec<Piece>) -> Vec<Piece> {
         }
     }
     run
+}
+
+/// One whole piece, checked against its listed size.
+async fn fetch_piece(store: Arc<dyn ObjectStore>, piece: Piece) -> Result<Bytes, StoreError> {
+    let bytes = match store.get(&piece.location).await {
+        Ok(body) => body.bytes().await.map_err(io_error)?,
+        Err(object_store::Error::NotFound { .. }) => {
+            return Err(StoreError::Io(format!("piece at {} vanished while completing", piece.offset)));
+        }
+        Err(e) => return Err(io_error(e)),
+    };
+    if bytes.len() as u64 != piece.size {
+        return Err(StoreError::Io(format!(
+            "piece at {} has {} bytes, listed with {}",
+            piece.offset,
+            bytes.len(),
+            piece.size
+        )));
+    }
+    Ok(bytes)
 }
 
 impl S3Store {
@@ -253,6 +288,45 @@ impl S3Store {
         Ok(Partial { exists, pieces: contiguous(pieces) })
     }
 
+    /// Whether `offset` is the partial blob's length, from one short LIST:
+    /// the pieces from `offset - MAX_PIECE` on (S3 lists from a key on). As
+    /// every piece is created at the length its writer saw (conditionally)
+    /// and is at most [`MAX_PIECE`] bytes, `offset` is the length exactly
+    /// when a piece in that window ends at `offset` and none starts at or
+    /// after it (or, for 0, when there is no piece at all). `Some(exists)`
+    /// when it is the length (`exists`: an object of the partial blob was
+    /// seen), `None` when it is not.
+    ///
+    /// This keeps an append's cost independent of the number of pieces
+    /// before it (a full LIST per append would make uploads quadratic).
+    async fn tail(&self, transfer: &str, blob: &str, offset: u64) -> Result<Option<bool>, StoreError> {
+        let prefix = Self::partial_prefix(transfer, blob);
+        let mut listing = match offset.checked_sub(MAX_PIECE + 1) {
+            Some(before) => {
+                self.store.list_with_offset(Some(&prefix), &prefix.clone().join(piece_name(before).as_str()))
+            }
+            None => self.store.list(Some(&prefix)),
+        };
+        let mut exists = false;
+        let mut ends_at_offset = offset == 0;
+        while let Some(meta) = listing.next().await {
+            let meta = meta.map_err(io_error)?;
+            exists = true;
+            if meta.location.parts().count() != prefix.parts().count() + 1 {
+                continue;
+            }
+            if let Some(start) = meta.location.filename().and_then(piece_offset) {
+                if start >= offset {
+                    return Ok(None);
+                }
+                if start.saturating_add(meta.size) == offset {
+                    ends_at_offset = true;
+                }
+            }
+        }
+        Ok(ends_at_offset.then_some(exists))
+    }
+
     /// Both at once: the complete blob's metadata and the partial pieces.
     async fn state(&self, transfer: &str, blob: &str) -> Result<(Option<ObjectMeta>, Partial), StoreError> {
         futures::try_join!(self.complete_meta(transfer, blob), self.partial(transfer, blob))
@@ -293,28 +367,15 @@ impl S3Store {
     }
 
     async fn feed(&self, writer: &mut WriteMultipart, pieces: &[Piece]) -> Result<(), StoreError> {
-        for piece in pieces {
-            let body = match self.store.get(&piece.location).await {
-                Ok(body) => body,
-                Err(object_store::Error::NotFound { .. }) => {
-                    return Err(StoreError::Io(format!("piece at {} vanished while completing", piece.offset)));
-                }
-                Err(e) => return Err(io_error(e)),
-            };
-            let mut stream = body.into_stream();
-            let mut got = 0u64;
-            while let Some(bytes) = stream.next().await {
-                let bytes = bytes.map_err(io_error)?;
-                got += bytes.len() as u64;
-                writer.wait_for_capacity(UPLOADS_IN_FLIGHT).await.map_err(io_error)?;
-                writer.put(bytes);
-            }
-            if got != piece.size {
-                return Err(StoreError::Io(format!(
-                    "piece at {} has {got} bytes, listed with {}",
-                    piece.offset, piece.size
-                )));
-            }
+        // A few pieces are fetched ahead (each at most MAX_PIECE bytes), so
+        // a blob of many small pieces is not one GET latency per piece.
+        let mut fetched = futures::stream::iter(pieces.iter().cloned())
+            .map(|piece| fetch_piece(Arc::clone(&self.store), piece))
+            .buffered(PIECES_AHEAD);
+        while let Some(bytes) = fetched.next().await {
+            let bytes = bytes?;
+            writer.wait_for_capacity(UPLOADS_IN_FLIGHT).await.map_err(io_error)?;
+            writer.put(bytes);
         }
         Ok(())
     }
@@ -338,43 +399,52 @@ impl S3Store {
 #[async_trait::async_trait]
 impl BlobStore for S3Store {
     async fn append(&self, transfer: &str, blob: &str, offset: u64, data: Bytes) -> Result<u64, StoreError> {
-        let (complete, partial) = self.state(transfer, blob).await?;
+        let (complete, tail) =
+            futures::try_join!(self.complete_meta(transfer, blob), self.tail(transfer, blob, offset))?;
         if let Some(meta) = complete {
             return Err(already_complete(meta.size));
         }
-        let current = partial.len();
-        if offset != current {
+        let Some(exists) = tail else {
+            let current = self.partial(transfer, blob).await?.len();
             return Err(StoreError::Conflict {
                 current: Some(current),
                 message: format!("offset {offset}, but the partial blob has {current} bytes"),
             });
-        }
+        };
         let prefix = Self::partial_prefix(transfer, blob);
         if data.is_empty() {
-            if !partial.exists {
+            if !exists {
                 // An empty partial blob exists from now on (a later empty
                 // append racing this one writes the same empty marker).
                 self.store.put(&prefix.clone().join(STARTED), PutPayload::new()).await.map_err(io_error)?;
             }
             return Ok(offset);
         }
-        let len = data.len() as u64;
-        let location = prefix.join(piece_name(offset).as_str());
-        let options = PutOptions::from(PutMode::Create);
-        match self.store.put_opts(&location, PutPayload::from_bytes(data), options).await {
-            Ok(_) => Ok(offset + len),
-            Err(object_store::Error::AlreadyExists { .. }) => {
-                // Another append at this offset won the race.
-                let now = self.partial(transfer, blob).await?.len();
-                Err(StoreError::Conflict {
-                    current: Some(now),
-                    message: format!(
-                        "offset {offset} was just written by another upload; the partial blob has {now} bytes"
-                    ),
-                })
+        // Pieces of at most MAX_PIECE bytes keep the tail check to a window.
+        let mut at = offset;
+        let mut rest = data;
+        while !rest.is_empty() {
+            let cut = usize::try_from(MAX_PIECE).unwrap_or(usize::MAX).min(rest.len());
+            let piece = rest.split_to(cut);
+            let len = piece.len() as u64;
+            let location = prefix.clone().join(piece_name(at).as_str());
+            let options = PutOptions::from(PutMode::Create);
+            match self.store.put_opts(&location, PutPayload::from_bytes(piece), options).await {
+                Ok(_) => at += len,
+                Err(object_store::Error::AlreadyExists { .. }) => {
+                    // Another append at this offset won the race.
+                    let now = self.partial(transfer, blob).await?.len();
+                    return Err(StoreError::Conflict {
+                        current: Some(now),
+                        message: format!(
+                            "offset {at} was just written by another upload; the partial blob has {now} bytes"
+                        ),
+                    });
+                }
+                Err(e) => return Err(io_error(e)),
             }
-            Err(e) => Err(io_error(e)),
         }
+        Ok(at)
     }
 
     async fn partial_len(&self, transfer: &str, blob: &str) -> Result<Option<u64>, StoreError> {
