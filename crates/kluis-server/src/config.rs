@@ -62,6 +62,10 @@ pub struct Config {
     /// by default a random key kept in the database.
     #[serde(default)]
     pub secret: Option<String>,
+    /// After SIGTERM or Ctrl-C, how long in-flight requests may take to
+    /// finish before the server stops anyway.
+    #[serde(default = "default_grace")]
+    pub shutdown_grace_secs: u64,
     /// Metadata database.
     #[serde(default)]
     pub database: DatabaseConfig,
@@ -80,6 +84,10 @@ pub struct Config {
     /// The background purge of expired transfers.
     #[serde(default)]
     pub purge: PurgeConfig,
+}
+
+fn default_grace() -> u64 {
+    30
 }
 
 fn default_listen() -> SocketAddr {
@@ -343,7 +351,7 @@ impl Default for PurgeConfig {
 /// The tables whose keys environment variables can override.
 const TABLES: [&str; 6] = ["database", "storage", "smtp", "maildir", "limits", "purge"];
 /// Top-level keys environment variables can override.
-const TOP_KEYS: [&str; 4] = ["listen", "public_url", "trust_forwarded_for", "secret"];
+const TOP_KEYS: [&str; 5] = ["listen", "public_url", "trust_forwarded_for", "secret", "shutdown_grace_secs"];
 /// Keys whose values stay text even when they look like numbers.
 const TEXT_KEYS: [&str; 7] = ["secret", "password", "username", "bucket", "access_key_id", "secret_access_key", "from"];
 

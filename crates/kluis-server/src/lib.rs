@@ -23,7 +23,7 @@ pub mod storage;
 #[doc(hidden)]
 pub mod testing;
 
-use std::future::Future;
+use std::future::{Future, IntoFuture};
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -135,9 +135,26 @@ impl Server {
         let interval = Duration::from_secs(state.config.purge.interval_secs);
         let purger = tokio::spawn(purge_loop(Arc::clone(&state), interval));
         let app = api::router(Arc::clone(&state)).layer(tower_http::trace::TraceLayer::new_for_http());
-        let served = axum::serve(self.listener, app.into_make_service_with_connect_info::<SocketAddr>())
-            .with_graceful_shutdown(shutdown)
-            .await;
+        let (stopping, mut stopped) = tokio::sync::watch::channel(false);
+        let signal = async move {
+            shutdown.await;
+            let _ = stopping.send(true);
+        };
+        let grace = Duration::from_secs(state.config.shutdown_grace_secs);
+        let deadline = async move {
+            let _ = stopped.wait_for(|stop| *stop).await;
+            tokio::time::sleep(grace).await;
+        };
+        let serve = axum::serve(self.listener, app.into_make_service_with_connect_info::<SocketAddr>())
+            .with_graceful_shutdown(signal)
+            .into_future();
+        let served = tokio::select! {
+            served = serve => served,
+            () = deadline => {
+                tracing::warn!(?grace, "in-flight requests did not finish in time; stopping anyway");
+                Ok(())
+            }
+        };
         purger.abort();
         state.db.close().await;
         served.map_err(ServerError::Io)

@@ -423,3 +423,44 @@ async fn a_restart_loses_nothing_completed() -> Res {
     assert_eq!(got.as_ref(), file.as_slice());
     s.stop().await
 }
+
+#[tokio::test]
+async fn a_shutdown_lets_an_upload_in_flight_finish() -> Res {
+    let dir = tempfile::tempdir()?;
+    let s = TestServer::start(dir.path()).await?;
+    let http = client();
+    let token = s.token(&http, ANN).await?;
+    let t = id(11);
+    let ann = announcement(&t, ANN, &[("manifest", 40_000)], 3600);
+    http.post(s.url("/api/v1/transfers")).bearer_auth(&token).json(&ann).send().await?;
+    // A slow body: 8 pieces of 5000 bytes, 100 ms apart.
+    let pieces = futures::stream::unfold(0u8, |n| async move {
+        if n == 8 {
+            return None;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        Some((Ok::<_, std::io::Error>(vec![n; 5000]), n + 1))
+    });
+    let request = http
+        .put(s.url(&format!("/api/v1/transfers/{t}/blobs/manifest?offset=0")))
+        .bearer_auth(&token)
+        .body(reqwest::Body::wrap_stream(pieces))
+        .send();
+    let upload = tokio::spawn(request);
+    tokio::time::sleep(Duration::from_millis(250)).await;
+    s.stop().await?;
+    let r = upload.await??;
+    assert_eq!(r.status(), StatusCode::OK, "the request in flight was finished");
+    assert_eq!(r.json::<Value>().await?["partial_len"], 40_000);
+
+    let s = TestServer::start(dir.path()).await?;
+    let state: Value = http
+        .get(s.url(&format!("/api/v1/transfers/{t}/blobs/manifest/upload")))
+        .bearer_auth(&token)
+        .send()
+        .await?
+        .json()
+        .await?;
+    assert_eq!(state["partial_len"], 40_000, "what was answered is stored");
+    s.stop().await
+}
