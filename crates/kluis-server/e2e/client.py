@@ -107,7 +107,12 @@ class Api:
                               timeout=30, **kw)
 
     def put(self, path, data, **kw):
-        headers = self._headers({"Content-Type": "application/octet-stream", **kw.pop("headers", {})})
+        # One connection per upload: the server answers a refused upload
+        # (409, 413) without reading its body and then closes the connection
+        # without saying so (no `Connection: close`), which a reused
+        # keep-alive connection would meet as "Remote end closed connection".
+        headers = self._headers({"Content-Type": "application/octet-stream", "Connection": "close",
+                                 **kw.pop("headers", {})})
         return self.http.put(self.base + path, data=data, headers=headers, timeout=60, **kw)
 
     def delete(self, path, **kw):

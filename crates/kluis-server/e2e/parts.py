@@ -310,7 +310,10 @@ class Server:
     def start(self, timeout: float = 60.0) -> "Server":
         self.workdir.mkdir(parents=True, exist_ok=True)
         self.config_path.write_text(toml(self.config))
-        env = dict(os.environ, **self.env)
+        # Only the file configures the server: no KLUIS_SERVER_* override
+        # from the caller's environment (the server reads those).
+        env = {k: v for k, v in os.environ.items() if not k.startswith("KLUIS_SERVER_")}
+        env.update(self.env)
         env.setdefault("RUST_LOG", "info")
         env.setdefault("NO_COLOR", "1")
         self.output = []
