@@ -93,8 +93,16 @@ impl Db {
         } else {
             url.to_string()
         };
+        // Each connection to an in-memory SQLite database has its own.
+        let memory = url.contains(":memory:") || url.contains("mode=memory");
         let options = AnyPoolOptions::new()
-            .max_connections(if sqlite { 4 } else { 10 })
+            .max_connections(if memory {
+                1
+            } else if sqlite {
+                4
+            } else {
+                10
+            })
             .acquire_timeout(Duration::from_secs(30))
             .after_connect(move |conn, _meta| {
                 Box::pin(async move {
@@ -426,5 +434,57 @@ impl Db {
     /// Closes the pool.
     pub async fn close(&self) {
         self.pool.close().await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn counters_codes_and_downloads_are_atomic_statements() -> Result<()> {
+        let db = Db::connect("sqlite::memory:").await?;
+        db.migrate().await?; // a second run changes nothing
+        assert_eq!(db.rate_hit("k", 1000, 60, 2).await?, Ok(()));
+        assert_eq!(db.rate_hit("k", 1001, 60, 2).await?, Ok(()));
+        assert_eq!(db.rate_hit("k", 1010, 60, 2).await?, Err(50), "third hit: wait for the window's end");
+        assert_eq!(db.rate_hit("k", 1060, 60, 2).await?, Ok(()), "a new window");
+
+        db.put_code("a@x.org", "h1", 2000).await?;
+        assert_eq!(db.attempt_code("a@x.org", 1999, 2).await?.as_deref(), Some("h1"));
+        assert_eq!(db.attempt_code("a@x.org", 1999, 2).await?.as_deref(), Some("h1"));
+        assert_eq!(db.attempt_code("a@x.org", 1999, 2).await?, None, "attempts used up");
+        db.put_code("a@x.org", "h2", 2000).await?;
+        assert_eq!(db.attempt_code("a@x.org", 2000, 2).await?, None, "expired");
+        assert_eq!(db.attempt_code("a@x.org", 1500, 2).await?.as_deref(), Some("h2"), "a new code resets");
+        assert!(db.consume_code("a@x.org", "h2").await?);
+        assert!(!db.consume_code("a@x.org", "h2").await?, "single use");
+
+        let row = TransferRow {
+            id: "t".into(),
+            sender: "a@x.org".into(),
+            recipients: "[]".into(),
+            expires_at: 5000,
+            download_limit: Some(2),
+            announcement: "{}".into(),
+            total_size: 3,
+            finished_at: None,
+            downloads: 0,
+        };
+        assert!(db.insert_transfer(&row, &[("manifest".into(), 3)], 1000).await?);
+        assert!(!db.insert_transfer(&row, &[("manifest".into(), 3)], 1000).await?, "ids are unique");
+        assert!(db.complete_blob("t", "manifest", 1001).await?);
+        assert!(!db.complete_blob("t", "manifest", 1002).await?);
+        assert!(db.finish_transfer("t", 1003).await?);
+        assert!(!db.finish_transfer("t", 1004).await?, "finished once");
+        assert_eq!(db.count_download("t", 1005).await?, Some(1));
+        assert_eq!(db.count_download("t", 1006).await?, Some(2));
+        assert_eq!(db.count_download("t", 1007).await?, None, "the limit");
+        assert_eq!(db.expired(4999, 10).await?.len(), 0);
+        assert_eq!(db.expired(5000, 10).await?, vec![("t".to_string(), "a@x.org".to_string(), 3)]);
+        db.delete_transfer("t").await?;
+        assert!(db.transfer("t").await?.is_none());
+        assert!(db.blobs("t").await?.is_empty());
+        Ok(())
     }
 }

@@ -161,6 +161,18 @@ impl Server {
     }
 }
 
+/// Expired transfers purged per database query.
+const PURGE_BATCH: i64 = 100;
+
+async fn purge_transfer(state: &api::AppState, id: &str, sender: &str, size: i64) -> Result<(), ServerError> {
+    state.db.audit("expired", Some(id), Some(sender), Some(size)).await?;
+    state.store.delete_transfer(id).await?;
+    state.db.delete_transfer(id).await?;
+    state.db.audit("purged", Some(id), Some(sender), Some(size)).await?;
+    tracing::info!(transfer = %id, "purged an expired transfer");
+    Ok(())
+}
+
 async fn purge_loop(state: Arc<api::AppState>, interval: Duration) {
     let mut ticker = tokio::time::interval(interval);
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -178,17 +190,21 @@ pub async fn purge_once(state: &api::AppState) -> Result<usize, ServerError> {
     let now = now();
     let mut purged = 0;
     loop {
-        let expired = state.db.expired(now, 100).await?;
-        if expired.is_empty() {
-            break;
-        }
+        let expired = state.db.expired(now, PURGE_BATCH).await?;
+        let batch = expired.len();
+        let mut failed = 0;
         for (id, sender, size) in expired {
-            state.db.audit("expired", Some(&id), Some(&sender), Some(size)).await?;
-            state.store.delete_transfer(&id).await?;
-            state.db.delete_transfer(&id).await?;
-            state.db.audit("purged", Some(&id), Some(&sender), Some(size)).await?;
-            tracing::info!(transfer = %id, "purged an expired transfer");
-            purged += 1;
+            match purge_transfer(state, &id, &sender, size).await {
+                Ok(()) => purged += 1,
+                Err(e) => {
+                    // Left for the next round; the others go on.
+                    tracing::error!(transfer = %id, %e, "could not purge an expired transfer");
+                    failed += 1;
+                }
+            }
+        }
+        if failed > 0 || i64::try_from(batch).unwrap_or(0) < PURGE_BATCH {
+            break;
         }
     }
     let window = i64::try_from(state.config.limits.rate_window_secs).unwrap_or(i64::MAX / 4);
