@@ -3,6 +3,7 @@ expired, the background task (purge interval 1 s) removes its blobs, and
 the audit log records created, uploaded, notified, downloaded, expired and
 purged, without any code or token."""
 
+import json
 import os
 import sqlite3
 import time
@@ -77,3 +78,23 @@ def test_purge_removes_blobs_from_s3(server, verified, s3):
     wait_until(lambda: not mine(tid), 20, "the purge of the expired transfer's objects")
     assert mine(keep)
     assert Api(s.url).read_blob(keep, "manifest").content == b"k" * 100
+
+
+def test_kluis_receive_of_an_expired_transfer_is_refused(server, mailbox, kluis, address, tmp_path):
+    from test_flow import MESSAGE, cli_verify
+    from client import FAST_ARGON2
+
+    s = server()
+    ann, bob = address("ann"), address("bob")
+    k = kluis("ann")
+    cli_verify(k, s, mailbox, ann)
+    f = tmp_path / "short.txt"
+    f.write_text("soon gone\n")
+    sent = json.loads(k.run("send", f, "--to", bob, "--from", ann, "--server", s.url, "--message", MESSAGE,
+                            "--expires", "2s", "--json", "--argon2", FAST_ARGON2).stdout)
+    time.sleep(3)
+    r = kluis("bob").run("receive", mailbox.wait_for(bob).link(), "-o", tmp_path / "out", "--password-env", "P",
+                         env={"P": sent["password"]}, check=False)
+    assert r.returncode == 1, (r.stdout, r.stderr)
+    assert any(w in r.stderr.lower() for w in ("expired", "gone", "410")), r.stderr
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
