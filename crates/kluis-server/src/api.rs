@@ -333,6 +333,14 @@ async fn owned(state: &AppState, id: &str, sender: &str) -> AppResult<TransferRo
     Ok(transfer)
 }
 
+/// The transfer, unless it has expired (`410`): no uploads or notices then.
+fn unexpired(transfer: TransferRow) -> AppResult<TransferRow> {
+    if transfer.expires_at <= now() {
+        return Err(ApiError::gone("the transfer has expired"));
+    }
+    Ok(transfer)
+}
+
 /// The announced size of a blob of the transfer.
 async fn announced(state: &AppState, id: &str, blob: &str) -> AppResult<(u64, bool)> {
     check_blob(blob)?;
@@ -630,7 +638,7 @@ async fn upload_state(
     request_body(content = BlobBytes, content_type = "application/octet-stream"), responses(
     (status = 200, body = PartialAnswer), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
     (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
-    (status = 413, body = ErrorBody)))]
+    (status = 410, body = ErrorBody), (status = 413, body = ErrorBody)))]
 async fn upload_blob(
     State(state): Shared,
     headers: HeaderMap,
@@ -639,7 +647,7 @@ async fn upload_blob(
     body: Body,
 ) -> AppResult<Json<PartialAnswer>> {
     let sender = sender(&state, &headers).await?;
-    let transfer = owned(&state, &id, &sender).await?;
+    let transfer = unexpired(owned(&state, &id, &sender).await?)?;
     let (size, complete) = announced(&state, &id, &blob).await?;
     let Query(OffsetQuery { offset }) = query.map_err(|e| ApiError::bad_request(e.body_text()))?;
     if transfer.finished_at.is_some() || complete {
@@ -692,7 +700,8 @@ async fn upload_blob(
 #[utoipa::path(post, path = "/api/v1/transfers/{id}/blobs/{blob}/finish", security(("bearer" = [])),
     params(("id" = String, Path, pattern = "^[a-z2-7]{25}[aeimquy4]$"), ("blob" = String, Path, pattern = "^(manifest|[a-z2-7]{25}[aeimquy4])$")), request_body = FinishBlobRequest, responses(
     (status = 204, description = "complete"), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-    (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+    (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
+    (status = 410, body = ErrorBody)))]
 async fn finish_blob(
     State(state): Shared,
     headers: HeaderMap,
@@ -700,7 +709,7 @@ async fn finish_blob(
     body: Result<Json<FinishBlobRequest>, JsonRejection>,
 ) -> AppResult<StatusCode> {
     let sender = sender(&state, &headers).await?;
-    owned(&state, &id, &sender).await?;
+    unexpired(owned(&state, &id, &sender).await?)?;
     let (size, _) = announced(&state, &id, &blob).await?;
     let request = json(body)?;
     if request.size != size {
@@ -728,7 +737,7 @@ async fn finish_blob(
     params(("id" = String, Path, pattern = "^[a-z2-7]{25}[aeimquy4]$")), request_body = FinishTransferRequest, responses(
     (status = 200, body = LinkAnswer), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
     (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
-    (status = 503, body = ErrorBody)))]
+    (status = 410, body = ErrorBody), (status = 503, body = ErrorBody)))]
 async fn finish_transfer(
     State(state): Shared,
     headers: HeaderMap,
@@ -736,7 +745,7 @@ async fn finish_transfer(
     body: Result<Json<FinishTransferRequest>, JsonRejection>,
 ) -> AppResult<Json<LinkAnswer>> {
     let sender = sender(&state, &headers).await?;
-    let transfer = owned(&state, &id, &sender).await?;
+    let transfer = unexpired(owned(&state, &id, &sender).await?)?;
     let request = json(body)?;
     if request.expires_at != unix(transfer.expires_at) {
         return Err(ApiError::conflict("expires_at differs from the announced one"));

@@ -346,6 +346,10 @@ async fn expired_transfers_are_refused_and_purged() -> Res {
     let t = id(8);
     let ann = announcement(&t, ANN, &[("manifest", 15)], 2);
     finished_transfer(&http, &s, &token, &t, &ann).await?;
+    // An unfinished transfer that expires: no more uploads or notices.
+    let late = id(12);
+    let late_ann = announcement(&late, ANN, &[("manifest", 15)], 2);
+    http.post(s.url("/api/v1/transfers")).bearer_auth(&token).json(&late_ann).send().await?;
     let info = s.url(&format!("/api/v1/transfers/{t}"));
     assert_eq!(http.get(&info).send().await?.status(), StatusCode::OK);
     let blob_dir = dir.path().join("blobs").join(&t);
@@ -353,6 +357,13 @@ async fn expired_transfers_are_refused_and_purged() -> Res {
     tokio::time::sleep(Duration::from_millis(2100)).await;
     let status = http.get(&info).send().await?.status();
     assert!(status == StatusCode::GONE || status == StatusCode::NOT_FOUND, "{status}");
+    let r = http
+        .put(s.url(&format!("/api/v1/transfers/{late}/blobs/manifest?offset=0")))
+        .bearer_auth(&token)
+        .body(b"x".to_vec())
+        .send()
+        .await?;
+    assert!(matches!(r.status(), StatusCode::GONE | StatusCode::NOT_FOUND), "upload after expiry: {}", r.status());
     wait_for(|| !blob_dir.exists(), "the purge").await?;
     for _ in 0..50 {
         if s.db.audit_events(&t).await?.contains(&"purged".to_string()) {
