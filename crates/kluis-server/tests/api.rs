@@ -475,3 +475,51 @@ async fn a_shutdown_lets_an_upload_in_flight_finish() -> Res {
     assert_eq!(state["partial_len"], 40_000, "what was answered is stored");
     s.stop().await
 }
+
+#[tokio::test]
+async fn two_servers_on_one_database_and_folder_share_everything() -> Res {
+    let dir = tempfile::tempdir()?;
+    let cfg = config(dir.path(), "[limits]\nverify_per_address = 2")?;
+    let a = TestServer::start_with(cfg.clone()).await?;
+    let b = TestServer::start_with(cfg).await?;
+    let http = client();
+    // A token from one server works on the other; rate limits are shared.
+    let token = a.token(&http, ANN).await?;
+    assert_eq!(b.request_code(&http, ANN).await?.status(), StatusCode::ACCEPTED);
+    assert_eq!(a.request_code(&http, ANN).await?.status(), StatusCode::TOO_MANY_REQUESTS);
+    // An upload begun on one server goes on on the other.
+    let t = id(13);
+    let data = bytes(6000, 8);
+    let ann = announcement(&t, ANN, &[("manifest", 6000)], 3600);
+    let r = b.url("/api/v1/transfers");
+    assert_eq!(http.post(r).bearer_auth(&token).json(&ann).send().await?.status(), StatusCode::CREATED);
+    let put = |s: &TestServer, offset: usize, body: Vec<u8>| {
+        http.put(s.url(&format!("/api/v1/transfers/{t}/blobs/manifest?offset={offset}")))
+            .bearer_auth(&token)
+            .body(body)
+            .send()
+    };
+    assert_eq!(put(&a, 0, data[..2500].to_vec()).await?.status(), StatusCode::OK);
+    assert_eq!(put(&b, 0, data.clone()).await?.status(), StatusCode::CONFLICT);
+    assert_eq!(put(&b, 2500, data[2500..].to_vec()).await?.status(), StatusCode::OK);
+    let r = http
+        .post(a.url(&format!("/api/v1/transfers/{t}/blobs/manifest/finish")))
+        .bearer_auth(&token)
+        .json(&json!({"size": 6000}))
+        .send()
+        .await?;
+    assert_eq!(r.status(), StatusCode::NO_CONTENT);
+    let r = http
+        .post(b.url(&format!("/api/v1/transfers/{t}/finish")))
+        .bearer_auth(&token)
+        .json(&json!({"expires_at": ann["expires_at"]}))
+        .send()
+        .await?;
+    assert_eq!(r.status(), StatusCode::OK);
+    let got = http.get(a.url(&format!("/api/v1/transfers/{t}/blobs/manifest"))).send().await?.bytes().await?;
+    assert_eq!(got.as_ref(), data.as_slice());
+    let info: Value = http.get(b.url(&format!("/api/v1/transfers/{t}"))).send().await?.json().await?;
+    assert_eq!(info["downloads"], 1, "a download on one server counts on the other");
+    a.stop().await?;
+    b.stop().await
+}
