@@ -764,7 +764,9 @@ async fn finish_transfer(
     let recipients: Vec<String> = serde_json::from_str(&transfer.recipients).map_err(ApiError::internal)?;
     let announcement: Announcement = serde_json::from_str(&transfer.announcement).map_err(ApiError::internal)?;
     let (subject, body) = notice_mail(&announcement, &answer.link, transfer.expires_at);
-    for recipient in &recipients {
+    // After a failed round (503), those already mailed are not mailed again.
+    let done = state.db.notified(&id).await?;
+    for recipient in recipients.iter().filter(|r| !done.contains(r)) {
         if let Err(e) = state.mailer.send(recipient, &subject, body.clone()).await {
             state.db.unfinish_transfer(&id).await?;
             return Err(ApiError::unavailable(e));

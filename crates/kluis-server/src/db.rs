@@ -431,6 +431,17 @@ impl Db {
         rows.iter().map(|r| r.try_get("event").map_err(Into::into)).collect()
     }
 
+    /// The addresses already notified of a transfer (audit log).
+    pub async fn notified(&self, transfer: &str) -> Result<Vec<String>> {
+        let rows = sqlx::query(
+            "SELECT address FROM audit_log WHERE transfer_id = $1 AND event = 'notified' AND address IS NOT NULL",
+        )
+        .bind(transfer)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(|r| r.try_get("address").map_err(Into::into)).collect()
+    }
+
     /// Closes the pool.
     pub async fn close(&self) {
         self.pool.close().await;

@@ -523,3 +523,31 @@ async fn two_servers_on_one_database_and_folder_share_everything() -> Res {
     a.stop().await?;
     b.stop().await
 }
+
+#[tokio::test]
+async fn a_failed_notice_leaves_the_transfer_unfinished_for_a_retry() -> Res {
+    let dir = tempfile::tempdir()?;
+    let s = TestServer::start(dir.path()).await?;
+    let http = client();
+    let token = s.token(&http, ANN).await?;
+    let t = id(14);
+    let ann = announcement(&t, ANN, &[("manifest", 3)], 3600);
+    http.post(s.url("/api/v1/transfers")).bearer_auth(&token).json(&ann).send().await?;
+    upload(&http, &s, &token, &t, "manifest", b"abc").await?;
+    // Mail cannot be written: the mail folder is replaced by a file.
+    std::fs::rename(&s.mails, dir.path().join("mails.saved"))?;
+    std::fs::write(&s.mails, b"not a folder")?;
+    let finish = s.url(&format!("/api/v1/transfers/{t}/finish"));
+    let r = http.post(&finish).bearer_auth(&token).json(&json!({"expires_at": ann["expires_at"]})).send().await?;
+    assert_eq!(r.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(r.json::<Value>().await?["error"], "unavailable");
+    let info = s.url(&format!("/api/v1/transfers/{t}"));
+    assert_eq!(http.get(&info).send().await?.status(), StatusCode::NOT_FOUND, "still unfinished");
+    std::fs::remove_file(&s.mails)?;
+    std::fs::rename(dir.path().join("mails.saved"), &s.mails)?;
+    let r = http.post(&finish).bearer_auth(&token).json(&json!({"expires_at": ann["expires_at"]})).send().await?;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(s.mails_to("bob@example.org")?.len(), 1);
+    assert_eq!(http.get(&info).send().await?.status(), StatusCode::OK);
+    s.stop().await
+}
