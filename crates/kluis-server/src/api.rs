@@ -285,6 +285,21 @@ fn client_ip(state: &AppState, peer: SocketAddr, headers: &HeaderMap) -> IpAddr 
     peer.ip()
 }
 
+/// The rate-limit key of a client: its IPv4 address, or the /64 network of
+/// its IPv6 address (one host usually holds a whole /64).
+fn ip_key(ip: IpAddr) -> String {
+    match ip {
+        IpAddr::V4(v4) => v4.to_string(),
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => v4.to_string(),
+            None => {
+                let s = v6.segments();
+                format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+            }
+        },
+    }
+}
+
 async fn rate(state: &AppState, key: String, limit: u64) -> AppResult<()> {
     let window = i64::try_from(state.config.limits.rate_window_secs).unwrap_or(i64::MAX / 4);
     match state.db.rate_hit(&key, now(), window, limit).await? {
@@ -442,7 +457,7 @@ async fn verify(
 ) -> AppResult<Response> {
     let request = json(body)?;
     let address = address(&request.address)?;
-    let ip = client_ip(&state, peer, &headers);
+    let ip = ip_key(client_ip(&state, peer, &headers));
     let limits = &state.config.limits;
     rate(&state, format!("verify-ip:{ip}"), limits.verify_per_ip).await?;
     rate(&state, format!("verify-address:{address}"), limits.verify_per_address).await?;
@@ -481,7 +496,7 @@ async fn confirm(
     body: Result<Json<ConfirmRequest>, JsonRejection>,
 ) -> AppResult<Json<TokenAnswer>> {
     let request = json(body)?;
-    let ip = client_ip(&state, peer, &headers);
+    let ip = ip_key(client_ip(&state, peer, &headers));
     rate(&state, format!("confirm-ip:{ip}"), state.config.limits.confirm_per_ip).await?;
     let address = address(&request.address).map_err(|_| ApiError::invalid_code())?;
     let code = request.code.trim();
@@ -982,3 +997,44 @@ impl utoipa::Modify for BearerAuth {
     modifiers(&BearerAuth)
 )]
 pub struct ApiDoc;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clients_are_keyed_by_ipv4_address_or_ipv6_network() {
+        let key = |text: &str| text.parse::<IpAddr>().map(ip_key).ok();
+        assert_eq!(key("192.0.2.7").as_deref(), Some("192.0.2.7"));
+        assert_eq!(key("::ffff:192.0.2.7").as_deref(), Some("192.0.2.7"));
+        assert_eq!(key("2001:db8:1:2:3:4:5:6"), key("2001:db8:1:2:ffff::1"));
+        assert_eq!(key("2001:db8:1:2::9").as_deref(), Some("2001:db8:1:2::/64"));
+    }
+
+    #[test]
+    fn ranges_follow_rfc_9110() {
+        let range = |value: &str, len: u64| {
+            let mut headers = HeaderMap::new();
+            headers.insert(header::RANGE, HeaderValue::from_str(value).map_err(|_| ()).ok()?);
+            match parse_range(&headers, len) {
+                Ok(r) => Some(r),
+                Err(e) => {
+                    assert_eq!(e.status(), StatusCode::RANGE_NOT_SATISFIABLE);
+                    None
+                }
+            }
+        };
+        assert_eq!(range("bytes=0-9", 100), Some(Some(0..10)));
+        assert_eq!(range("bytes=90-200", 100), Some(Some(90..100)), "clamped");
+        assert_eq!(range("bytes=-10", 100), Some(Some(90..100)));
+        assert_eq!(range("bytes=-200", 100), Some(Some(0..100)));
+        assert_eq!(range("bytes=50-", 100), Some(Some(50..100)));
+        assert_eq!(range("bytes=100-", 100), None, "416");
+        assert_eq!(range("bytes=-0", 100), None, "416");
+        assert_eq!(range("bytes=0-", 0), None, "416 for an empty blob");
+        assert_eq!(range("bytes=5-2", 100), Some(None), "malformed: ignored");
+        assert_eq!(range("bytes=0-1,5-6", 100), Some(None), "several: ignored");
+        assert_eq!(range("items=0-1", 100), Some(None), "another unit: ignored");
+        assert_eq!(range("bytes=x-1", 100), Some(None));
+    }
+}

@@ -422,6 +422,11 @@ impl Config {
             }
             _ => {}
         }
+        if let Some(url) = &self.public_url
+            && !(url.starts_with("http://") || url.starts_with("https://"))
+        {
+            return Err(ConfigError::Invalid("public_url must start with http:// or https://".into()));
+        }
         if self.storage.kind == StorageKind::Fs {
             self.storage.fs_path()?;
         }
