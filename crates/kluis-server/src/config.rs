@@ -468,6 +468,14 @@ mod tests {
     }
 
     #[test]
+    fn the_example_file_is_valid() -> Result<(), ConfigError> {
+        let config = Config::from_parts(include_str!("../server.example.toml"), [])?;
+        assert_eq!(config.public_url.as_deref(), Some("https://drop.example.org"));
+        assert!(config.smtp.is_some_and(|s| s.tls == SmtpTls::Starttls));
+        Ok(())
+    }
+
+    #[test]
     fn mistakes_are_refused() {
         assert!(Config::from_parts("[maildir]\npath = \"m\"\nbogus = 1\n", []).is_err());
         assert!(Config::from_parts("listen = \"x\"\n", []).is_err());
