@@ -332,6 +332,9 @@ async fn the_download_limit_ends_manifest_reads() -> Res {
     }
     assert_eq!(http.get(&manifest).send().await?.status(), StatusCode::GONE);
     assert_eq!(http.get(s.url(&format!("/api/v1/transfers/{t}"))).send().await?.status(), StatusCode::GONE);
+    let head = http.head(&manifest).send().await?;
+    assert_eq!(head.status(), StatusCode::OK, "HEAD never counts and stays allowed");
+    assert_eq!(head.headers()[reqwest::header::CONTENT_LENGTH], "15");
     let r = http.get(&manifest).header(RANGE, "bytes=3-").send().await?;
     assert_eq!(r.status(), StatusCode::PARTIAL_CONTENT, "reads past byte 0 stay allowed");
     s.stop().await
