@@ -230,7 +230,8 @@ class Postgres:
         self._count = 0
 
     def _run(self, argv):
-        result = subprocess.run(self._as + argv, capture_output=True, text=True, timeout=120)
+        # In the cluster's folder: the postgres user may not enter the caller's.
+        result = subprocess.run(self._as + argv, capture_output=True, text=True, timeout=120, cwd=self.root)
         if result.returncode != 0:
             log = self.log.read_text() if self.log.exists() else ""
             raise RuntimeError(f"{' '.join(argv)} failed ({result.returncode}):\n"
