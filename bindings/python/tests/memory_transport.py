@@ -20,10 +20,18 @@ class DictTransport(kluis.Transport):
         self.expires: Dict[str, int] = {}
         self.transfers: set = set()
         self.calls: Dict[str, int] = {}
+        self.plans: List[kluis.TransferPlan] = []
         self.lock = threading.Lock()
 
     def _count(self, name: str) -> None:
         self.calls[name] = self.calls.get(name, 0) + 1
+
+    def begin_transfer(self, plan: kluis.TransferPlan) -> None:
+        # Called before every upload attempt: idempotent. A plain store keeps
+        # only the announcement, for the tests to look at.
+        with self.lock:
+            self._count("begin_transfer")
+            self.plans.append(plan)
 
     def put_range(self, transfer_id: str, blob: str, offset: int, data: bytes) -> None:
         with self.lock:

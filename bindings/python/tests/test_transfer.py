@@ -89,6 +89,11 @@ def test_a_python_transport_carries_a_whole_transfer(tmp_path, password):
     assert transport.expires[sent.transfer_id] == sent.expires_at
     stored = sum(len(v) for (t, _), v in transport.complete.items() if t == sent.transfer_id)
     assert stored == sent.stored_bytes
+    # Announced once, before the upload: every blob with its sealed size.
+    [plan] = transport.plans
+    assert (plan.transfer_id, plan.expires_at, plan.file_names) == (sent.transfer_id, sent.expires_at, ["a.bin", "a.bin"])
+    assert [b.name for b in plan.blobs][-1] == "manifest"
+    assert sum(b.size for b in plan.blobs) == sent.stored_bytes
     # The store sees only sealed bytes.
     assert all(data[:64] not in blob for blob in transport.complete.values())
 

@@ -11,9 +11,18 @@ open class MapTransport : Transport {
     val expires = HashMap<String, ULong>()
     val transfers = HashSet<String>()
     val calls = HashMap<String, Int>()
+    val plans = ArrayList<TransferPlan>()
     private val lock = Any()
 
     private fun count(name: String) { calls[name] = (calls[name] ?: 0) + 1 }
+
+    // Called before every upload attempt: idempotent. A plain store keeps
+    // only the announcement, for the tests to look at.
+    override fun beginTransfer(plan: TransferPlan) = synchronized(lock) {
+        count("beginTransfer")
+        plans.add(plan)
+        Unit
+    }
 
     override fun putRange(transferId: String, blob: String, offset: ULong, data: ByteArray) = synchronized(lock) {
         count("putRange")

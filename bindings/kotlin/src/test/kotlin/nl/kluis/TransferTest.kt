@@ -83,6 +83,11 @@ class TransferTest {
         assertEquals(3, transport.calls["finishBlob"])
         assertEquals(sent.expiresAt, transport.expires[sent.transferId])
         assertEquals(sent.storedBytes, transport.complete.filterKeys { it.first == sent.transferId }.values.sumOf { it.size.toULong() })
+        // Announced once, before the upload: every blob with its sealed size.
+        val plan = transport.plans.single()
+        assertEquals(sent.transferId, plan.transferId)
+        assertEquals("manifest", plan.blobs.last().name)
+        assertEquals(sent.storedBytes, plan.blobs.sumOf { it.size })
 
         openTransfer(transport, sent.transferId, password, ReceiveOptions(pieceSize = 4096uL)).use { received ->
             assertEquals(listOf("a.bin", "a (2).bin"), received.info().files.map { it.saveName })
