@@ -143,7 +143,12 @@ fn notice_names_and_download_limit_only_when_asked() -> Res {
     assert!(notice.contains("offer.txt"), "{notice}");
 
     let reader = HttpTransport::new(r.base(), None, fast())?;
-    open_transfer(&reader, &sent.id, &password, &ReceiveOptions::default())?;
+    let opened = open_transfer(&reader, &sent.id, &password, &ReceiveOptions::default())?;
+    // The one allowed download reached the limit, and its files still come
+    // (their sizes by HEAD, which counts nothing).
+    let mut content = Vec::new();
+    opened.read_file(&reader, 0, &mut content, &NoProgress)?;
+    assert_eq!(content, b"EUR 100");
     // The limit is reached: the manifest is gone for the next recipient (410).
     let again = open_transfer(&reader, &sent.id, &password, &ReceiveOptions::default());
     assert!(matches!(&again, Err(TransferError::Transport(TransportError::Conflict(_)))), "{again:?}");

@@ -15,7 +15,7 @@
 //! | `begin_transfer` | `POST /api/v1/transfers` (the announcement; `notice` only with [`HttpOptions::disclose_names`]) |
 //! | `put_range` | `PUT …/blobs/{blob}?offset=N`; on `409` it reads `GET …/upload`: a piece that landed counts as sent, a piece that landed in part is completed from the server's length, anything else stays a `Conflict` (the next upload attempt resumes from the server's length) |
 //! | `partial_len` | `GET …/blobs/{blob}/upload` |
-//! | `complete_len` | with a token `GET …/blobs/{blob}/upload`; without one (a recipient) the blob list of `GET /api/v1/transfers/{id}` |
+//! | `complete_len` | with a token `GET …/blobs/{blob}/upload`; without one (a recipient) `HEAD …/blobs/{blob}` (`Content-Length`; never counts a download, allowed past the download limit) |
 //! | `finish_blob` | `POST …/blobs/{blob}/finish` |
 //! | `read_range` | `GET …/blobs/{blob}` with `Range` (`416` reads as the end of the blob) |
 //! | `finish_transfer` | `POST …/finish` (the returned link is kept: [`HttpTransport::link`]) |
@@ -215,6 +215,8 @@ fn server_base(url: &str) -> Result<String, HttpError> {
 struct Answer {
     status: u16,
     retry_after: Option<u64>,
+    /// `Content-Length`, read for `HEAD`.
+    content_length: Option<u64>,
     body: Vec<u8>,
 }
 
@@ -229,8 +231,17 @@ impl Answer {
         let parsed: Option<Value> = serde_json::from_slice(&self.body).ok();
         let field = |name: &str| parsed.as_ref().and_then(|v| v.get(name)).and_then(Value::as_str).map(str::to_owned);
         let code = field("error").unwrap_or_default();
-        let message =
+        let mut message: String =
             field("message").unwrap_or_else(|| String::from_utf8_lossy(&self.body).chars().take(200).collect());
+        if message.is_empty() {
+            // An answer without a body (HEAD).
+            message = match self.status {
+                404 => "not found",
+                410 => "gone (expired, or the download limit was reached)",
+                _ => "no details given",
+            }
+            .into();
+        }
         match self.status {
             429 => HttpError::RateLimited { retry_after: self.retry_after },
             401 => HttpError::Unauthorized(if message.is_empty() { code } else { message }),
@@ -243,6 +254,7 @@ impl Answer {
 #[derive(Clone, Copy, Debug)]
 enum Method {
     Get,
+    Head,
     Post,
     Put,
     Delete,
@@ -314,9 +326,10 @@ impl Client {
         let bearer = token.map(|t| zeroize::Zeroizing::new(format!("Bearer {}", t.expose())));
         let (content_type, data) = body.unwrap_or(("application/json", &[]));
         let sent = match method {
-            Method::Get | Method::Delete => {
+            Method::Get | Method::Head | Method::Delete => {
                 let mut request = match method {
                     Method::Get => self.agent.get(&url),
+                    Method::Head => self.agent.head(&url),
                     _ => self.agent.delete(&url),
                 };
                 if let Some(bearer) = &bearer {
@@ -345,8 +358,16 @@ impl Client {
             .get("retry-after")
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.trim().parse::<u64>().ok());
+        let content_length = response
+            .headers()
+            .get("content-length")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse::<u64>().ok());
+        if matches!(method, Method::Head) {
+            return Ok(Answer { status, retry_after, content_length, body: Vec::new() });
+        }
         let body = response.body_mut().with_config().limit(limit).read_to_vec().map_err(network)?;
-        Ok(Answer { status, retry_after, body })
+        Ok(Answer { status, retry_after, content_length, body })
     }
 
     fn json_call(
@@ -670,20 +691,18 @@ impl Transport for HttpTransport {
         if self.token.is_some() {
             return Ok(self.upload_state(transfer, blob)?.1);
         }
-        let info = match self.info(transfer) {
-            Ok(info) => info,
-            Err(HttpError::Status { status: 404, .. }) => return Ok(None),
-            Err(e) => return Err(e.into()),
-        };
-        let name = blob.to_string();
-        let blobs =
-            info.get("blobs").and_then(Value::as_array).ok_or_else(|| HttpError::Protocol("no blob list".into()))?;
-        for entry in blobs {
-            if entry.get("name").and_then(Value::as_str) == Some(name.as_str()) {
-                return Ok(Some(u64_field(entry, "size")?));
-            }
+        // A recipient: HEAD never counts a download and stays allowed once
+        // the download limit is reached (the transfer info is 410 then).
+        let path = format!("/api/v1/transfers/{transfer}/blobs/{blob}");
+        let answer = self.client.call(Method::Head, &path, None, None, None, 0)?;
+        match answer.status {
+            200..=299 => answer
+                .content_length
+                .map(Some)
+                .ok_or_else(|| HttpError::Protocol("no Content-Length in the answer to HEAD".into()).into()),
+            404 => Ok(None),
+            _ => Err(answer.error().into()),
         }
-        Ok(None)
     }
 
     fn read_range(
@@ -756,7 +775,7 @@ mod tests {
     use super::*;
 
     fn answer(status: u16, body: &str) -> Answer {
-        Answer { status, retry_after: Some(7), body: body.as_bytes().to_vec() }
+        Answer { status, retry_after: Some(7), content_length: None, body: body.as_bytes().to_vec() }
     }
 
     #[test]
