@@ -164,11 +164,6 @@ def test_rate_limits_are_shared_by_servers_on_one_postgres_database(server, post
     assert Api(two.url).confirm(ann, code).status_code == 200
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "known bug: the receive that reaches the limit fails. After reading the manifest, "
-    "HttpTransport (crates/kluis-transfer/src/transport/http.rs, complete_len/expiry without a "
-    "token) asks GET /api/v1/transfers/{id}, which answers 410 once downloads == download_limit, "
-    "so with --download-limit N only N-1 receives succeed. Remove this mark when fixed."))
 def test_download_limit_with_the_cli(server, mailbox, kluis, address, tmp_path):
     """`kluis send --download-limit 1`: the first `kluis receive` works, the
     second is refused (the server answers 410 for the manifest), saving
