@@ -57,6 +57,12 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 done_step "clippy" "$t"
 
 t=$(date +%s)
+# kluis-server's S3 store tests start moto_server from this venv.
+step "the server tests' Python venv (moto, aiosmtpd, schemathesis)"
+bash scripts/test-server.sh --venv-only
+done_step "server venv" "$t"
+
+t=$(date +%s)
 step "cargo test --workspace"
 cargo test --workspace --locked
 done_step "rust tests" "$t"

@@ -7,6 +7,7 @@
 #
 #   scripts/test-server.sh                 # the whole suite (about 3 min warm)
 #   scripts/test-server.sh -k flow -x      # arguments go to pytest
+#   scripts/test-server.sh --venv-only     # only make the venv (moto, aiosmtpd, ...)
 #
 # Needs: cargo, python3 with venv/ensurepip, PostgreSQL's server programs
 # (`apt-get install postgresql`; the system cluster is not used and need not
@@ -42,15 +43,25 @@ if [[ $(id -u) == 0 ]] && ! id postgres >/dev/null 2>&1; then
 fi
 export KLUIS_PG_BIN="$pg_bin"
 
+# --venv-only: just make the venv (scripts/test-all.sh does so before
+# `cargo test --workspace`, whose S3 store tests start moto_server from it).
+VENV="${KLUIS_SERVER_VENV:-$ROOT/target/server-venv}"
+make_venv() {
+    step "python venv at $VENV; pip install -r crates/kluis-server/e2e/requirements.txt"
+    [[ -x "$VENV/bin/python" ]] || python3 -m venv "$VENV"
+    "$VENV/bin/pip" install --quiet --disable-pip-version-check -r crates/kluis-server/e2e/requirements.txt
+}
+if [[ ${1:-} == --venv-only ]]; then
+    make_venv
+    exit 0
+fi
+
 step "cargo build -p kluis-server -p kluis-cli"
 cargo build --locked -p kluis-server -p kluis-cli
 TARGET="${CARGO_TARGET_DIR:-$ROOT/target}"
 export KLUIS_SERVER_BIN="$TARGET/debug/kluis-server" KLUIS_BIN="$TARGET/debug/kluis"
 
-VENV="${KLUIS_SERVER_VENV:-$ROOT/target/server-venv}"
-step "python venv at $VENV; pip install -r crates/kluis-server/e2e/requirements.txt"
-[[ -x "$VENV/bin/python" ]] || python3 -m venv "$VENV"
-"$VENV/bin/pip" install --quiet --disable-pip-version-check -r crates/kluis-server/e2e/requirements.txt
+make_venv
 
 step "pytest crates/kluis-server/e2e  ($("$pg_bin/postgres" --version))"
 cd crates/kluis-server/e2e
