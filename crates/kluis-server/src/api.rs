@@ -661,54 +661,59 @@ async fn upload_blob(
     query: Result<Query<OffsetQuery>, QueryRejection>,
     body: Body,
 ) -> AppResult<Json<PartialAnswer>> {
-    let sender = sender(&state, &headers).await?;
-    let transfer = unexpired(owned(&state, &id, &sender).await?)?;
-    let (size, complete) = announced(&state, &id, &blob).await?;
-    let Query(OffsetQuery { offset }) = query.map_err(|e| ApiError::bad_request(e.body_text()))?;
-    if transfer.finished_at.is_some() || complete {
-        return Err(ApiError::conflict("the blob is complete"));
-    }
-    let max_request = state.config.limits.max_request_bytes;
-    let declared =
-        headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
-    if offset > size || declared.is_some_and(|len| len > size - offset) {
-        return Err(ApiError::too_large(format!("the blob was announced with {size} bytes")));
-    }
-    if declared.is_some_and(|len| len > max_request) {
-        return Err(ApiError::too_large(format!("at most {max_request} bytes per request")));
-    }
-    let mut stream = body.into_data_stream();
-    let mut position = offset;
-    let mut received: u64 = 0;
-    let mut buffer = BytesMut::new();
-    let mut appended_any = false;
-    loop {
-        let chunk = match stream.next().await {
-            Some(Ok(chunk)) => Some(chunk),
-            Some(Err(e)) => return Err(ApiError::bad_request(format!("the body could not be read: {e}"))),
-            None => None,
-        };
-        if let Some(chunk) = &chunk {
-            received = received.saturating_add(chunk.len() as u64);
-            if received > max_request {
-                return Err(ApiError::too_large(format!("at most {max_request} bytes per request")));
+    // Every refusal closes the connection: the body may be partly unread.
+    let answer: AppResult<Json<PartialAnswer>> = async {
+        let sender = sender(&state, &headers).await?;
+        let transfer = unexpired(owned(&state, &id, &sender).await?)?;
+        let (size, complete) = announced(&state, &id, &blob).await?;
+        let Query(OffsetQuery { offset }) = query.map_err(|e| ApiError::bad_request(e.body_text()))?;
+        if transfer.finished_at.is_some() || complete {
+            return Err(ApiError::conflict("the blob is complete"));
+        }
+        let max_request = state.config.limits.max_request_bytes;
+        let declared =
+            headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
+        if offset > size || declared.is_some_and(|len| len > size - offset) {
+            return Err(ApiError::too_large(format!("the blob was announced with {size} bytes")));
+        }
+        if declared.is_some_and(|len| len > max_request) {
+            return Err(ApiError::too_large(format!("at most {max_request} bytes per request")));
+        }
+        let mut stream = body.into_data_stream();
+        let mut position = offset;
+        let mut received: u64 = 0;
+        let mut buffer = BytesMut::new();
+        let mut appended_any = false;
+        loop {
+            let chunk = match stream.next().await {
+                Some(Ok(chunk)) => Some(chunk),
+                Some(Err(e)) => return Err(ApiError::bad_request(format!("the body could not be read: {e}"))),
+                None => None,
+            };
+            if let Some(chunk) = &chunk {
+                received = received.saturating_add(chunk.len() as u64);
+                if received > max_request {
+                    return Err(ApiError::too_large(format!("at most {max_request} bytes per request")));
+                }
+                if offset.saturating_add(received) > size {
+                    return Err(ApiError::too_large(format!("the blob was announced with {size} bytes")));
+                }
+                buffer.extend_from_slice(chunk);
             }
-            if offset.saturating_add(received) > size {
-                return Err(ApiError::too_large(format!("the blob was announced with {size} bytes")));
+            let last = chunk.is_none();
+            if buffer.len() >= APPEND_CHUNK || (last && (!buffer.is_empty() || !appended_any)) {
+                let data = buffer.split().freeze();
+                position = state.store.append(&id, &blob, position, data).await.map_err(store_error)?;
+                appended_any = true;
             }
-            buffer.extend_from_slice(chunk);
+            if last {
+                break;
+            }
         }
-        let last = chunk.is_none();
-        if buffer.len() >= APPEND_CHUNK || (last && (!buffer.is_empty() || !appended_any)) {
-            let data = buffer.split().freeze();
-            position = state.store.append(&id, &blob, position, data).await.map_err(store_error)?;
-            appended_any = true;
-        }
-        if last {
-            break;
-        }
+        Ok(Json(PartialAnswer { partial_len: position }))
     }
-    Ok(Json(PartialAnswer { partial_len: position }))
+    .await;
+    answer.map_err(ApiError::closing)
 }
 
 /// Makes a blob complete.

@@ -25,11 +25,12 @@ pub struct ApiError {
     message: String,
     retry_after: Option<i64>,
     content_range: Option<u64>,
+    close: bool,
 }
 
 impl ApiError {
     fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
-        ApiError { status, code, message: message.into(), retry_after: None, content_range: None }
+        ApiError { status, code, message: message.into(), retry_after: None, content_range: None, close: false }
     }
 
     /// 400 `invalid_request`.
@@ -96,6 +97,15 @@ impl ApiError {
         Self::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", "mail could not be sent; try again later")
     }
 
+    /// The same answer with `Connection: close`: for a refusal sent before
+    /// the request's body was read, so that a client reusing the connection
+    /// does not have its unread bytes taken for its next request (the server
+    /// closes the connection after such an answer anyway).
+    pub fn closing(mut self) -> Self {
+        self.close = true;
+        self
+    }
+
     /// The status.
     pub fn status(&self) -> StatusCode {
         self.status
@@ -113,6 +123,9 @@ impl IntoResponse for ApiError {
         let body = ErrorBody { error: self.code.into(), message: self.message };
         let mut response = (self.status, axum::Json(body)).into_response();
         let headers = response.headers_mut();
+        if self.close {
+            headers.insert(header::CONNECTION, HeaderValue::from_static("close"));
+        }
         if let Some(secs) = self.retry_after {
             headers.insert(header::RETRY_AFTER, HeaderValue::from(secs));
         }

@@ -234,6 +234,8 @@ async fn uploads_resume_and_oversize_is_refused() -> Res {
     assert_eq!(r.json::<Value>().await?["partial_len"], 2000);
     let r = put(1000, data[1000..2500].to_vec()).await?;
     assert_eq!(r.status(), StatusCode::CONFLICT);
+    // A refused upload may leave its body unread: the connection closes.
+    assert_eq!(r.headers().get("connection").map(|v| v.as_bytes()), Some(&b"close"[..]));
     assert!(r.text().await?.contains("2000"), "the conflict names the current length");
     let r = put(2000, data[2000..].to_vec()).await?;
     assert_eq!(r.status(), StatusCode::OK, "3000 bytes fit the request limit");
@@ -261,6 +263,7 @@ async fn uploads_resume_and_oversize_is_refused() -> Res {
     assert_eq!(r.status(), StatusCode::PAYLOAD_TOO_LARGE, "streamed past the request limit");
     let r = http.put(&url).bearer_auth(&token).body(vec![7u8; 4001]).send().await?;
     assert_eq!(r.status(), StatusCode::PAYLOAD_TOO_LARGE, "past the announced size");
+    assert_eq!(r.headers().get("connection").map(|v| v.as_bytes()), Some(&b"close"[..]));
     let state: Value = http
         .get(s.url(&format!("/api/v1/transfers/{t2}/blobs/manifest/upload")))
         .bearer_auth(&token)
