@@ -8,6 +8,7 @@ use std::time::Duration;
 use kluis_transfer as kt;
 
 use crate::error::KluisError;
+// Names the exported `Transport` impl (export_rust_transport!) uses.
 use crate::transport::{TransferPlan, Transport, TransportError, parse_blob, parse_transfer};
 
 /// How an [`HttpTransport`] talks to its server and what a sender
@@ -128,59 +129,7 @@ impl HttpTransport {
     }
 }
 
-#[uniffi::export]
-impl Transport for HttpTransport {
-    fn begin_transfer(&self, plan: TransferPlan) -> Result<(), TransportError> {
-        Ok(kt::Transport::begin_transfer(&self.inner, &plan.try_into()?)?)
-    }
-
-    fn put_range(&self, transfer_id: String, blob: String, offset: u64, data: Vec<u8>) -> Result<(), TransportError> {
-        let (t, b) = (parse_transfer(&transfer_id)?, parse_blob(&blob)?);
-        Ok(kt::Transport::put_range(&self.inner, &t, &b, offset, &data)?)
-    }
-
-    fn partial_len(&self, transfer_id: String, blob: String) -> Result<Option<u64>, TransportError> {
-        let (t, b) = (parse_transfer(&transfer_id)?, parse_blob(&blob)?);
-        Ok(kt::Transport::partial_len(&self.inner, &t, &b)?)
-    }
-
-    fn finish_blob(&self, transfer_id: String, blob: String, total_len: u64) -> Result<(), TransportError> {
-        let (t, b) = (parse_transfer(&transfer_id)?, parse_blob(&blob)?);
-        Ok(kt::Transport::finish_blob(&self.inner, &t, &b, total_len)?)
-    }
-
-    fn complete_len(&self, transfer_id: String, blob: String) -> Result<Option<u64>, TransportError> {
-        let (t, b) = (parse_transfer(&transfer_id)?, parse_blob(&blob)?);
-        Ok(kt::Transport::complete_len(&self.inner, &t, &b)?)
-    }
-
-    fn read_range(
-        &self,
-        transfer_id: String,
-        blob: String,
-        offset: u64,
-        length: u64,
-    ) -> Result<Vec<u8>, TransportError> {
-        let (t, b) = (parse_transfer(&transfer_id)?, parse_blob(&blob)?);
-        Ok(kt::Transport::read_range(&self.inner, &t, &b, offset, length)?)
-    }
-
-    fn finish_transfer(&self, transfer_id: String, expires_at: u64) -> Result<(), TransportError> {
-        Ok(kt::Transport::finish_transfer(&self.inner, &parse_transfer(&transfer_id)?, expires_at)?)
-    }
-
-    fn expiry(&self, transfer_id: String) -> Result<Option<u64>, TransportError> {
-        Ok(kt::Transport::expiry(&self.inner, &parse_transfer(&transfer_id)?)?)
-    }
-
-    fn delete_transfer(&self, transfer_id: String) -> Result<(), TransportError> {
-        Ok(kt::Transport::delete_transfer(&self.inner, &parse_transfer(&transfer_id)?)?)
-    }
-
-    fn list_expired(&self, now: u64) -> Result<Vec<String>, TransportError> {
-        Ok(kt::Transport::list_expired(&self.inner, now)?.iter().map(ToString::to_string).collect())
-    }
-}
+crate::transport::export_rust_transport!(HttpTransport);
 
 #[cfg(test)]
 mod tests {

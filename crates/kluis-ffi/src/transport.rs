@@ -250,59 +250,76 @@ impl DirectoryTransport {
     }
 }
 
-#[uniffi::export]
-impl Transport for DirectoryTransport {
-    fn begin_transfer(&self, plan: TransferPlan) -> Result<(), TransportError> {
-        Ok(kt::Transport::begin_transfer(&self.inner, &plan.try_into()?)?)
-    }
+/// Exports a Rust `kluis_transfer::Transport` held in the `inner` field of
+/// the object `$object` as an FFI [`Transport`]: ids from text, errors
+/// converted, nothing else (the same for every Rust transport the bindings
+/// get).
+macro_rules! export_rust_transport {
+    ($object:ident) => {
+        #[uniffi::export]
+        impl Transport for $object {
+            fn begin_transfer(&self, plan: TransferPlan) -> Result<(), TransportError> {
+                Ok(kt::Transport::begin_transfer(&self.inner, &plan.try_into()?)?)
+            }
 
-    fn put_range(&self, transfer_id: String, blob: String, offset: u64, data: Vec<u8>) -> Result<(), TransportError> {
-        let (t, b) = (parse_transfer(&transfer_id)?, parse_blob(&blob)?);
-        Ok(kt::Transport::put_range(&self.inner, &t, &b, offset, &data)?)
-    }
+            fn put_range(
+                &self,
+                transfer_id: String,
+                blob: String,
+                offset: u64,
+                data: Vec<u8>,
+            ) -> Result<(), TransportError> {
+                let (t, b) = (parse_transfer(&transfer_id)?, parse_blob(&blob)?);
+                Ok(kt::Transport::put_range(&self.inner, &t, &b, offset, &data)?)
+            }
 
-    fn partial_len(&self, transfer_id: String, blob: String) -> Result<Option<u64>, TransportError> {
-        let (t, b) = (parse_transfer(&transfer_id)?, parse_blob(&blob)?);
-        Ok(kt::Transport::partial_len(&self.inner, &t, &b)?)
-    }
+            fn partial_len(&self, transfer_id: String, blob: String) -> Result<Option<u64>, TransportError> {
+                let (t, b) = (parse_transfer(&transfer_id)?, parse_blob(&blob)?);
+                Ok(kt::Transport::partial_len(&self.inner, &t, &b)?)
+            }
 
-    fn finish_blob(&self, transfer_id: String, blob: String, total_len: u64) -> Result<(), TransportError> {
-        let (t, b) = (parse_transfer(&transfer_id)?, parse_blob(&blob)?);
-        Ok(kt::Transport::finish_blob(&self.inner, &t, &b, total_len)?)
-    }
+            fn finish_blob(&self, transfer_id: String, blob: String, total_len: u64) -> Result<(), TransportError> {
+                let (t, b) = (parse_transfer(&transfer_id)?, parse_blob(&blob)?);
+                Ok(kt::Transport::finish_blob(&self.inner, &t, &b, total_len)?)
+            }
 
-    fn complete_len(&self, transfer_id: String, blob: String) -> Result<Option<u64>, TransportError> {
-        let (t, b) = (parse_transfer(&transfer_id)?, parse_blob(&blob)?);
-        Ok(kt::Transport::complete_len(&self.inner, &t, &b)?)
-    }
+            fn complete_len(&self, transfer_id: String, blob: String) -> Result<Option<u64>, TransportError> {
+                let (t, b) = (parse_transfer(&transfer_id)?, parse_blob(&blob)?);
+                Ok(kt::Transport::complete_len(&self.inner, &t, &b)?)
+            }
 
-    fn read_range(
-        &self,
-        transfer_id: String,
-        blob: String,
-        offset: u64,
-        length: u64,
-    ) -> Result<Vec<u8>, TransportError> {
-        let (t, b) = (parse_transfer(&transfer_id)?, parse_blob(&blob)?);
-        Ok(kt::Transport::read_range(&self.inner, &t, &b, offset, length)?)
-    }
+            fn read_range(
+                &self,
+                transfer_id: String,
+                blob: String,
+                offset: u64,
+                length: u64,
+            ) -> Result<Vec<u8>, TransportError> {
+                let (t, b) = (parse_transfer(&transfer_id)?, parse_blob(&blob)?);
+                Ok(kt::Transport::read_range(&self.inner, &t, &b, offset, length)?)
+            }
 
-    fn finish_transfer(&self, transfer_id: String, expires_at: u64) -> Result<(), TransportError> {
-        Ok(kt::Transport::finish_transfer(&self.inner, &parse_transfer(&transfer_id)?, expires_at)?)
-    }
+            fn finish_transfer(&self, transfer_id: String, expires_at: u64) -> Result<(), TransportError> {
+                Ok(kt::Transport::finish_transfer(&self.inner, &parse_transfer(&transfer_id)?, expires_at)?)
+            }
 
-    fn expiry(&self, transfer_id: String) -> Result<Option<u64>, TransportError> {
-        Ok(kt::Transport::expiry(&self.inner, &parse_transfer(&transfer_id)?)?)
-    }
+            fn expiry(&self, transfer_id: String) -> Result<Option<u64>, TransportError> {
+                Ok(kt::Transport::expiry(&self.inner, &parse_transfer(&transfer_id)?)?)
+            }
 
-    fn delete_transfer(&self, transfer_id: String) -> Result<(), TransportError> {
-        Ok(kt::Transport::delete_transfer(&self.inner, &parse_transfer(&transfer_id)?)?)
-    }
+            fn delete_transfer(&self, transfer_id: String) -> Result<(), TransportError> {
+                Ok(kt::Transport::delete_transfer(&self.inner, &parse_transfer(&transfer_id)?)?)
+            }
 
-    fn list_expired(&self, now: u64) -> Result<Vec<String>, TransportError> {
-        Ok(kt::Transport::list_expired(&self.inner, now)?.iter().map(ToString::to_string).collect())
-    }
+            fn list_expired(&self, now: u64) -> Result<Vec<String>, TransportError> {
+                Ok(kt::Transport::list_expired(&self.inner, now)?.iter().map(ToString::to_string).collect())
+            }
+        }
+    };
 }
+pub(crate) use export_rust_transport;
+
+export_rust_transport!(DirectoryTransport);
 
 /// Lets `kluis-transfer` drive any [`Transport`] given through the FFI (a
 /// foreign implementation, or a Rust one such as [`DirectoryTransport`]):
