@@ -7,6 +7,7 @@ use std::time::SystemTime;
 
 use kluis_core::{AtomicFile, OpenLimits, Password, PushOpener, Secret, open_bytes};
 use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq;
 use zeroize::Zeroizing;
 
 use crate::error::TransferError;
@@ -295,7 +296,7 @@ impl OpenedTransfer {
             return Err(TransferError::tampered(what(), format!("{size} bytes, the manifest says {}", file.size)));
         }
         let digest: [u8; 32] = hasher.finalize().into();
-        if digest != file.sha256 {
+        if !bool::from(digest.ct_eq(&file.sha256)) {
             return Err(TransferError::tampered(what(), "its SHA-256 differs from the manifest's"));
         }
         out.flush()?;
