@@ -30,10 +30,10 @@ pub(crate) fn aead(key: &[u8; KEY_LEN]) -> Aes256GcmSiv {
 
 /// Encrypts `buf` in place and appends the 16-byte tag.
 pub(crate) fn aead_seal(cipher: &Aes256GcmSiv, nonce: &[u8; NONCE_LEN], aad: &[u8], buf: &mut Vec<u8>) {
-    let tag = cipher
-        .encrypt_inout_detached(&Nonce::from(*nonce), aad, buf.as_mut_slice().into())
-        // Only fails for inputs over 2^36 bytes, which the format never builds.
-        .unwrap_or_default();
+    let tag = match cipher.encrypt_inout_detached(&Nonce::from(*nonce), aad, buf.as_mut_slice().into()) {
+        Ok(tag) => tag,
+        Err(_) => fail_closed(buf),
+    };
     buf.extend_from_slice(&tag);
 }
 
@@ -46,11 +46,21 @@ pub(crate) fn aead_seal_in_place(
     len: usize,
 ) {
     let (pt, rest) = buf.split_at_mut(len);
-    let tag = cipher
-        .encrypt_inout_detached(&Nonce::from(*nonce), aad, pt.into())
-        // Only fails for inputs over 2^36 bytes, which the format never builds.
-        .unwrap_or_default();
+    let tag = match cipher.encrypt_inout_detached(&Nonce::from(*nonce), aad, pt.into()) {
+        Ok(tag) => tag,
+        Err(_) => fail_closed(pt),
+    };
     rest[..TAG_LEN].copy_from_slice(&tag);
+}
+
+/// Encryption fails only for a plaintext or AAD over 2^36 bytes, which the
+/// format never builds (chunks and metadata are at most 16 MiB). Should it
+/// ever happen, the plaintext must not go out in place of its ciphertext:
+/// it is wiped, and the all-zero tag makes the result fail authentication.
+#[cold]
+fn fail_closed(plaintext: &mut [u8]) -> Tag {
+    plaintext.fill(0);
+    Tag::default()
 }
 
 /// Decrypts `buf` (ciphertext || tag) in place; returns the plaintext
@@ -108,6 +118,14 @@ mod tests {
 
     fn h(s: &str) -> Vec<u8> {
         hex::decode(s.replace([' ', '\n'], "")).unwrap()
+    }
+
+    /// The unreachable encryption failure lets no plaintext through.
+    #[test]
+    fn a_failed_encryption_wipes_the_plaintext() {
+        let mut plaintext = *b"attack at dawn";
+        assert_eq!(fail_closed(&mut plaintext), Tag::default());
+        assert_eq!(plaintext, [0; 14]);
     }
 
     /// RFC 8452, Appendix C.2 (AEAD_AES_256_GCM_SIV): a selection of vectors.
