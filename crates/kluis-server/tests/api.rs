@@ -127,13 +127,7 @@ async fn notice_tells_names_only_when_the_sender_opts_in() -> Res {
     ann["recipients"] = json!(["carl@example.org"]);
     http.post(s.url("/api/v1/transfers")).bearer_auth(&token).json(&ann).send().await?;
     upload(&http, &s, &token, &t, "manifest", b"abc").await?;
-    let r = http
-        .post(s.url(&format!("/api/v1/transfers/{t}/finish")))
-        .bearer_auth(&token)
-        .json(&json!({"expires_at": ann["expires_at"]}))
-        .send()
-        .await?;
-    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(finish_transfer(&http, &s, &token, &t, &ann["expires_at"]).await?, StatusCode::OK);
     let mails = s.mails_to("carl@example.org")?;
     assert!(mails[0].contains("Contract") && mails[0].contains("contract.pdf"));
     s.stop().await
@@ -420,20 +414,8 @@ async fn a_restart_loses_nothing_completed() -> Res {
         .send()
         .await?;
     assert_eq!(r.status(), StatusCode::OK);
-    let r = http
-        .post(s.url(&format!("/api/v1/transfers/{t}/blobs/{blob}/finish")))
-        .bearer_auth(&token)
-        .json(&json!({"size": 10_000}))
-        .send()
-        .await?;
-    assert_eq!(r.status(), StatusCode::NO_CONTENT);
-    let r = http
-        .post(s.url(&format!("/api/v1/transfers/{t}/finish")))
-        .bearer_auth(&token)
-        .json(&json!({"expires_at": ann["expires_at"]}))
-        .send()
-        .await?;
-    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(finish_blob(&http, &s, &token, &t, &blob, 10_000).await?, StatusCode::NO_CONTENT);
+    assert_eq!(finish_transfer(&http, &s, &token, &t, &ann["expires_at"]).await?, StatusCode::OK);
     let got = http.get(s.url(&format!("/api/v1/transfers/{t}/blobs/manifest"))).send().await?.bytes().await?;
     assert_eq!(got.as_ref(), manifest.as_slice());
     let got = http.get(s.url(&format!("/api/v1/transfers/{t}/blobs/{blob}"))).send().await?.bytes().await?;
@@ -508,20 +490,8 @@ async fn two_servers_on_one_database_and_folder_share_everything() -> Res {
     assert_eq!(put(&a, 0, data[..2500].to_vec()).await?.status(), StatusCode::OK);
     assert_eq!(put(&b, 0, data.clone()).await?.status(), StatusCode::CONFLICT);
     assert_eq!(put(&b, 2500, data[2500..].to_vec()).await?.status(), StatusCode::OK);
-    let r = http
-        .post(a.url(&format!("/api/v1/transfers/{t}/blobs/manifest/finish")))
-        .bearer_auth(&token)
-        .json(&json!({"size": 6000}))
-        .send()
-        .await?;
-    assert_eq!(r.status(), StatusCode::NO_CONTENT);
-    let r = http
-        .post(b.url(&format!("/api/v1/transfers/{t}/finish")))
-        .bearer_auth(&token)
-        .json(&json!({"expires_at": ann["expires_at"]}))
-        .send()
-        .await?;
-    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(finish_blob(&http, &a, &token, &t, "manifest", 6000).await?, StatusCode::NO_CONTENT);
+    assert_eq!(finish_transfer(&http, &b, &token, &t, &ann["expires_at"]).await?, StatusCode::OK);
     let got = http.get(a.url(&format!("/api/v1/transfers/{t}/blobs/manifest"))).send().await?.bytes().await?;
     assert_eq!(got.as_ref(), data.as_slice());
     let info: Value = http.get(b.url(&format!("/api/v1/transfers/{t}"))).send().await?.json().await?;

@@ -59,20 +59,8 @@ async fn whole_flow_on_postgres() -> Res {
         .send()
         .await?;
     assert_eq!(r.status(), StatusCode::OK);
-    let r = http
-        .post(s.url(&format!("/api/v1/transfers/{t}/blobs/{blob}/finish")))
-        .bearer_auth(&token)
-        .json(&json!({"size": data.len()}))
-        .send()
-        .await?;
-    assert_eq!(r.status(), StatusCode::NO_CONTENT);
-    let r = http
-        .post(s.url(&format!("/api/v1/transfers/{t}/finish")))
-        .bearer_auth(&token)
-        .json(&json!({"expires_at": ann["expires_at"]}))
-        .send()
-        .await?;
-    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(finish_blob(&http, &s, &token, &t, &blob, data.len()).await?, StatusCode::NO_CONTENT);
+    assert_eq!(finish_transfer(&http, &s, &token, &t, &ann["expires_at"]).await?, StatusCode::OK);
 
     let manifest = s.url(&format!("/api/v1/transfers/{t}/blobs/manifest"));
     assert_eq!(http.get(&manifest).send().await?.status(), StatusCode::OK);

@@ -150,14 +150,33 @@ pub async fn upload(http: &reqwest::Client, s: &TestServer, token: &str, id: &st
         .send()
         .await?;
     assert_eq!(r.status(), StatusCode::OK, "{}", r.text().await?);
-    let r = http
-        .post(s.url(&format!("/api/v1/transfers/{id}/blobs/{blob}/finish")))
-        .bearer_auth(token)
-        .json(&json!({ "size": data.len() }))
-        .send()
-        .await?;
-    assert_eq!(r.status(), StatusCode::NO_CONTENT, "{}", r.text().await?);
+    assert_eq!(finish_blob(http, s, token, id, blob, data.len()).await?, StatusCode::NO_CONTENT);
     Ok(())
+}
+
+/// `POST .../blobs/{blob}/finish` with `size`; returns the answer's status.
+pub async fn finish_blob(
+    http: &reqwest::Client,
+    s: &TestServer,
+    token: &str,
+    id: &str,
+    blob: &str,
+    size: usize,
+) -> Res<StatusCode> {
+    let url = s.url(&format!("/api/v1/transfers/{id}/blobs/{blob}/finish"));
+    Ok(http.post(url).bearer_auth(token).json(&json!({ "size": size })).send().await?.status())
+}
+
+/// `POST .../finish` with the announcement's `expires_at`; returns the status.
+pub async fn finish_transfer(
+    http: &reqwest::Client,
+    s: &TestServer,
+    token: &str,
+    id: &str,
+    expires_at: &Value,
+) -> Res<StatusCode> {
+    let url = s.url(&format!("/api/v1/transfers/{id}/finish"));
+    Ok(http.post(url).bearer_auth(token).json(&json!({ "expires_at": expires_at })).send().await?.status())
 }
 
 pub async fn wait_for(mut check: impl FnMut() -> bool, what: &str) -> Res {
