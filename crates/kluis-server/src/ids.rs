@@ -1,17 +1,17 @@
-//! The id checks of docs/TRANSFER.md §2: 26 lower-case base32 characters
-//! whose last one has its 2 low bits zero; a blob is `manifest` or an id.
+//! The id checks of docs/TRANSFER.md §2 (26 lower-case base32 characters
+//! whose last one has its 2 low bits zero; a blob is `manifest` or an id),
+//! as `kluis-transfer` parses them for every client.
+
+use kluis_transfer::{BlobName, TransferId};
 
 /// Whether `text` is the canonical text of a transfer or blob id.
 pub fn is_id(text: &str) -> bool {
-    let bytes = text.as_bytes();
-    bytes.len() == 26
-        && bytes.iter().all(|b| matches!(b, b'a'..=b'z' | b'2'..=b'7'))
-        && matches!(bytes[25], b'a' | b'e' | b'i' | b'm' | b'q' | b'u' | b'y' | b'4')
+    TransferId::parse(text).is_ok()
 }
 
 /// Whether `text` names a blob: `manifest` or an id.
 pub fn is_blob_name(text: &str) -> bool {
-    text == "manifest" || is_id(text)
+    BlobName::parse(text).is_ok()
 }
 
 #[cfg(test)]
