@@ -10,7 +10,9 @@
 //! ```
 //!
 //! (`bindings/csharp/run-tests.sh --bless` does the same.) Each test builds
-//! the library it reads with `cargo build -p <crate> --lib` first.
+//! the library it reads with `cargo build -p <crate> --lib` first, unless
+//! `$KLUIS_FFI_LIBRARY` / `$KLUIS_CONSTRUCTS_LIBRARY` name it (the test
+//! command's shared build).
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -27,8 +29,20 @@ fn bless() -> bool {
     std::env::var("KLUIS_BLESS").is_ok_and(|v| v == "1")
 }
 
-/// Builds `package` (debug) and returns the path of its cdylib `name`.
+/// The cdylib `name` of `package`: the file that `$KLUIS_FFI_LIBRARY` or
+/// `$KLUIS_CONSTRUCTS_LIBRARY` names when set (the test command's shared
+/// build, scripts/lib/artifacts.sh), else built here with
+/// `cargo build -p <package> --lib` (debug).
 fn build(package: &str, name: &str) -> Utf8PathBuf {
+    let given = match package {
+        "kluis-ffi" => std::env::var("KLUIS_FFI_LIBRARY").ok(),
+        "kluis-bindgen-fixture-constructs" => std::env::var("KLUIS_CONSTRUCTS_LIBRARY").ok(),
+        _ => None,
+    };
+    if let Some(path) = given.filter(|p| !p.is_empty()) {
+        assert!(Path::new(&path).is_file(), "{path} (the library of {package}) does not exist: build it first");
+        return Utf8PathBuf::from(path);
+    }
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let status = Command::new(cargo)
         .args(["build", "--quiet", "-p", package, "--lib"])

@@ -22,10 +22,17 @@ const PW_VAR: &str = "KLUIS_TEST_TRANSFER_PASSWORD";
 const PASSWORD: &str = "k7mq-3xpz-h9wd-2rtf-bn4c-e8ya";
 const FAST: &str = "m=1024,t=1,p=1";
 
-/// The `kluis` binary of this workspace, built once per test run.
+/// The `kluis` binary of this workspace: `$KLUIS_BIN` when set (the test
+/// command's shared build, scripts/lib/artifacts.sh), else built once per
+/// test run.
 fn kluis_bin() -> &'static Path {
     static BIN: OnceLock<PathBuf> = OnceLock::new();
     BIN.get_or_init(|| {
+        if let Some(given) = std::env::var_os("KLUIS_BIN").filter(|p| !p.is_empty()) {
+            let bin = PathBuf::from(given);
+            assert!(bin.is_file(), "KLUIS_BIN={} is missing", bin.display());
+            return bin;
+        }
         let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
         let status = Command::new(cargo)
