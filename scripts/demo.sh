@@ -7,7 +7,7 @@
 #   scripts/demo.sh
 #
 # Needs cargo and python3 (python3 reads the JSON that `kluis send --json`
-# prints). Everything happens in a temporary folder, removed at the end.
+# prints). With KLUIS_BIN set, it runs that `kluis` instead of building one. Everything happens in a temporary folder, removed at the end.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
@@ -17,9 +17,15 @@ show() { printf '$ %s\n' "$*"; }
 fail() { printf '\nDEMO FAILED: %s\n' "$*" >&2; exit 1; }
 json() { python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$1" "$2"; }
 
-step "Building the kluis command (release)"
-(cd "$ROOT" && cargo build --release --quiet -p kluis-cli)
-kluis="$ROOT/target/release/kluis"
+if [[ -n ${KLUIS_BIN:-} ]]; then
+    # The test command (scripts/test-all.sh) runs the demo on its own build.
+    step "Using the kluis command at $KLUIS_BIN"
+    kluis="$KLUIS_BIN"
+else
+    step "Building the kluis command (release)"
+    (cd "$ROOT" && cargo build --release --quiet -p kluis-cli)
+    kluis="$ROOT/target/release/kluis"
+fi
 "$kluis" --version
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/kluis-demo.XXXXXX")"

@@ -1,30 +1,106 @@
 #!/usr/bin/env bash
 # Runs every test of the project: Rust (format, lints, unit, integration,
-# doc tests, vectors, malformed kit), Python, Kotlin, C#, the drop server end
-# to end, a bounded fuzz run and the supply-chain check. This is the README's
-# test command and what CI runs (`.ci/run` calls it after installing system
-# packages).
+# doc tests, vectors, malformed kit), Python, Kotlin, C#, the demo, the drop
+# server end to end, a bounded fuzz run and the supply-chain check. This is
+# the README's test command and what CI runs (`.ci/run` calls it after
+# installing system packages).
 #
 #   scripts/test-all.sh
 #
-# It installs what it can (a Python venv with the wheel and pytest under
-# target/, Maven artifacts, mono-mcs and postgresql from Debian when run as
-# root) and says plainly what is missing otherwise. Environment:
+# Each artifact is built once (scripts/lib/artifacts.sh): one
+# `cargo test --no-run` of the whole workspace in the `fast` profile makes
+# the libkluis_ffi.so that Python, Kotlin and C# load, the `kluis` and
+# `kluis-server` that the interop, demo and end-to-end steps run, and every
+# Rust test binary. Clippy runs in the same profile, so it shares the build
+# scripts and proc-macros. Downloads (Python venvs, Maven artifacts) happen
+# while cargo compiles, and the fuzz targets build and run beside the
+# binding and end-to-end suites; the log of a background step is printed
+# whole when it is waited for, under its own heading.
+#
+# At the end, passed or failed, it prints a table of each step's time and
+# the whole run's.
+#
+# It installs what it can (Python venvs under target/, Maven artifacts,
+# mono-mcs and postgresql from Debian when run as root) and says plainly
+# what is missing otherwise. Environment:
 #   KLUIS_FUZZ_SECONDS   seconds per fuzz target (default 20; 0 skips fuzzing)
+#   KLUIS_PROFILE        cargo profile of the test build (default fast)
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
+# shellcheck source=lib/artifacts.sh
+source scripts/lib/artifacts.sh
 
 start=$(date +%s)
-passed=()
-step() { printf '\n=== %s\n' "$*"; }
-done_step() { passed+=("$1 ($(($(date +%s) - $2)) s)"); }
+LOGS="$ROOT/target/test-all-logs"
+mkdir -p "$LOGS"
+rows=()      # "name|seconds|result" per finished step
+current=""   # the foreground step under way
+current_start=0
+declare -A bg_pid=() bg_start=()
+
+table() {
+    local rc=$?
+    trap - EXIT
+    [[ -n $current ]] && rows+=("$current|$(($(date +%s) - current_start))|FAILED")
+    for name in "${!bg_pid[@]}"; do
+        kill "${bg_pid[$name]}" 2>/dev/null || true
+        rows+=("$name (background)|$(($(date +%s) - ${bg_start[$name]}))|not finished")
+    done
+    printf '\n=== time per step\n'
+    printf '  %-34s %7s  %s\n' step seconds result
+    local row
+    for row in "${rows[@]}"; do
+        IFS='|' read -r n s r <<<"$row"
+        printf '  %-34s %7s  %s\n' "$n" "$s" "$r"
+    done
+    printf '  %-34s %7s  %s\n' "whole run" "$(($(date +%s) - start))" "$( ((rc == 0)) && echo passed || echo "FAILED (exit $rc)")"
+    exit "$rc"
+}
+trap table EXIT
+
+# Foreground step: begin NAME, run its commands, end.
+begin() {
+    current="$1"
+    current_start=$(date +%s)
+    printf '\n=== %s\n' "$1"
+}
+end() {
+    rows+=("$current|$(($(date +%s) - current_start))|ok")
+    current=""
+}
+
+# Background step: its output goes to $LOGS/NAME.log; `await NAME` waits for
+# it, prints the log and fails the run if it failed.
+spawn() {
+    local name="$1"
+    shift
+    printf '\n=== %s (started in the background, log: %s)\n' "$name" "$LOGS/$name.log"
+    bg_start[$name]=$(date +%s)
+    ("$@") >"$LOGS/$name.log" 2>&1 &
+    bg_pid[$name]=$!
+}
+await() {
+    local name="$1" rc=0
+    wait "${bg_pid[$name]}" || rc=$?
+    local took=$(($(date +%s) - ${bg_start[$name]}))
+    unset "bg_pid[$name]"
+    printf '\n=== %s (background, %s s): its output\n' "$name" "$took"
+    cat "$LOGS/$name.log"
+    if ((rc)); then
+        rows+=("$name|$took|FAILED")
+        printf '\nerror: %s failed (exit %s); its output is above and in %s\n' "$name" "$rc" "$LOGS/$name.log" >&2
+        exit "$rc"
+    fi
+    rows+=("$name|$took|ok")
+}
+
 missing() {
     printf '\nerror: %s\n       %s\n' "$1" "$2" >&2
     exit 3
 }
 
-step "checking prerequisites"
+begin "prerequisites"
 command -v cargo >/dev/null || missing "cargo is not installed" "install Rust with rustup (https://rustup.rs)"
 apt_missing=()
 python3 -c 'import venv, ensurepip' 2>/dev/null || apt_missing+=(python3-venv)
@@ -44,59 +120,75 @@ if ((${#apt_missing[@]})); then
             "install them with: sudo apt-get install ${apt_missing[*]}"
     fi
 fi
-echo "cargo $(cargo --version | cut -d' ' -f2), $(python3 --version), java $(java -version 2>&1 | head -1 | cut -d'"' -f2), $(mvn -v 2>/dev/null | head -1 | cut -d' ' -f1-3), mcs $(mcs --version | awk '{print $NF}')"
+echo "cargo $(cargo --version | cut -d' ' -f2), $(python3 --version), java $(java -version 2>&1 | head -1 | cut -d'"' -f2), $(mvn -v 2>/dev/null | head -1 | cut -d' ' -f1-3), mcs $(mcs --version | awk '{print $NF}'), $(nproc) cores"
+echo "test build: profile $KLUIS_PROFILE, artifacts in $KLUIS_ARTIFACTS"
+end
 
-t=$(date +%s)
-step "cargo fmt --check"
+begin "cargo fmt --check"
 cargo fmt --all -- --check
-done_step "rustfmt" "$t"
+end
 
-t=$(date +%s)
-step "cargo clippy --workspace --all-targets -- -D warnings"
-cargo clippy --workspace --all-targets --locked -- -D warnings
-done_step "clippy" "$t"
+# Downloads while cargo compiles: the server tests' venv (moto, which the
+# Rust S3 store tests start too; aiosmtpd; schemathesis), the bindings' venv
+# and the Kotlin build's Maven artifacts.
+spawn "venvs and Maven artifacts" bash -c '
+    set -euo pipefail
+    bash scripts/test-server.sh --venv-only
+    venv="${KLUIS_VENV:-target/bindings-venv}"
+    [[ -x $venv/bin/python ]] || python3 -m venv "$venv"
+    "$venv/bin/python" -m pip install --quiet --disable-pip-version-check pytest wheel
+    echo "bindings venv: $("$venv/bin/python" -m pytest --version 2>&1)"
+    cd bindings/kotlin && mvn -B --no-transfer-progress -q dependency:go-offline
+    echo "Maven artifacts present"'
 
-t=$(date +%s)
-# kluis-server's S3 store tests start moto_server from this venv.
-step "the server tests' Python venv (moto, aiosmtpd, schemathesis)"
-bash scripts/test-server.sh --venv-only
-done_step "server venv" "$t"
+begin "test build (cargo test --no-run, $KLUIS_PROFILE)"
+kluis_build_artifacts
+end
 
-t=$(date +%s)
-step "cargo test --workspace"
-cargo test --workspace --locked
-done_step "rust tests" "$t"
+begin "clippy --all-targets -D warnings"
+cargo clippy --all-targets "${KLUIS_CARGO_ARGS[@]}" -- -D warnings
+end
 
-t=$(date +%s)
-step "Python and Kotlin bindings"
-bash scripts/test-bindings.sh
-done_step "python + kotlin" "$t"
+await "venvs and Maven artifacts"
 
-if [[ -x bindings/csharp/run-tests.sh ]]; then
-    t=$(date +%s)
-    step "C# bindings (mcs -langversion:6, mono)"
-    bash bindings/csharp/run-tests.sh
-    done_step "c#" "$t"
+begin "cargo test"
+cargo test "${KLUIS_CARGO_ARGS[@]}"
+end
+
+# The fuzz targets (a build of their own, with sanitizers) build and run
+# beside the suites below.
+if [[ -x fuzz/run.sh && ${KLUIS_FUZZ_SECONDS:-20} != 0 ]]; then
+    spawn "fuzz ${KLUIS_FUZZ_SECONDS:-20} s per target" bash fuzz/run.sh "${KLUIS_FUZZ_SECONDS:-20}"
 fi
 
-t=$(date +%s)
-step "kluis-server end to end (SMTP, S3, PostgreSQL, schemathesis)"
+begin "demo (scripts/demo.sh)"
+bash scripts/demo.sh
+end
+
+begin "Python bindings"
+bash scripts/test-bindings.sh python
+end
+
+begin "Kotlin bindings"
+bash scripts/test-bindings.sh kotlin
+end
+
+begin "C# bindings (mcs -langversion:6, mono)"
+bash bindings/csharp/run-tests.sh
+end
+
+begin "kluis-server end to end"
 bash scripts/test-server.sh
-done_step "server e2e" "$t"
+end
 
 if [[ -x fuzz/run.sh && ${KLUIS_FUZZ_SECONDS:-20} != 0 ]]; then
-    t=$(date +%s)
-    step "fuzzing, ${KLUIS_FUZZ_SECONDS:-20} s per target"
-    bash fuzz/run.sh "${KLUIS_FUZZ_SECONDS:-20}"
-    done_step "fuzz" "$t"
+    await "fuzz ${KLUIS_FUZZ_SECONDS:-20} s per target"
 fi
 
 if [[ -x scripts/deny.sh ]]; then
-    t=$(date +%s)
-    step "supply chain (cargo deny)"
+    begin "supply chain (cargo deny)"
     bash scripts/deny.sh
-    done_step "deny" "$t"
+    end
 fi
 
-step "all tests passed in $(($(date +%s) - start)) s"
-printf '  %s\n' "${passed[@]}"
+printf '\n=== all tests passed in %s s\n' "$(($(date +%s) - start))"

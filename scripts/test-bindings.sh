@@ -1,24 +1,28 @@
 #!/usr/bin/env bash
-# Runs the Python and Kotlin binding tests, building what they need first.
+# Runs the Python and Kotlin binding tests on the shared test build.
 #
-#   scripts/test-bindings.sh            # everything (about 10 min warm, 30 cold on 2 cores)
+#   scripts/test-bindings.sh            # both
 #   scripts/test-bindings.sh python     # only the Python tests
 #   scripts/test-bindings.sh kotlin     # only the Kotlin tests
 #
-# Builds, each once, in the shared target/ directory:
-#   target/release/libkluis_ffi.so, target/release/kluis  (release: the 1 GiB
-#       throughput test compares Python with the CLI, both optimised)
-#   target/debug/uniffi-bindgen  (dev profile, which is the profile maturin runs it in)
-# Then: a venv in target/bindings-venv (override: KLUIS_VENV), `pip install
-# ./bindings/python pytest`, pytest; and `mvn -B test` in bindings/kotlin
-# (not -q: the Surefire "Tests run:" lines are the result).
+# Uses the test build of scripts/lib/artifacts.sh (built first if missing:
+# one `cargo test --no-run` of the workspace in the `fast` profile), so the
+# Python wheel, the Kotlin jar and the C# tests load one and the same
+# libkluis_ffi.so, and the interop tests run the `kluis` built beside it:
+#   Python  a venv in target/bindings-venv (override: KLUIS_VENV) with pytest
+#           and a wheel packed from that library (bindings/python/pack_wheel.py,
+#           maturin's layout; users build theirs with `pip install ./bindings/python`)
+#   Kotlin  `mvn -B test -Dkluis.skipCargo` with that library and uniffi-bindgen
+#           (not -q: the Surefire "Tests run:" lines are the result)
 #
-# Needs: cargo, python3 with venv/ensurepip, java (17+), mvn. `.ci/run`
-# installs the last three on a fresh machine.
+# Needs: cargo, python3 (3.11+) with venv/ensurepip, java (17+), mvn.
+# `.ci/run` installs the last three on a fresh machine.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
+# shellcheck source=lib/artifacts.sh
+source scripts/lib/artifacts.sh
 WHAT="${1:-all}"
 case "$WHAT" in all | python | kotlin) ;; *)
     echo "usage: $0 [all|python|kotlin]" >&2
@@ -45,27 +49,25 @@ if [[ $WHAT != python ]]; then
     command -v mvn >/dev/null || missing "mvn (Maven) is not installed" "apt-get install maven"
 fi
 
-# Built one package at a time, as maturin and the pom build kluis-ffi: a
-# combined `-p kluis-ffi -p kluis-cli` unifies features differently and
-# would make them rebuild every dependency a second time.
-step "cargo build --release -p kluis-ffi; cargo build --release -p kluis-cli"
-cargo build --release -p kluis-ffi
-cargo build --release -p kluis-cli
-step "cargo build -p kluis-bindgen --features cli   (uniffi-bindgen, for maturin and Kotlin)"
-cargo build -p kluis-bindgen --features cli
+step "the test build ($KLUIS_PROFILE profile, $KLUIS_ARTIFACTS)"
+kluis_build_artifacts
 
 if [[ $WHAT != kotlin ]]; then
     VENV="${KLUIS_VENV:-$ROOT/target/bindings-venv}"
-    step "python venv at $VENV; pip install ./bindings/python pytest"
+    step "python venv at $VENV; the kluis wheel from $KLUIS_FFI_LIBRARY"
     [[ -x "$VENV/bin/python" ]] || python3 -m venv "$VENV"
-    "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check ./bindings/python pytest
+    "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check pytest wheel
+    wheel="$("$VENV/bin/python" bindings/python/pack_wheel.py --library "$KLUIS_FFI_LIBRARY" \
+        --bindgen "$KLUIS_ARTIFACTS/uniffi-bindgen" --out "$ROOT/target/wheels")"
+    "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --no-deps --force-reinstall "$wheel"
     step "pytest bindings/python/tests"
-    KLUIS_CLI="$ROOT/target/release/kluis" "$VENV/bin/python" -m pytest bindings/python/tests -ra -p no:cacheprovider
+    "$VENV/bin/python" -m pytest bindings/python/tests -ra -p no:cacheprovider
 fi
 
 if [[ $WHAT != python ]]; then
     step "mvn -B test   (bindings/kotlin)"
-    (cd bindings/kotlin && mvn -B --no-transfer-progress test)
+    (cd bindings/kotlin && mvn -B --no-transfer-progress test -Dkluis.skipCargo \
+        -Dkluis.native.dir="$KLUIS_ARTIFACTS" -Dkluis.uniffi.bindgen="$KLUIS_ARTIFACTS/uniffi-bindgen")
 fi
 
 step "binding tests passed"

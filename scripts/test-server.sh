@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The end-to-end tests of the drop server (crates/kluis-server/e2e) with real
-# parts on loopback: kluis-server and the kluis command (debug builds), an
+# parts on loopback: kluis-server and the kluis command (the shared test
+# build of scripts/lib/artifacts.sh, built first if missing), an
 # SMTP server (aiosmtpd), an S3 server (moto), a PostgreSQL cluster of the
 # suite's own (initdb + pg_ctl in a temporary folder; run as the `postgres`
 # user when this runs as root), and schemathesis against /openapi.json.
@@ -56,10 +57,10 @@ if [[ ${1:-} == --venv-only ]]; then
     exit 0
 fi
 
-step "cargo build -p kluis-server -p kluis-cli"
-cargo build --locked -p kluis-server -p kluis-cli
-TARGET="${CARGO_TARGET_DIR:-$ROOT/target}"
-export KLUIS_SERVER_BIN="$TARGET/debug/kluis-server" KLUIS_BIN="$TARGET/debug/kluis"
+# shellcheck source=lib/artifacts.sh
+source scripts/lib/artifacts.sh
+step "the test build ($KLUIS_PROFILE profile, $KLUIS_ARTIFACTS)"
+kluis_build_artifacts
 
 make_venv
 

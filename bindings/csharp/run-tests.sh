@@ -3,16 +3,17 @@
 # generates from kluis-ffi now, then compiles the bindings and the tests with
 # Mono's C# 6 compiler and runs them.
 #
-#   bindings/csharp/run-tests.sh             # everything (about 2 min warm)
+#   bindings/csharp/run-tests.sh             # everything (about 1 min warm)
 #   bindings/csharp/run-tests.sh --bless     # first regenerate Kluis.cs and the generator's golden files
 #   bindings/csharp/run-tests.sh -- Stream   # only the C# tests whose name contains "Stream"
 #
 # Steps:
 #   1. installs mono-mcs and mono-runtime with apt-get when mcs or mono is
 #      missing (as root; otherwise it says what to install);
-#   2. builds (debug) libkluis_ffi.so, the kluis CLI (for the interop tests),
-#      the constructs fixture library and the kluis-bindgen generator;
-#   3. runs the generator's Rust tests (golden files of every construct, and
+#   2. uses the shared test build (scripts/lib/artifacts.sh; built first if
+#      missing): libkluis_ffi.so, the kluis CLI (for the interop tests), the
+#      constructs fixture library and the kluis-bindgen generator;
+#   3. runs the generator's golden tests (golden files of every construct, and
 #      Kluis.cs regenerated from libkluis_ffi.so and compared with the
 #      committed one: a changed Rust signature fails here);
 #   4. compiles Kluis.cs + Streams.cs as a library with `mcs -langversion:6
@@ -30,7 +31,9 @@ cd "$ROOT"
 HERE=bindings/csharp
 FIXTURE=crates/kluis-bindgen/fixtures/constructs
 OUT="${CARGO_TARGET_DIR:-$ROOT/target}/csharp"
-LIBDIR="${CARGO_TARGET_DIR:-$ROOT/target}/debug"
+# shellcheck source=../../scripts/lib/artifacts.sh
+source scripts/lib/artifacts.sh
+LIBDIR="$KLUIS_ARTIFACTS"
 
 bless=0
 filters=()
@@ -70,10 +73,8 @@ fi
 echo "mcs $(mcs --version | awk '{print $NF}'), $(mono --version | head -1 | cut -d'(' -f1)"
 
 # 2. Native libraries and the generator.
-step "cargo build -p kluis-ffi -p kluis-cli -p kluis-bindgen-fixture-constructs"
-cargo build -p kluis-ffi -p kluis-cli -p kluis-bindgen-fixture-constructs
-step "cargo build -p kluis-bindgen --features cli --bin kluis-bindgen"
-cargo build -p kluis-bindgen --features cli --bin kluis-bindgen
+step "the test build ($KLUIS_PROFILE profile, $LIBDIR)"
+kluis_build_artifacts
 BINDGEN="$LIBDIR/kluis-bindgen"
 
 # 3. Generated code is current.
@@ -87,8 +88,8 @@ elif ! diff -q "$HERE/Kluis.cs" "$OUT/Kluis.cs" >/dev/null; then
     missing "$HERE/Kluis.cs is not what kluis-bindgen generates from kluis-ffi now" \
         "if the change is intended: $0 --bless, then review and commit the diff"
 fi
-step "cargo test -p kluis-bindgen --features cli   (generator unit tests, golden files)"
-KLUIS_BLESS=$bless cargo test -p kluis-bindgen --features cli
+step "cargo test --test golden   (the generator's golden files)"
+KLUIS_BLESS=$bless cargo test --quiet "${KLUIS_CARGO_ARGS[@]}" --test golden
 
 # 4. The bindings as a C# 6 library, warnings as errors.
 MCS=(mcs -langversion:6 -unsafe -nologo -debug)
