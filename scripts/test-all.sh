@@ -70,26 +70,28 @@ end() {
     current=""
 }
 
-# Background step: its output goes to $LOGS/NAME.log; `await NAME` waits for
-# it, prints the log and fails the run if it failed.
+# Background step: its output goes to $LOGS/<name>.log; `await NAME` waits
+# for it, prints the log and fails the run if it failed.
+logfile() { local slug="${1//[^A-Za-z0-9]/-}"; echo "$LOGS/${slug,,}.log"; }
 spawn() {
     local name="$1"
     shift
-    printf '\n=== %s (started in the background, log: %s)\n' "$name" "$LOGS/$name.log"
+    printf '\n=== %s (started in the background, log: %s)\n' "$name" "$(logfile "$name")"
     bg_start[$name]=$(date +%s)
-    ("$@") >"$LOGS/$name.log" 2>&1 &
+    ("$@") >"$(logfile "$name")" 2>&1 &
     bg_pid[$name]=$!
 }
 await() {
-    local name="$1" rc=0
+    local name="$1" rc=0 log
+    log="$(logfile "$1")"
     wait "${bg_pid[$name]}" || rc=$?
     local took=$(($(date +%s) - ${bg_start[$name]}))
     unset "bg_pid[$name]"
     printf '\n=== %s (background, %s s): its output\n' "$name" "$took"
-    cat "$LOGS/$name.log"
+    cat "$log"
     if ((rc)); then
         rows+=("$name|$took|FAILED")
-        printf '\nerror: %s failed (exit %s); its output is above and in %s\n' "$name" "$rc" "$LOGS/$name.log" >&2
+        printf '\nerror: %s failed (exit %s); its output is above and in %s\n' "$name" "$rc" "$log" >&2
         exit "$rc"
     fi
     rows+=("$name|$took|ok")
