@@ -1,6 +1,7 @@
-//! Files: [`seal_file`], [`open_file`] and the [`AtomicFile`] they write through.
+//! Files: [`seal_file`], [`open_file`], and [`AtomicFile`], the temporary
+//! file that [`OutputFile`] writes a regular output through.
 
-use std::fs::File;
+use std::fs::{self, File};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
@@ -11,11 +12,16 @@ use crate::keys::Secret;
 use crate::limits::OpenLimits;
 use crate::metadata::Metadata;
 use crate::open::Opener;
+use crate::output::{OutputError, OutputFile, sync_parent};
 use crate::seal::{SealOptions, Sealer};
 
 /// A file written under a temporary name in the destination's folder and
 /// renamed into place only by [`AtomicFile::commit`]. Dropped uncommitted,
 /// the temporary file is removed and the destination is untouched.
+///
+/// It only ever renames onto nothing or onto a regular file. To write to
+/// any path by the crate's rule (devices, FIFOs and `/dev/stdout` in
+/// place, through symbolic links), use [`OutputFile`].
 ///
 /// ```
 /// use std::io::Write;
@@ -51,13 +57,29 @@ impl AtomicFile {
         &self.dest
     }
 
-    /// Syncs the data and renames the file into place. With
-    /// `overwrite == false` an existing destination is an error
-    /// (`AlreadyExists`) and is left as it was.
+    /// Syncs the data, renames the file into place and syncs the folder.
+    /// With `overwrite == false` an existing destination is an error
+    /// ([`OutputError::Exists`], of kind `AlreadyExists`) and is left as it
+    /// was. Anything but a regular file at the destination (a device, a
+    /// FIFO, a socket, a symbolic link, a folder) is never replaced, even
+    /// with `overwrite`: an error ([`OutputError::NotRegular`],
+    /// [`OutputError::Folder`]).
     pub fn commit(self, overwrite: bool) -> io::Result<()> {
         self.tmp.as_file().sync_all()?;
+        let path = || self.dest.clone();
+        match fs::symlink_metadata(&self.dest) {
+            Ok(what) if what.is_dir() => return Err(OutputError::Folder { path: path() }.into()),
+            Ok(what) if !what.is_file() => return Err(OutputError::NotRegular { path: path() }.into()),
+            Ok(_) if !overwrite => return Err(OutputError::Exists { path: path() }.into()),
+            _ => {}
+        }
         let result = if overwrite { self.tmp.persist(&self.dest) } else { self.tmp.persist_noclobber(&self.dest) };
-        result.map(|_| ()).map_err(|e| e.error)
+        result.map_err(|e| match e.error.kind() {
+            io::ErrorKind::AlreadyExists if !overwrite => OutputError::Exists { path: self.dest.clone() }.into(),
+            _ => e.error,
+        })?;
+        sync_parent(&self.dest);
+        Ok(())
     }
 }
 
@@ -70,13 +92,24 @@ impl Write for AtomicFile {
         self.tmp.write_all(buf)
     }
 
+    /// Forwarded (`writev`), so that `Opener::copy_to` writes a batch of
+    /// chunks in one call.
+    fn write_vectored(&mut self, bufs: &[io::IoSlice<'_>]) -> io::Result<usize> {
+        self.tmp.as_file_mut().write_vectored(bufs)
+    }
+
     fn flush(&mut self) -> io::Result<()> {
         self.tmp.flush()
     }
 }
 
-/// Seals the file at `input` into `output` (replacing it), atomically: on
-/// any failure `output` is left as it was and no temporary file remains.
+/// Seals the file at `input` into `output` by the rule of [`OutputFile`],
+/// with overwriting allowed. A new or regular `output` is written
+/// atomically: on any failure it is left as it was and no temporary file
+/// remains; an existing regular file is replaced (through a symbolic link,
+/// the file it leads to, and the link stays). A device, FIFO, socket or
+/// open descriptor (`/dev/null`, `/dev/stdout`, a named pipe) is written in
+/// place, never replaced: what was written before a failure stays written.
 ///
 /// ```no_run
 /// use kluis_core::{seal_file, SealOptions, Secret};
@@ -90,17 +123,22 @@ pub fn seal_file(
     options: &SealOptions,
 ) -> Result<(), SealError> {
     let mut reader = File::open(input)?;
-    let out = AtomicFile::create(output)?;
+    let out = OutputFile::create(output, true)?;
     let mut sealer = Sealer::new(out, secrets, options)?;
     // Not `io::copy`: it reads 8 KiB at a time into a buffer of its own.
     sealer.read_from(&mut reader)?;
-    sealer.finish()?.commit(true)?;
+    sealer.finish()?.commit()?;
     Ok(())
 }
 
-/// Opens the envelope at `input` into `output` (replacing it), atomically:
-/// `output` appears only after the final chunk authenticated; on any failure
-/// it is left as it was and no temporary file remains. Returns the metadata.
+/// Opens the envelope at `input` into `output` by the rule of
+/// [`OutputFile`], with overwriting allowed, and returns the metadata. A new
+/// or regular `output` appears only after the final chunk authenticated: on
+/// any failure it is left as it was and no temporary file remains; an
+/// existing regular file is replaced (through a symbolic link, the file it
+/// leads to, and the link stays). A device, FIFO, socket or open descriptor
+/// is written in place as each chunk authenticates, never replaced: after a
+/// failure, what authenticated before it has been written.
 ///
 /// ```no_run
 /// use kluis_core::{open_file, OpenLimits, Secret};
@@ -115,8 +153,8 @@ pub fn open_file(
 ) -> Result<Option<Metadata>, OpenError> {
     // No `BufReader`: the opener reads whole batches straight into its buffers.
     let mut opener = Opener::new(File::open(input)?, secret, limits)?;
-    let mut out = AtomicFile::create(output)?;
+    let mut out = OutputFile::create(output, true)?;
     opener.copy_to(&mut out)?;
-    out.commit(true)?;
+    out.commit()?;
     Ok(opener.metadata().cloned())
 }

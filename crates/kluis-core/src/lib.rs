@@ -12,7 +12,7 @@
 //! | you have | call |
 //! |---|---|
 //! | bytes in memory | [`seal_bytes`], [`open_bytes`] |
-//! | files on disk | [`seal_file`], [`open_file`] (atomic: the output appears only when complete) |
+//! | files on disk | [`seal_file`], [`open_file`] (a regular output appears only when complete; `/dev/null`, a FIFO or `/dev/stdout` is written in place: [`OutputFile`]) |
 //! | a stream (`Write` / `Read`) | [`Sealer`], [`Opener`] (`Seek` for random access) |
 //! | pieces arriving from elsewhere | [`PushOpener`] |
 //! | an envelope and no secret | [`inspect`] |
@@ -55,6 +55,7 @@ mod keys;
 mod limits;
 mod metadata;
 mod open;
+mod output;
 mod primitives;
 mod push;
 mod schedule;
@@ -76,6 +77,7 @@ pub use keys::{InvalidKey, Key, Password, Secret};
 pub use limits::{Argon2Params, OpenLimits};
 pub use metadata::{Metadata, is_plain_file_name};
 pub use open::{Opener, open_bytes};
+pub use output::{OutputError, OutputFile, OutputKind};
 pub use push::PushOpener;
 pub use seal::{SealOptions, Sealer, seal_bytes};
 pub use workers::Threads;
