@@ -5,7 +5,7 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
-use kluis_core::{AtomicFile, OpenLimits, Password, PushOpener, Secret, open_bytes};
+use kluis_core::{OpenLimits, OutputError, OutputFile, Password, PushOpener, Secret, open_bytes};
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 use zeroize::Zeroizing;
@@ -324,10 +324,16 @@ impl OpenedTransfer {
     /// Downloads file `index` into the folder `dest_dir`, under
     /// [`save_name`](OpenedTransfer::save_name), and returns the path.
     ///
-    /// The file is written beside its destination under a temporary name
-    /// and renamed into place only after it verified completely; on any
-    /// error nothing is left behind. An existing file is an
-    /// [`TransferError::AlreadyExists`] error unless `overwrite`. A name
+    /// The file is written by kluis-core's rule for outputs
+    /// ([`OutputFile`](kluis_core::OutputFile)): a new or regular file
+    /// beside its destination under a temporary name, renamed into place
+    /// only after it verified completely, so that on any error nothing is
+    /// left behind. An existing regular file is an
+    /// [`TransferError::AlreadyExists`] error unless `overwrite`. A symbolic
+    /// link is written through (what it leads to decides; a link to nothing
+    /// is refused); a named pipe or device is written in place as the file
+    /// verifies, never replaced (what was written before an error stays
+    /// written). A name
     /// that is not a portable file name (docs/TRANSFER.md §6.3: no path, no
     /// control or Windows-reserved characters, no device name) is refused with
     /// [`TransferError::InvalidName`] (use
@@ -371,8 +377,8 @@ impl OpenedTransfer {
     }
 
     /// Downloads file `index` to the path `dest` chosen by the caller (no
-    /// check of the manifest's name), atomically as
-    /// [`download_file`](OpenedTransfer::download_file) does.
+    /// check of the manifest's name), by the same rule as
+    /// [`download_file`](OpenedTransfer::download_file).
     ///
     /// ```
     /// # use std::time::Duration;
@@ -399,14 +405,13 @@ impl OpenedTransfer {
         overwrite: bool,
         progress: &dyn Progress,
     ) -> Result<PathBuf, TransferError> {
-        let exists = || TransferError::AlreadyExists { path: dest.to_path_buf() };
-        if !overwrite && dest.symlink_metadata().is_ok() {
-            return Err(exists());
-        }
-        let mut file = AtomicFile::create(dest)?;
+        let error = |e: io::Error| match OutputError::of(&e) {
+            Some(OutputError::Exists { .. }) => TransferError::AlreadyExists { path: dest.to_path_buf() },
+            _ => e.into(),
+        };
+        let mut file = OutputFile::create(dest, overwrite).map_err(error)?;
         self.read_file(transport, index, &mut file, progress)?;
-        file.commit(overwrite)
-            .map_err(|e| if e.kind() == io::ErrorKind::AlreadyExists { exists() } else { e.into() })?;
+        file.commit().map_err(error)?;
         Ok(dest.to_path_buf())
     }
 

@@ -235,3 +235,40 @@ fn generated_word_password_works_end_to_end() {
     let opened = open_transfer(&store, &sent.id, &pw, &receive_options()).unwrap();
     assert_eq!(read(&store, &opened, 0).unwrap(), b"words");
 }
+
+/// Downloads follow kluis-core's rule for outputs: a FIFO is written in
+/// place (no `overwrite` needed, never replaced), a symbolic link is
+/// written through to the file it leads to.
+#[cfg(unix)]
+#[test]
+fn downloads_write_fifos_in_place_and_through_links() {
+    use std::os::unix::fs::{FileTypeExt, symlink};
+    let store = MemoryTransport::new();
+    let sent = send(&store, vec![FileSource::bytes("a.txt", b"verified".to_vec())]);
+    let opened = open(&store, &sent.id).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+
+    let fifo = d.join("pipe");
+    assert!(std::process::Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || fs::read(fifo))
+    };
+    opened.download_file_to(&store, 0, &fifo, false, &NoProgress).unwrap();
+    // Checked before joining: a FIFO replaced by a file never gets a writer.
+    assert!(fs::symlink_metadata(&fifo).unwrap().file_type().is_fifo(), "the FIFO was replaced");
+    assert_eq!(reader.join().unwrap().unwrap(), b"verified");
+
+    fs::write(d.join("mine.txt"), b"mine").unwrap();
+    symlink("mine.txt", d.join("a.txt")).unwrap();
+    let err = opened.download_file(&store, 0, d, false, &NoProgress).unwrap_err();
+    assert!(matches!(err, TransferError::AlreadyExists { ref path } if path.ends_with("a.txt")), "{err}");
+    assert_eq!(fs::read(d.join("mine.txt")).unwrap(), b"mine");
+    opened.download_file(&store, 0, d, true, &NoProgress).unwrap();
+    assert_eq!(fs::read_link(d.join("a.txt")).unwrap(), std::path::Path::new("mine.txt"), "the link was replaced");
+    assert_eq!(fs::read(d.join("mine.txt")).unwrap(), b"verified");
+    let mut names: Vec<_> = fs::read_dir(d).unwrap().map(|e| e.unwrap().file_name()).collect();
+    names.sort();
+    assert_eq!(names, ["a.txt", "mine.txt", "pipe"]);
+}
