@@ -39,7 +39,7 @@
 //!   token for `kluis send --server` is stored in `tokens.json` in the
 //!   configuration folder (`$KLUIS_CONFIG_DIR` overrides it).
 //! - `kluis seal INPUT -o OUTPUT [SECRET] [--generate-password] [--chunk-size BYTES]
-//!   [--argon2 m=KIB,t=N,p=N] [--name NAME]`
+//!   [--argon2 m=KIB,t=N,p=N] [--name NAME] [--force]`
 //! - `kluis open INPUT [-o OUTPUT] [SECRET] [--force]`
 //! - `kluis inspect INPUT [--json]`
 //! - SECRET is at most one of `--password-env VAR`, `--password-file PATH`,
@@ -52,9 +52,17 @@
 //!   tampered), was not found (`kluis: not found: ...`), or a read or write
 //!   failed; 2 a usage error (including an unsafe file name, an existing
 //!   output without `--force`, a weak chosen password).
-//! - A file output is written under a temporary name beside it and renamed
-//!   into place only when complete: a failed command leaves no output file
-//!   behind. `kluis receive` saves all the files it was asked for, or none.
+//! - Outputs follow one rule, kluis-core's `OutputFile`, in every command: a
+//!   file output is written under a temporary name beside it and renamed
+//!   into place only when complete, so a failed command leaves no output
+//!   file behind; an existing regular file is replaced only with `--force`
+//!   (exit status 2 and `... already exists (use --force to replace it)`
+//!   without). `-`, `/dev/stdout`, `/dev/null`, a named pipe or another
+//!   device is written in place, never replaced or renamed, and what was
+//!   written before a failure stays written (check the exit status). A
+//!   symbolic link is written through to what it points to, which decides;
+//!   a link to nothing is refused. `kluis receive` saves all the files it
+//!   was asked for, or none.
 //!
 //! ## Code layout
 //!
@@ -103,6 +111,9 @@ Examples:
   kluis inspect report.pdf.kluis
 
 - is standard input as INPUT and standard output as OUTPUT.
+An output file appears only once complete, and an existing one is replaced
+only with --force; /dev/stdout, /dev/null, a named pipe or another device is
+written in place, never replaced, and a symbolic link is written through.
 Exit status: 0 success, 1 refused (wrong password, expired, tampered), not
 found, or read/write failure, 2 usage error.";
 

@@ -2,16 +2,19 @@
 //! and standard output.
 //!
 //! Every read and write error names its file (`reading report.pdf: ...`).
-//! An output file is written through [`AtomicFile`]: a temporary file
-//! beside the destination that is renamed into place only by
-//! [`Output::commit`], so a command that fails leaves no output behind.
+//! An output path is written by kluis-core's one rule ([`OutputFile`]): a
+//! new or regular file through a temporary file beside it that is renamed
+//! into place only by [`Output::commit`], so a command that fails leaves no
+//! such output behind; an existing regular file only with `--force`; a
+//! device, FIFO, socket or `/dev/stdout` in place; a symbolic link
+//! through to what it leads to.
 
 use std::fs::{self, File};
-use std::io::{self, BufWriter, Read, Stdin, Stdout, Write};
+use std::io::{self, BufWriter, IsTerminal, Read, Stdin, Stdout, Write};
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
-use kluis_core::AtomicFile;
+use kluis_core::{OutputError, OutputFile};
 
 use crate::cli_error::CliError;
 
@@ -111,7 +114,7 @@ impl Read for Input {
 pub(crate) enum Destination {
     /// Standard output (`-`).
     Stdout,
-    /// A file, written atomically.
+    /// A path, written by kluis-core's rule ([`OutputFile`]).
     File(PathBuf),
 }
 
@@ -121,24 +124,43 @@ impl Destination {
         if is_stdio(path) { Destination::Stdout } else { Destination::File(path.to_path_buf()) }
     }
 
-    /// Usage errors for a file destination that cannot be written: an
-    /// existing folder, or an existing file without `overwrite`.
+    /// Usage errors for a path that cannot be written as asked, before any
+    /// work is done (kluis-core's [`OutputFile::check`]): an existing
+    /// regular file without `overwrite`, a folder, a link to nothing.
     pub(crate) fn check(&self, overwrite: bool) -> Result<(), CliError> {
         let Destination::File(path) = self else { return Ok(()) };
-        match fs::metadata(path) {
-            Ok(m) if m.is_dir() => Err(CliError::usage(format!("{} is a folder", label(path)))),
-            Ok(_) if !overwrite => Err(exists_error(path)),
-            _ => Ok(()),
-        }
+        OutputFile::check(path, overwrite).map(drop).map_err(|e| output_error(path, e))
     }
+}
+
+/// The usage error for output `path` that kluis-core's rule refused (an
+/// existing regular file without `--force`, a folder, a link to nothing),
+/// saying what to do; `None` for any other error.
+pub(crate) fn refusal(path: &Path, err: &io::Error) -> Option<CliError> {
+    let label = label(path);
+    match OutputError::of(err)? {
+        OutputError::Exists { .. } => Some(exists_error(path)),
+        OutputError::Folder { .. } => Some(CliError::usage(format!("{label} is a folder"))),
+        OutputError::DanglingLink { target, .. } => Some(CliError::usage(format!(
+            "{label} is a symbolic link to {}, which does not exist: kluis writes through a link but never \
+             creates a file through one (give the path itself, or remove the link)",
+            target.display()
+        ))),
+        _ => None,
+    }
+}
+
+/// The error for a failure to create or complete output `path`.
+fn output_error(path: &Path, err: io::Error) -> CliError {
+    refusal(path, &err).unwrap_or_else(|| CliError::io(format_args!("writing {}", label(path)), err))
 }
 
 fn exists_error(path: &Path) -> CliError {
     CliError::usage(format!("{} already exists (use --force to replace it)", label(path)))
 }
 
-/// An output being written. Dropped without [`Output::commit`], a file
-/// output disappears (its temporary file is removed).
+/// An output being written. Dropped without [`Output::commit`], a new or
+/// regular file output disappears (its temporary file is removed).
 pub(crate) struct Output {
     sink: Sink,
     label: String,
@@ -146,37 +168,48 @@ pub(crate) struct Output {
 
 enum Sink {
     Stdout(BufWriter<Stdout>),
-    File(BufWriter<AtomicFile>, PathBuf),
+    File(BufWriter<OutputFile>, PathBuf),
 }
 
 impl Output {
-    /// Starts writing to `destination`; a file gets a temporary file beside it.
-    pub(crate) fn create(destination: &Destination) -> Result<Self, CliError> {
+    /// Starts writing to `destination`: a new or regular file gets a
+    /// temporary file beside it (an existing one only with `overwrite`); a
+    /// device, FIFO or `/dev/stdout` is opened for writing (a FIFO waits
+    /// for its reader).
+    pub(crate) fn create(destination: &Destination, overwrite: bool) -> Result<Self, CliError> {
         match destination {
             Destination::Stdout => Ok(Output {
                 sink: Sink::Stdout(BufWriter::with_capacity(BUFFER_SIZE, io::stdout())),
                 label: "standard output".into(),
             }),
             Destination::File(path) => {
-                let label = label(path);
-                let file = AtomicFile::create(path).map_err(|e| CliError::io(format_args!("writing {label}"), e))?;
-                Ok(Output { sink: Sink::File(BufWriter::with_capacity(BUFFER_SIZE, file), path.clone()), label })
+                let file = OutputFile::create(path, overwrite).map_err(|e| output_error(path, e))?;
+                Ok(Output {
+                    sink: Sink::File(BufWriter::with_capacity(BUFFER_SIZE, file), path.clone()),
+                    label: label(path),
+                })
             }
         }
     }
 
-    /// Flushes everything and, for a file, renames it into place. Without
-    /// `overwrite` an existing file is left alone and is a usage error.
-    pub(crate) fn commit(self, overwrite: bool) -> Result<(), CliError> {
+    /// True when the bytes go to a terminal.
+    pub(crate) fn is_terminal(&self) -> bool {
+        match &self.sink {
+            Sink::Stdout(_) => io::stdout().is_terminal(),
+            Sink::File(out, _) => out.get_ref().is_terminal(),
+        }
+    }
+
+    /// Flushes everything and completes the output: a new or regular file
+    /// is renamed into place (an existing file that appeared meanwhile is
+    /// replaced only with the `overwrite` given to [`Output::create`]).
+    pub(crate) fn commit(self) -> Result<(), CliError> {
         let context = format!("writing {}", self.label);
         match self.sink {
             Sink::Stdout(mut out) => out.flush().map_err(|e| CliError::io(context, e)),
             Sink::File(out, path) => {
                 let file = out.into_inner().map_err(|e| CliError::io(&context, e.into_error()))?;
-                file.commit(overwrite).map_err(|e| match e.kind() {
-                    io::ErrorKind::AlreadyExists if !overwrite => exists_error(&path),
-                    _ => CliError::io(context, e),
-                })
+                file.commit().map_err(|e| output_error(&path, e))
             }
         }
     }
@@ -243,22 +276,25 @@ mod tests {
     fn uncommitted_output_leaves_nothing() -> Result<(), Box<dyn std::error::Error>> {
         let dir = tempfile::tempdir()?;
         let dest = Destination::File(dir.path().join("out"));
-        let mut out = Output::create(&dest)?;
+        let mut out = Output::create(&dest, false)?;
         out.write_all(b"half")?;
         drop(out);
         assert_eq!(fs::read_dir(dir.path())?.count(), 0);
 
-        let mut out = Output::create(&dest)?;
+        let mut out = Output::create(&dest, false)?;
         out.write_all(b"whole")?;
-        out.commit(false)?;
+        out.commit()?;
         assert_eq!(fs::read(dir.path().join("out"))?, b"whole");
         assert_eq!(dest.check(false).map_err(|e| e.exit_code()), Err(2));
         assert!(dest.check(true).is_ok());
 
         // A file that appears while writing is not replaced without `overwrite`.
-        let out = Output::create(&dest)?;
-        let err = out.commit(false).err().map(|e| e.exit_code());
-        assert_eq!(err, Some(2));
+        assert_eq!(Output::create(&dest, false).err().map(|e| e.exit_code()), Some(2));
+        fs::remove_file(dir.path().join("out"))?;
+        let out = Output::create(&dest, false)?;
+        fs::write(dir.path().join("out"), b"whole")?;
+        let err = out.commit().err().map(|e| (e.exit_code(), e.to_string().contains("--force")));
+        assert_eq!(err, Some((2, true)));
         assert_eq!(fs::read(dir.path().join("out"))?, b"whole");
         assert_eq!(fs::read_dir(dir.path())?.count(), 1);
         Ok(())

@@ -549,7 +549,19 @@ fn bad_argon2_and_chunk_size_are_usage_errors() -> TestResult {
     for (size, expected) in [("4096", 4096), ("64K", 65536), ("1M", 1 << 20)] {
         run(kluis(
             d,
-            &["seal", "in", "-o", "ok.kluis", "--chunk-size", size, "--password-env", PW_VAR, "--argon2", FAST],
+            &[
+                "seal",
+                "in",
+                "-o",
+                "ok.kluis",
+                "--force",
+                "--chunk-size",
+                size,
+                "--password-env",
+                PW_VAR,
+                "--argon2",
+                FAST,
+            ],
         )
         .env(PW_VAR, "p"))
         .assert_code(0);
@@ -585,7 +597,8 @@ fn failed_seal_leaves_no_output() -> TestResult {
     let dir = tempfile::tempdir()?;
     let d = dir.path();
     let seal = |input: &str| {
-        run(kluis(d, &["seal", input, "-o", "out.kluis", "--password-env", PW_VAR, "--argon2", FAST]).env(PW_VAR, "p"))
+        run(kluis(d, &["seal", input, "-o", "out.kluis", "--force", "--password-env", PW_VAR, "--argon2", FAST])
+            .env(PW_VAR, "p"))
     };
     let out = seal("missing");
     out.assert_code(1);
@@ -594,7 +607,7 @@ fn failed_seal_leaves_no_output() -> TestResult {
     seal("folder").assert_code(2);
     assert_eq!(names(d), ["folder"]);
 
-    // An existing output is replaced only by a complete envelope.
+    // An existing output is replaced (with --force) only by a complete envelope.
     fs::write(d.join("out.kluis"), b"old")?;
     if cfg!(target_os = "linux") {
         // Opens fine, then fails on the first read: the envelope's header is
@@ -609,9 +622,10 @@ fn failed_seal_leaves_no_output() -> TestResult {
     seal("in").assert_code(0);
     assert_ne!(fs::read(d.join("out.kluis"))?, b"old");
 
-    // Sealing a file onto itself is refused.
-    let out = run(kluis(d, &["seal", "in", "-o", "in", "--password-env", PW_VAR]).env(PW_VAR, "p"));
+    // Sealing a file onto itself is refused, even with --force.
+    let out = run(kluis(d, &["seal", "in", "-o", "in", "--force", "--password-env", PW_VAR]).env(PW_VAR, "p"));
     out.assert_code(2);
+    assert!(out.stderr.contains("the same file"), "{}", out.stderr);
     assert_eq!(fs::read(d.join("in"))?, b"new");
     Ok(())
 }

@@ -357,6 +357,75 @@ fn never_overwrites_without_force_and_saves_all_or_nothing() -> TestResult {
     Ok(())
 }
 
+/// A name in DIR that is a symbolic link is written through (what it leads
+/// to decides, by the rule of `kluis seal` and `kluis open`); one that is a
+/// FIFO is written in place, never replaced.
+#[cfg(unix)]
+#[test]
+fn receive_writes_through_links_and_into_fifos() -> TestResult {
+    use std::os::unix::fs::{FileTypeExt, symlink};
+    let is_fifo = |path: &Path| fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_fifo());
+    let read_fifo = |path: &Path| {
+        let path = path.to_path_buf();
+        std::thread::spawn(move || fs::read(path))
+    };
+    let dir = tempfile::tempdir()?;
+    let d = dir.path();
+    fs::write(d.join("a.txt"), b"new a")?;
+    fs::write(d.join("b.txt"), b"new b")?;
+    let sent = send(d, &["a.txt", "b.txt"], &[]);
+    fs::create_dir(d.join("out"))?;
+    fs::create_dir(d.join("real"))?;
+    fs::write(d.join("real/a.txt"), b"mine")?;
+    symlink("../real/a.txt", d.join("out/a.txt"))?;
+    let fifo = d.join("out/b.txt");
+    assert!(Command::new("mkfifo").arg(&fifo).status()?.success());
+
+    // a.txt leads to an existing file: refused without --force, and nothing
+    // is saved (the FIFO is not even opened).
+    let out = receive(d, &sent.link, &sent.password, &["-o", "out"]);
+    out.assert_code(2);
+    assert!(
+        out.stderr.contains("a.txt already exists (use --force to replace it): nothing was saved"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(fs::read(d.join("real/a.txt"))?, b"mine");
+
+    // The FIFO alone needs no --force.
+    let read = read_fifo(&fifo);
+    receive(d, &sent.link, &sent.password, &["-o", "out", "--file", "b.txt"]).assert_code(0);
+    // Checked before joining: a FIFO replaced by a file never gets a writer.
+    assert!(is_fifo(&fifo), "the FIFO was replaced");
+    assert_eq!(read.join().expect("reader")?, b"new b");
+
+    // With --force: the file the link leads to is replaced and the link
+    // stays; the FIFO is written in place again.
+    let read = read_fifo(&fifo);
+    receive(d, &sent.link, &sent.password, &["-o", "out", "--force"]).assert_code(0);
+    assert!(is_fifo(&fifo), "the FIFO was replaced");
+    assert_eq!(read.join().expect("reader")?, b"new b");
+    assert_eq!(fs::read_link(d.join("out/a.txt"))?, Path::new("../real/a.txt"), "the link was replaced");
+    assert_eq!(fs::read(d.join("real/a.txt"))?, b"new a");
+    assert_eq!(names(&d.join("out")), ["a.txt", "b.txt"]);
+    assert_eq!(names(&d.join("real")), ["a.txt"]);
+
+    // A link to nothing is refused, even with --force: no file is created
+    // through a link.
+    fs::remove_file(d.join("out/a.txt"))?;
+    symlink("../real/gone.txt", d.join("out/a.txt"))?;
+    let out = receive(d, &sent.link, &sent.password, &["-o", "out", "--force", "--file", "a.txt"]);
+    out.assert_code(2);
+    assert!(
+        out.stderr.contains("a.txt is a symbolic link to ../real/gone.txt, which does not exist")
+            && out.stderr.contains("nothing was saved"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(names(&d.join("real")), ["a.txt"]);
+    Ok(())
+}
+
 /// The blob files of a transfer, largest first (their sizes follow the
 /// files' sizes).
 fn blobs(store: &Path, id: &str) -> Vec<PathBuf> {

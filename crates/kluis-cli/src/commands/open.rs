@@ -15,7 +15,8 @@ const EXAMPLES: &str = "\
 Examples:
   kluis open report.pdf.kluis                 # writes ./report.pdf
   kluis open report.pdf.kluis -o copy.pdf --force
-  kluis open photos.tar.kluis -o - --key-file my.key | tar x";
+  kluis open photos.tar.kluis -o - --key-file my.key | tar x
+  kluis open big.bin.kluis -o /dev/null --key-file my.key   # checks every chunk, keeps nothing";
 
 /// Decrypt an envelope back into its file
 ///
@@ -24,10 +25,16 @@ Examples:
 /// existing file is never replaced without --force.
 ///
 /// The output file appears only once every byte of the envelope has
-/// authenticated: on any failure no output file is left behind. With -o -
-/// the plaintext goes to standard output chunk by chunk as each one
-/// authenticates; a failure then exits with status 1 after part of the file
-/// may have been written, so check the exit status.
+/// authenticated: on any failure no output file is left behind.
+///
+/// With -o - or /dev/stdout (standard output), /dev/null, a named pipe or
+/// another device, the output is written in place, never replaced or
+/// renamed, and the plaintext goes out chunk by chunk as each one
+/// authenticates. Nothing can be taken back from there: a failure exits
+/// with status 1 after part of the file may have been written (and read,
+/// from a pipe), so check the exit status. A symbolic link is written
+/// through: what it points to decides (a file there is replaced only with
+/// --force, and the link stays a link); a link to nothing is refused.
 #[derive(Args, Debug)]
 #[command(after_help = EXAMPLES, verbatim_doc_comment)]
 pub(crate) struct OpenArgs {
@@ -79,9 +86,9 @@ pub(crate) fn run(args: OpenArgs, global: &Global) -> Result<(), CliError> {
         }
     };
 
-    let mut output = Output::create(&destination)?;
+    let mut output = Output::create(&destination, args.force)?;
     opener.copy_to(&mut output)?;
-    output.commit(args.force)?;
+    output.commit()?;
     drop(progress);
 
     if let (true, false, Destination::File(path)) = (from_metadata, global.quiet, &destination) {

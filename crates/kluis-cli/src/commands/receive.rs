@@ -3,18 +3,16 @@
 
 use std::fmt::Write as _;
 use std::fs;
-use std::io;
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
 use clap::Args;
-use kluis_core::is_plain_file_name;
+use kluis_core::{OutputFile, OutputKind, is_plain_file_name};
 use kluis_transfer::{
     DirectoryTransport, HttpTransport, Link, OpenedTransfer, Phase, ReceiveOptions, TransferError, TransferId,
     TransferInfo, Transport, TransportError, open_transfer, rfc3339, unix_seconds,
 };
 use serde_json::json;
-use tempfile::TempPath;
 
 use crate::Global;
 use crate::cli_error::CliError;
@@ -22,6 +20,7 @@ use crate::commands::verify::http_error;
 use crate::human;
 use crate::progress::TransferBar;
 use crate::secret_args::PasswordArgs;
+use crate::streams::refusal;
 
 const EXAMPLES: &str = "\
 Examples:
@@ -51,6 +50,13 @@ save_name, size, sha256, media_type and path, null when not saved) and saved
 /// replaced without --force. Files of the transfer with the same name are
 /// saved as `name (2).ext`, `name (3).ext`, ...: the names listed are the
 /// names saved, and the names --file selects.
+///
+/// Where a name in DIR is a symbolic link, the file is written through it:
+/// what it points to decides (a file there is replaced only with --force,
+/// and the link stays a link); a link to nothing is refused. Where it is a
+/// named pipe or a device, the file is written into it in place, never
+/// replaced; what was written there cannot be taken back should a later
+/// file fail to be saved.
 #[derive(Args, Debug)]
 #[command(after_help = EXAMPLES, verbatim_doc_comment)]
 pub(crate) struct ReceiveArgs {
@@ -120,11 +126,8 @@ pub(crate) fn run(args: ReceiveArgs, global: &Global) -> Result<(), CliError> {
             )));
         }
         let destination = out_dir.join(name);
-        if !args.force && destination.symlink_metadata().is_ok() {
-            return Err(CliError::usage(format!(
-                "{} already exists (use --force to replace it): nothing was saved",
-                destination.display()
-            )));
+        if let Err(e) = OutputFile::check(&destination, args.force) {
+            return Err(save_error(&destination, e));
         }
         destinations.push(destination);
     }
@@ -255,33 +258,35 @@ fn select(opened: &OpenedTransfer, wanted: &[String]) -> Result<Vec<usize>, CliE
     Ok(selected)
 }
 
-/// Moves the verified files from the hidden folder to their destinations.
-/// Without `force`, a destination that appeared meanwhile stops the move and
-/// the files already moved are taken back, so that nothing is saved.
+/// Moves the verified files from the hidden folder to their destinations,
+/// by kluis-core's rule ([`OutputFile::place`]): renamed into place, or
+/// written in place into a named pipe or device. Without `force`, a file
+/// that appeared meanwhile stops the move; after any failure the files this
+/// run created are taken back, so that nothing is saved.
 fn publish(staged: Vec<PathBuf>, destinations: &[PathBuf], force: bool) -> Result<(), CliError> {
-    let mut moved: Vec<&Path> = Vec::with_capacity(destinations.len());
-    for (from, to) in staged.into_iter().zip(destinations) {
-        let result = TempPath::try_from_path(from).and_then(|temp| {
-            let persisted = if force { temp.persist(to) } else { temp.persist_noclobber(to) };
-            persisted.map_err(|e| e.error)
-        });
-        if let Err(e) = result {
-            if !force {
-                for path in moved {
+    let mut created: Vec<&Path> = Vec::with_capacity(destinations.len());
+    for (from, to) in staged.iter().zip(destinations) {
+        match OutputFile::place(from, to, force) {
+            Ok(OutputKind::New) => created.push(to),
+            Ok(_) => {}
+            Err(e) => {
+                for path in created {
                     let _ = fs::remove_file(path);
                 }
+                return Err(save_error(to, e));
             }
-            return Err(match e.kind() {
-                io::ErrorKind::AlreadyExists if !force => CliError::usage(format!(
-                    "{} already exists (use --force to replace it): nothing was saved",
-                    to.display()
-                )),
-                _ => CliError::io(format_args!("saving {}", to.display()), e),
-            });
         }
-        moved.push(to);
     }
     Ok(())
+}
+
+/// The error for a file that cannot be saved at `path`.
+fn save_error(path: &Path, err: std::io::Error) -> CliError {
+    match refusal(path, &err) {
+        Some(CliError::Usage(message)) => CliError::usage(format!("{message}: nothing was saved")),
+        Some(other) => other,
+        None => CliError::io(format_args!("saving {}", path.display()), err),
+    }
 }
 
 /// What the transfer holds, for standard error. Every text from the

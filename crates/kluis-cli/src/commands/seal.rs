@@ -20,18 +20,30 @@ Examples:
   kluis seal report.pdf -o report.pdf.kluis
   kluis seal report.pdf -o report.pdf.kluis --generate-password
   KLUIS_PASSWORD=... kluis seal report.pdf -o report.pdf.kluis --password-env KLUIS_PASSWORD
-  tar c photos | kluis seal - -o photos.tar.kluis --name photos.tar --key-file my.key";
+  tar c photos | kluis seal - -o photos.tar.kluis --name photos.tar --key-file my.key
+  time kluis seal big.bin -o /dev/null --key-file my.key   # speed only, keeps nothing";
 
 /// Encrypt a file into an envelope that its password or key opens
 ///
 /// The envelope records, encrypted, the file's name (INPUT's file name, or
 /// --name), its size and its modification time.
 ///
-/// OUTPUT is written under a temporary name beside it and appears only once
-/// complete; an existing OUTPUT is replaced. With --generate-password the
-/// new password is printed on standard error as `password: ...` once the
-/// envelope is complete: send it to the recipient another way than the
-/// envelope.
+/// An OUTPUT file is written under a temporary name beside it and appears
+/// only once complete: on any failure no output file is left behind. An
+/// existing file is never replaced without --force.
+///
+/// OUTPUT may also be - or /dev/stdout (standard output), /dev/null, a named
+/// pipe or another device: these are written in place, as any Unix tool
+/// writes them, and never replaced or renamed. Nothing can be taken back
+/// from them: after a failure, what was written stays written (a pipe's
+/// reader has already read it), so check the exit status. A symbolic link is
+/// written through: what it points to decides (a file there is replaced
+/// only with --force, and the link stays a link); a link to nothing is
+/// refused.
+///
+/// With --generate-password the new password is printed on standard error
+/// as `password: ...` once the envelope is complete: send it to the
+/// recipient another way than the envelope.
 #[derive(Args, Debug)]
 #[command(after_help = EXAMPLES, verbatim_doc_comment)]
 pub(crate) struct SealArgs {
@@ -42,6 +54,10 @@ pub(crate) struct SealArgs {
     /// Where to write the envelope, or - for standard output
     #[arg(short, long, value_name = "OUTPUT")]
     output: PathBuf,
+
+    /// Replace the output file if it exists
+    #[arg(short, long)]
+    force: bool,
 
     /// Plaintext bytes per chunk: a power of two from 4096 to 16777216;
     /// K and M suffixes allowed (64K, 1M) [default: 64K]
@@ -108,7 +124,7 @@ pub(crate) fn run(args: SealArgs, global: &Global) -> Result<(), CliError> {
             "will not write an envelope to a terminal: redirect standard output or use -o FILE",
         ));
     }
-    destination.check(true)?;
+    destination.check(args.force)?;
 
     let input = Input::open(&args.input)?;
     if let Destination::File(out) = &destination {
@@ -131,11 +147,18 @@ pub(crate) fn run(args: SealArgs, global: &Global) -> Result<(), CliError> {
         None => args.secret.resolve(Purpose::Seal, input.is_stdin())?,
     };
 
+    let output = Output::create(&destination, args.force)?;
+    if output.is_terminal() {
+        return Err(CliError::usage(format!(
+            "will not write an envelope to a terminal ({}): redirect it or use -o FILE",
+            args.output.display()
+        )));
+    }
     let progress = Progress::start("sealing", input.regular_file_len(), global.quiet);
-    let mut sealer = Sealer::new(Output::create(&destination)?, &[secret], &options)?;
+    let mut sealer = Sealer::new(output, &[secret], &options)?;
     // Read straight into the sealer's batch buffer (no copy through a buffer of ours).
     sealer.read_from(&mut progress.reader(input)).map_err(CliError::Io)?;
-    sealer.finish()?.commit(true)?;
+    sealer.finish()?.commit()?;
     drop(progress);
 
     if let Some(pw) = generated {
