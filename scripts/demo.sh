@@ -2,7 +2,9 @@
 # Kluis's main job, end to end: Ann sends two files to Bob, encrypted on her
 # computer; Bob receives them with the link from her mail and the password
 # she tells him by phone. The transfer goes through a folder store, the
-# store that kluis uses when no server is involved.
+# store that kluis uses when no server is involved. Then one file on its
+# own: sealed into an envelope (an existing one replaced only with --force),
+# checked with -o /dev/null and opened into a pipe with -o -.
 #
 #   scripts/demo.sh
 #
@@ -86,8 +88,32 @@ for file in offer.txt site-photos.bin; do
     echo "$file: identical"
 done
 
+step "One file on its own: an envelope that a key opens (kluis seal, kluis open)"
+python3 -c 'import os, sys; open(sys.argv[1], "w").write(os.urandom(32).hex())' "$work/ann/archive.key"
+show "kluis seal site-photos.bin -o site-photos.bin.kluis --key-file archive.key"
+(cd "$work/ann" && "$kluis" --quiet seal site-photos.bin -o site-photos.bin.kluis --key-file archive.key)
+show "kluis seal site-photos.bin -o site-photos.bin.kluis --key-file archive.key   # again: refused"
+status=0
+(cd "$work/ann" && "$kluis" --quiet seal site-photos.bin -o site-photos.bin.kluis --key-file archive.key) || status=$?
+[[ $status == 2 ]] || fail "sealing onto an existing file without --force gave exit status $status, not 2"
+show "kluis seal site-photos.bin -o site-photos.bin.kluis --key-file archive.key --force"
+(cd "$work/ann" && "$kluis" --quiet seal site-photos.bin -o site-photos.bin.kluis --key-file archive.key --force)
+# -o /dev/null: every chunk is decrypted and authenticated, nothing is kept;
+# /dev/null is written in place like by any other tool, never replaced.
+show "kluis open site-photos.bin.kluis -o /dev/null --key-file archive.key"
+(cd "$work/ann" && "$kluis" --quiet open site-photos.bin.kluis -o /dev/null --key-file archive.key)
+[[ -c /dev/null ]] || fail "/dev/null is no longer a character device"
+# -o -: the plaintext goes to standard output as each chunk authenticates;
+# a pipe cannot take back what it was given, so the exit status says
+# whether all of it authenticated (pipefail, set above).
+show "kluis open site-photos.bin.kluis -o - --key-file archive.key | cmp - site-photos.bin"
+(cd "$work/ann" && "$kluis" --quiet open site-photos.bin.kluis -o - --key-file archive.key | cmp - site-photos.bin) ||
+    fail "the envelope did not open to the same file"
+echo "site-photos.bin: sealed, checked and opened again, identical"
+
 step "Success"
 echo "Ann sent 2 files to Bob end-to-end encrypted; Bob received and verified them."
+echo "One file sealed into an envelope opened again, through /dev/null and a pipe."
 echo "In real use: kluis send FILE... --to ADDR (default store: kluis/store in your data"
 echo "folder), paste the mail text, tell the password by phone, and kluis store purge"
 echo "removes expired transfers."
