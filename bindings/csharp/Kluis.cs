@@ -85,9 +85,11 @@ namespace Kluis
         }
 
         /// <summary>
-        /// Opens the envelope at <c>input_path</c> into <c>output_path</c>, atomically: the
-        /// output appears only after the final chunk authenticated. Returns the
-        /// sealed metadata, if any.
+        /// Opens the envelope at <c>input_path</c> into <c>output_path</c>. A file output
+        /// appears (replacing any file there) only after the final chunk
+        /// authenticated. A device, FIFO or <c>/dev/stdout</c> is written in place as
+        /// chunks authenticate, never replaced; a symbolic link is written through.
+        /// Returns the sealed metadata, if any.
         /// </summary>
         public static Metadata OpenFile(string inputPath, string outputPath, Secret secret, OpenLimits limits = null)
         {
@@ -208,9 +210,10 @@ namespace Kluis
         }
 
         /// <summary>
-        /// Seals the file at <c>input_path</c> into <c>output_path</c>, atomically: the output
-        /// appears (replacing any file there) only once complete; on failure it is
-        /// left as it was and no temporary file remains.
+        /// Seals the file at <c>input_path</c> into <c>output_path</c>. A file output appears
+        /// (replacing any file there) only once complete; on failure it is left as
+        /// it was and no temporary file remains. A device, FIFO or <c>/dev/stdout</c> is
+        /// written in place, never replaced; a symbolic link is written through.
         /// </summary>
         public static void SealFile(string inputPath, string outputPath, List<Secret> secrets, SealOptions options = null)
         {
@@ -4700,14 +4703,14 @@ namespace Kluis
                 CheckChecksum("func_generate_password", UniffiNative.uniffi_kluis_ffi_checksum_func_generate_password, 51131);
                 CheckChecksum("func_inspect", UniffiNative.uniffi_kluis_ffi_checksum_func_inspect, 1311);
                 CheckChecksum("func_open_bytes", UniffiNative.uniffi_kluis_ffi_checksum_func_open_bytes, 30249);
-                CheckChecksum("func_open_file", UniffiNative.uniffi_kluis_ffi_checksum_func_open_file, 10631);
+                CheckChecksum("func_open_file", UniffiNative.uniffi_kluis_ffi_checksum_func_open_file, 44193);
                 CheckChecksum("func_open_transfer", UniffiNative.uniffi_kluis_ffi_checksum_func_open_transfer, 40568);
                 CheckChecksum("func_parse_link", UniffiNative.uniffi_kluis_ffi_checksum_func_parse_link, 12553);
                 CheckChecksum("func_purge_expired", UniffiNative.uniffi_kluis_ffi_checksum_func_purge_expired, 34586);
                 CheckChecksum("func_rate_password", UniffiNative.uniffi_kluis_ffi_checksum_func_rate_password, 1780);
                 CheckChecksum("func_request_code", UniffiNative.uniffi_kluis_ffi_checksum_func_request_code, 1238);
                 CheckChecksum("func_seal_bytes", UniffiNative.uniffi_kluis_ffi_checksum_func_seal_bytes, 15596);
-                CheckChecksum("func_seal_file", UniffiNative.uniffi_kluis_ffi_checksum_func_seal_file, 23831);
+                CheckChecksum("func_seal_file", UniffiNative.uniffi_kluis_ffi_checksum_func_seal_file, 34899);
                 CheckChecksum("func_send_transfer", UniffiNative.uniffi_kluis_ffi_checksum_func_send_transfer, 59444);
                 CheckChecksum("method_directorytransport_begin_transfer", UniffiNative.uniffi_kluis_ffi_checksum_method_directorytransport_begin_transfer, 24761);
                 CheckChecksum("method_directorytransport_complete_len", UniffiNative.uniffi_kluis_ffi_checksum_method_directorytransport_complete_len, 25334);

@@ -25,9 +25,10 @@ pub fn open_bytes(envelope: Vec<u8>, secret: Secret, limits: Option<OpenLimits>)
     Ok(Opened { plaintext, metadata: metadata.map(Into::into) })
 }
 
-/// Seals the file at `input_path` into `output_path`, atomically: the output
-/// appears (replacing any file there) only once complete; on failure it is
-/// left as it was and no temporary file remains.
+/// Seals the file at `input_path` into `output_path`. A file output appears
+/// (replacing any file there) only once complete; on failure it is left as
+/// it was and no temporary file remains. A device, FIFO or `/dev/stdout` is
+/// written in place, never replaced; a symbolic link is written through.
 #[uniffi::export(default(options = None))]
 pub fn seal_file(
     input_path: String,
@@ -38,9 +39,11 @@ pub fn seal_file(
     Ok(core::seal_file(input_path, output_path, &core_secrets(secrets)?, &core_options(options)?)?)
 }
 
-/// Opens the envelope at `input_path` into `output_path`, atomically: the
-/// output appears only after the final chunk authenticated. Returns the
-/// sealed metadata, if any.
+/// Opens the envelope at `input_path` into `output_path`. A file output
+/// appears (replacing any file there) only after the final chunk
+/// authenticated. A device, FIFO or `/dev/stdout` is written in place as
+/// chunks authenticate, never replaced; a symbolic link is written through.
+/// Returns the sealed metadata, if any.
 #[uniffi::export(default(limits = None))]
 pub fn open_file(
     input_path: String,
