@@ -22,7 +22,7 @@ json() { python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))[sys.ar
 if [[ -n ${KLUIS_BIN:-} ]]; then
     # The test command (scripts/test-all.sh) runs the demo on its own build.
     step "Using the kluis command at $KLUIS_BIN"
-    kluis="$KLUIS_BIN"
+    kluis="$(realpath "$KLUIS_BIN")"
 else
     step "Building the kluis command (release)"
     (cd "$ROOT" && cargo build --release --quiet -p kluis-cli)
@@ -46,11 +46,14 @@ python3 -c 'import os, sys; open(sys.argv[1], "wb").write(os.urandom(4 * 1024 * 
 
 step "Ann sends them to Bob: kluis encrypts everything and generates the password"
 show "kluis send offer.txt site-photos.bin --to bob@example.org --from ann@example.org \\"
-show "    --subject 'Offer Prinsengracht 12' --message 'Bob, ...' --store STORE --json"
+show "    --subject 'Offer Prinsengracht 12' --message-file message.txt --store STORE --json"
+# The confidential message from a file (--message TEXT would show it to
+# every local user in the process list).
+echo "Bob, here is the offer and the photos of the site. Regards, Ann" >"$work/message.txt"
 (cd "$work/ann" && "$kluis" send offer.txt site-photos.bin \
     --to bob@example.org --from ann@example.org \
     --subject "Offer Prinsengracht 12" \
-    --message "Bob, here is the offer and the photos of the site. Regards, Ann" \
+    --message-file "$work/message.txt" \
     --store "$store" --json >"$work/sent.json")
 link="$(json "$work/sent.json" link)"
 password="$(json "$work/sent.json" password)"

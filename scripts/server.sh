@@ -65,10 +65,9 @@ cat <<TEXT
 Kluis drop server at $url  (state in $HOME_DIR; mails in $HOME_DIR/mails)
 
 In another terminal:
-  # 1. verify your address: the code arrives as a mail file; read it with
-  $kluis verify --request-only ann@example.org --server $url
-  scripts/server.sh mail                                   # shows the code
-  $kluis verify ann@example.org --server $url --code CODE
+  # 1. verify your address: kluis asks for the code that the server mails;
+  #    here the mail is a file: 'scripts/server.sh mail' in a third terminal shows it
+  $kluis verify ann@example.org --server $url
   # 2. send (the password is printed on standard error; recipients get the link by mail)
   $kluis send FILE --to bob@example.org --from ann@example.org --server $url
   scripts/server.sh mail                                   # Bob's mail with the link
