@@ -48,13 +48,13 @@ table() {
         rows+=("$name (background)|$(($(date +%s) - ${bg_start[$name]}))|not finished")
     done
     printf '\n=== time per step\n'
-    printf '  %-34s %7s  %s\n' step seconds result
+    printf '  %-44s %7s  %s\n' step seconds result
     local row
     for row in "${rows[@]}"; do
         IFS='|' read -r n s r <<<"$row"
-        printf '  %-34s %7s  %s\n' "$n" "$s" "$r"
+        printf '  %-44s %7s  %s\n' "$n" "$s" "$r"
     done
-    printf '  %-34s %7s  %s\n' "whole run" "$(($(date +%s) - start))" "$( ((rc == 0)) && echo passed || echo "FAILED (exit $rc)")"
+    printf '  %-44s %7s  %s\n' "whole run" "$(($(date +%s) - start))" "$( ((rc == 0)) && echo passed || echo "FAILED (exit $rc)")"
     exit "$rc"
 }
 trap table EXIT
