@@ -43,8 +43,9 @@ pub enum ConfigError {
     Invalid(String),
 }
 
-/// The whole configuration.
-#[derive(Debug, Clone, Deserialize)]
+/// The whole configuration; `Debug` redacts the secret, a database
+/// password and the S3 secret key.
+#[derive(Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Config {
     /// The address to listen on (port 0: any free port).
@@ -84,6 +85,28 @@ pub struct Config {
     /// The background purge of expired transfers.
     #[serde(default)]
     pub purge: PurgeConfig,
+    /// Connection limits and timeouts.
+    #[serde(default)]
+    pub connections: ConnectionConfig,
+}
+
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Config")
+            .field("listen", &self.listen)
+            .field("public_url", &self.public_url)
+            .field("trust_forwarded_for", &self.trust_forwarded_for)
+            .field("secret", &self.secret.as_ref().map(|_| "<redacted>"))
+            .field("shutdown_grace_secs", &self.shutdown_grace_secs)
+            .field("database", &self.database)
+            .field("storage", &self.storage)
+            .field("smtp", &self.smtp)
+            .field("maildir", &self.maildir)
+            .field("limits", &self.limits)
+            .field("purge", &self.purge)
+            .field("connections", &self.connections)
+            .finish()
+    }
 }
 
 fn default_grace() -> u64 {
@@ -94,12 +117,56 @@ fn default_listen() -> SocketAddr {
     SocketAddr::from(([127, 0, 0, 1], 8080))
 }
 
-/// The metadata database.
-#[derive(Debug, Clone, Deserialize)]
+/// The metadata database; `Debug` redacts a password in the URL.
+#[derive(Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DatabaseConfig {
     /// `sqlite://FILE` (created when missing) or `postgres://...`.
     pub url: String,
+}
+
+impl std::fmt::Debug for DatabaseConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DatabaseConfig").field("url", &redact_url(&self.url)).finish()
+    }
+}
+
+/// `url` with the password of its user part and the value of any
+/// `password` query parameter replaced by `<redacted>`.
+pub fn redact_url(url: &str) -> String {
+    let (head, query) = match url.split_once('?') {
+        Some((head, query)) => (head, Some(query)),
+        None => (url, None),
+    };
+    let mut out = match head.split_once("://") {
+        Some((scheme, rest)) => {
+            let (authority, path) = match rest.find('/') {
+                Some(i) => rest.split_at(i),
+                None => (rest, ""),
+            };
+            match authority.rsplit_once('@') {
+                Some((user_info, host)) => {
+                    let user = user_info.split_once(':').map_or(user_info, |(user, _)| user);
+                    let hidden = if user_info.contains(':') { ":<redacted>" } else { "" };
+                    format!("{scheme}://{user}{hidden}@{host}{path}")
+                }
+                None => head.to_string(),
+            }
+        }
+        None => head.to_string(),
+    };
+    if let Some(query) = query {
+        let params: Vec<String> = query
+            .split('&')
+            .map(|param| match param.split_once('=') {
+                Some((key, _)) if key.eq_ignore_ascii_case("password") => format!("{key}=<redacted>"),
+                _ => param.to_string(),
+            })
+            .collect();
+        out.push('?');
+        out.push_str(&params.join("&"));
+    }
+    out
 }
 
 impl Default for DatabaseConfig {
@@ -119,8 +186,9 @@ pub enum StorageKind {
     S3,
 }
 
-/// Blob storage: `kind = "fs"` with `path`, or `kind = "s3"` with the S3 keys.
-#[derive(Debug, Clone, Deserialize)]
+/// Blob storage: `kind = "fs"` with `path`, or `kind = "s3"` with the S3
+/// keys; `Debug` redacts the secret access key.
+#[derive(Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct StorageConfig {
     /// Which store.
@@ -147,6 +215,21 @@ pub struct StorageConfig {
     /// Allow a plain-HTTP endpoint (s3; local test servers).
     #[serde(default)]
     pub allow_http: bool,
+}
+
+impl std::fmt::Debug for StorageConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StorageConfig")
+            .field("kind", &self.kind)
+            .field("path", &self.path)
+            .field("bucket", &self.bucket)
+            .field("endpoint", &self.endpoint.as_deref().map(redact_url))
+            .field("region", &self.region)
+            .field("access_key_id", &self.access_key_id)
+            .field("secret_access_key", &self.secret_access_key.as_ref().map(|_| "<redacted>"))
+            .field("allow_http", &self.allow_http)
+            .finish()
+    }
 }
 
 impl Default for StorageConfig {
@@ -340,16 +423,50 @@ impl Default for Limits {
 pub struct PurgeConfig {
     /// Seconds between two purges.
     pub interval_secs: u64,
+    /// Audit-log entries older than this many seconds are deleted by the
+    /// purge (default one year; 0 keeps them forever).
+    pub audit_retention_secs: u64,
 }
 
 impl Default for PurgeConfig {
     fn default() -> Self {
-        Self { interval_secs: 300 }
+        Self { interval_secs: 300, audit_retention_secs: 365 * 86_400 }
+    }
+}
+
+/// Connection limits and timeouts (`[connections]`); the defaults are those
+/// of docs/SERVER.md. Each connection carries one request at a time
+/// (HTTP/1.1), so `max` also bounds the requests in flight.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ConnectionConfig {
+    /// Connections open at once; further ones wait in the listen backlog
+    /// until one closes.
+    pub max: usize,
+    /// Connections open at once from one client IP (an IPv4 address or an
+    /// IPv6 /64, the TCP peer); further ones are closed at once. 0: no limit.
+    pub max_per_ip: usize,
+    /// Time allowed for a request's head (request line and headers), from
+    /// when the server waits for it (a new connection, or the end of the
+    /// previous response on a kept-alive one) until it is complete.
+    pub header_timeout_secs: u64,
+    /// A connection with no request being handled on which no byte was read
+    /// or written for this long is closed (an idle kept-alive connection,
+    /// or a client that stopped reading a response).
+    pub idle_timeout_secs: u64,
+    /// A request body that delivers no bytes for this long while the server
+    /// waits for it is cut (the request fails with `400`).
+    pub body_timeout_secs: u64,
+}
+
+impl Default for ConnectionConfig {
+    fn default() -> Self {
+        Self { max: 1024, max_per_ip: 128, header_timeout_secs: 10, idle_timeout_secs: 60, body_timeout_secs: 30 }
     }
 }
 
 /// The tables whose keys environment variables can override.
-const TABLES: [&str; 6] = ["database", "storage", "smtp", "maildir", "limits", "purge"];
+const TABLES: [&str; 7] = ["database", "storage", "smtp", "maildir", "limits", "purge", "connections"];
 /// Top-level keys environment variables can override.
 const TOP_KEYS: [&str; 5] = ["listen", "public_url", "trust_forwarded_for", "secret", "shutdown_grace_secs"];
 /// Keys whose values stay text even when they look like numbers.
@@ -438,6 +555,12 @@ impl Config {
         if self.purge.interval_secs == 0 {
             return Err(ConfigError::Invalid("purge.interval_secs must be positive".into()));
         }
+        let c = &self.connections;
+        if c.max == 0 || c.header_timeout_secs == 0 || c.idle_timeout_secs == 0 || c.body_timeout_secs == 0 {
+            return Err(ConfigError::Invalid(
+                "connections.max and the connections.*_timeout_secs must be positive".into(),
+            ));
+        }
         Ok(())
     }
 }
@@ -472,6 +595,48 @@ mod tests {
         let config = Config::from_parts(include_str!("../server.example.toml"), [])?;
         assert_eq!(config.public_url.as_deref(), Some("https://drop.example.org"));
         assert!(config.smtp.is_some_and(|s| s.tls == SmtpTls::Starttls));
+        Ok(())
+    }
+
+    #[test]
+    fn debug_output_holds_no_secret() -> Result<(), ConfigError> {
+        let text = "secret = \"5ec7e75ec7e75ec7e75ec7e75ec7e75ec7e75ec7e75ec7e75ec7e75ec7e75ec7\"\n\
+                    [database]\nurl = \"postgres://kluis:pg-pass-word@db.example.org:5432/kluis?sslmode=require\"\n\
+                    [storage]\nkind = \"s3\"\nbucket = \"b\"\naccess_key_id = \"AKIDEXAMPLE\"\n\
+                    secret_access_key = \"s3-secret-key\"\n\
+                    [smtp]\nhost = \"h\"\npassword = \"smtp-pass-word\"\nfrom = \"k@example.org\"\n";
+        let config = Config::from_parts(text, [])?;
+        let shown = format!("{config:?} {:?} {:?} {config:#?}", config.database, config.storage);
+        for secret in ["5ec7e75ec7", "pg-pass-word", "s3-secret-key", "smtp-pass-word"] {
+            assert!(!shown.contains(secret), "{secret} in {shown}");
+        }
+        assert!(shown.contains("postgres://kluis:<redacted>@db.example.org:5432/kluis?sslmode=require"), "{shown}");
+        assert!(shown.contains("AKIDEXAMPLE") && shown.contains("<redacted>"));
+        Ok(())
+    }
+
+    #[test]
+    fn urls_lose_their_passwords() {
+        assert_eq!(redact_url("postgres://u:p@h/db"), "postgres://u:<redacted>@h/db");
+        assert_eq!(
+            redact_url("postgres://u@h/db?password=p&sslmode=require"),
+            "postgres://u@h/db?password=<redacted>&sslmode=require"
+        );
+        assert_eq!(redact_url("postgres://u:p:q@h"), "postgres://u:<redacted>@h");
+        assert_eq!(redact_url("sqlite://kluis.db"), "sqlite://kluis.db");
+        assert_eq!(redact_url("sqlite::memory:"), "sqlite::memory:");
+    }
+
+    #[test]
+    fn connection_settings_load_and_check() -> Result<(), ConfigError> {
+        let env = [("KLUIS_SERVER_CONNECTIONS_MAX_PER_IP", "7"), ("KLUIS_SERVER_PURGE_AUDIT_RETENTION_SECS", "86400")]
+            .map(|(k, v)| (k.to_string(), v.to_string()));
+        let config = Config::from_parts("[maildir]\npath = \"m\"\n[connections]\nheader_timeout_secs = 3\n", env)?;
+        assert_eq!(config.connections.max_per_ip, 7);
+        assert_eq!(config.connections.header_timeout_secs, 3);
+        assert_eq!(config.connections.max, 1024);
+        assert_eq!(config.purge.audit_retention_secs, 86_400);
+        assert!(Config::from_parts("[maildir]\npath = \"m\"\n[connections]\nbody_timeout_secs = 0\n", []).is_err());
         Ok(())
     }
 

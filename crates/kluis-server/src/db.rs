@@ -79,6 +79,32 @@ fn transfer_row(row: &AnyRow) -> Result<TransferRow> {
     })
 }
 
+/// Creates the file of a `sqlite:` URL when it is missing, readable by the
+/// server's user only (0600; SQLite gives its -wal and -shm files the same
+/// mode), and missing folders above it 0700. An existing file is left as
+/// it is; an in-memory database has no file.
+fn create_sqlite_file(url: &str) -> Result<()> {
+    let rest = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")).unwrap_or_default();
+    let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
+    if path.is_empty() || path.starts_with(":memory:") || query.contains("mode=memory") || query.contains("mode=ro") {
+        return Ok(());
+    }
+    let path = std::path::Path::new(path);
+    let io = |e: std::io::Error| DbError::from(sqlx::Error::Io(e));
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        crate::storage::fs::create_private_dir(parent).map_err(io)?;
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    match options.open(path) {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(io(e)),
+    }
+}
+
 const TRANSFER_COLUMNS: &str =
     "id, sender, recipients, expires_at, download_limit, announcement, total_size, finished_at, downloads";
 
@@ -87,6 +113,9 @@ impl Db {
     pub async fn connect(url: &str) -> Result<Self> {
         sqlx::any::install_default_drivers();
         let sqlite = url.starts_with("sqlite:");
+        if sqlite {
+            create_sqlite_file(url)?;
+        }
         let url = if sqlite && !url.contains("mode=") && !url.contains(":memory:") {
             let sep = if url.contains('?') { '&' } else { '?' };
             format!("{url}{sep}mode=rwc")
@@ -403,6 +432,13 @@ impl Db {
         Ok(())
     }
 
+    /// Deletes the audit entries written before `before` (unix seconds);
+    /// answers how many.
+    pub async fn purge_audit(&self, before: i64) -> Result<u64> {
+        let done = sqlx::query("DELETE FROM audit_log WHERE at < $1").bind(before).execute(&self.pool).await?;
+        Ok(done.rows_affected())
+    }
+
     /// Appends an audit entry; never give it a code, token or secret.
     pub async fn audit(
         &self,
@@ -451,6 +487,38 @@ impl Db {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(unix)]
+    #[tokio::test]
+    async fn a_new_sqlite_file_and_its_folder_are_private() -> Result<()> {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().map_err(|e| DbError::from(sqlx::Error::Io(e)))?;
+        let file = dir.path().join("state").join("kluis.db");
+        let db = Db::connect(&format!("sqlite://{}", file.display())).await?;
+        db.audit("created", None, None, None).await?;
+        let mode = |p: &std::path::Path| {
+            std::fs::metadata(p).map(|m| m.permissions().mode() & 0o777).map_err(|e| DbError::from(sqlx::Error::Io(e)))
+        };
+        assert_eq!(mode(&dir.path().join("state"))?, 0o700);
+        assert_eq!(mode(&file)?, 0o600);
+        let wal = dir.path().join("state").join("kluis.db-wal");
+        if wal.exists() {
+            assert_eq!(mode(&wal)?, 0o600);
+        }
+        db.close().await;
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn old_audit_entries_are_purged() -> Result<()> {
+        let db = Db::connect("sqlite::memory:").await?;
+        db.audit("created", Some("t"), None, None).await?;
+        sqlx::query("UPDATE audit_log SET at = 1000").execute(&db.pool).await?;
+        db.audit("downloaded", Some("t"), None, None).await?;
+        assert_eq!(db.purge_audit(crate::now() - 86_400).await?, 1);
+        assert_eq!(db.audit_events("t").await?, ["downloaded"]);
+        Ok(())
+    }
 
     #[tokio::test]
     async fn counters_codes_and_downloads_are_atomic_statements() -> Result<()> {

@@ -16,6 +16,7 @@ pub mod db;
 pub mod error;
 pub mod ids;
 pub mod mail;
+pub mod net;
 pub mod secrets;
 pub mod storage;
 
@@ -23,7 +24,7 @@ pub mod storage;
 #[doc(hidden)]
 pub mod testing;
 
-use std::future::{Future, IntoFuture};
+use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -134,7 +135,9 @@ impl Server {
         let state = Arc::clone(&self.state);
         let interval = Duration::from_secs(state.config.purge.interval_secs);
         let purger = tokio::spawn(purge_loop(Arc::clone(&state), interval));
-        let app = api::router(Arc::clone(&state)).layer(tower_http::trace::TraceLayer::new_for_http());
+        let app = api::router(Arc::clone(&state))
+            .layer(net::body_timeout_layer(&state.config.connections))
+            .layer(tower_http::trace::TraceLayer::new_for_http());
         let (stopping, mut stopped) = tokio::sync::watch::channel(false);
         let signal = async move {
             shutdown.await;
@@ -145,9 +148,7 @@ impl Server {
             let _ = stopped.wait_for(|stop| *stop).await;
             tokio::time::sleep(grace).await;
         };
-        let serve = axum::serve(self.listener, app.into_make_service_with_connect_info::<SocketAddr>())
-            .with_graceful_shutdown(signal)
-            .into_future();
+        let serve = net::serve(self.listener, app, &state.config.connections, signal);
         let served = tokio::select! {
             served = serve => served,
             () = deadline => {
@@ -169,7 +170,7 @@ async fn purge_transfer(state: &api::AppState, id: &str, sender: &str, size: i64
     state.store.delete_transfer(id).await?;
     state.db.delete_transfer(id).await?;
     state.db.audit("purged", Some(id), Some(sender), Some(size)).await?;
-    tracing::info!(transfer = %id, "purged an expired transfer");
+    tracing::debug!(transfer = %id, "purged an expired transfer");
     Ok(())
 }
 
@@ -184,8 +185,9 @@ async fn purge_loop(state: Arc<api::AppState>, interval: Duration) {
     }
 }
 
-/// Deletes every expired transfer from storage and database (audit-logged)
-/// and sweeps expired codes, tokens and rate counters.
+/// Deletes every expired transfer from storage and database (audit-logged),
+/// sweeps expired codes, tokens and rate counters, and deletes audit-log
+/// entries older than `purge.audit_retention_secs`.
 pub async fn purge_once(state: &api::AppState) -> Result<usize, ServerError> {
     let now = now();
     let mut purged = 0;
@@ -197,8 +199,10 @@ pub async fn purge_once(state: &api::AppState) -> Result<usize, ServerError> {
             match purge_transfer(state, &id, &sender, size).await {
                 Ok(()) => purged += 1,
                 Err(e) => {
-                    // Left for the next round; the others go on.
-                    tracing::error!(transfer = %id, %e, "could not purge an expired transfer");
+                    // Left for the next round; the others go on. The id (a
+                    // download capability) is logged at debug level only.
+                    tracing::error!(%e, "could not purge an expired transfer");
+                    tracing::debug!(transfer = %id, "the transfer that could not be purged");
                     failed += 1;
                 }
             }
@@ -209,5 +213,10 @@ pub async fn purge_once(state: &api::AppState) -> Result<usize, ServerError> {
     }
     let window = i64::try_from(state.config.limits.rate_window_secs).unwrap_or(i64::MAX / 4);
     state.db.sweep(now, window).await?;
+    let retention = state.config.purge.audit_retention_secs;
+    if retention > 0 {
+        let retention = i64::try_from(retention).unwrap_or(i64::MAX / 4);
+        state.db.purge_audit(now.saturating_sub(retention)).await?;
+    }
     Ok(purged)
 }

@@ -32,7 +32,7 @@ impl FsStore {
     /// Opens (creating when needed) the folder `root` as a store.
     pub fn new(root: impl Into<PathBuf>) -> Result<Self, StoreError> {
         let root = root.into();
-        fs::create_dir_all(&root).map_err(io_error)?;
+        create_private_dir(&root).map_err(io_error)?;
         Ok(Self { root })
     }
 
@@ -62,6 +62,25 @@ fn safe_name(name: &str) -> bool {
     !name.is_empty() && name.len() <= 64 && name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
 }
 
+/// Creates `dir` and its missing parents readable by the server's user only
+/// (0700 on Unix); folders that exist keep their mode.
+pub fn create_private_dir(dir: &Path) -> io::Result<()> {
+    let mut builder = fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(dir)
+}
+
+/// Options that create a file readable by the server's user only (0600 on
+/// Unix).
+fn private_file_options() -> OpenOptions {
+    let mut options = OpenOptions::new();
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options
+}
+
 fn io_error(error: io::Error) -> StoreError {
     StoreError::Io(error.to_string())
 }
@@ -89,8 +108,8 @@ fn append_blocking(paths: &BlobPaths, offset: u64, data: &[u8]) -> Result<u64, S
         return Err(already_complete());
     }
     let mut file = if offset == 0 {
-        fs::create_dir_all(&paths.dir).map_err(io_error)?;
-        OpenOptions::new().create(true).truncate(false).write(true).open(&paths.part).map_err(io_error)?
+        create_private_dir(&paths.dir).map_err(io_error)?;
+        private_file_options().create(true).truncate(false).write(true).open(&paths.part).map_err(io_error)?
     } else {
         match OpenOptions::new().write(true).open(&paths.part) {
             Ok(file) => file,
@@ -245,6 +264,25 @@ mod tests {
         let dir = tempfile::tempdir().map_err(io_error)?;
         let store = FsStore::new(dir.path().join("blobs"))?;
         crate::testing::check_contract(&store).await;
+        Ok(())
+    }
+
+    #[cfg(unix)]
+    #[tokio::test]
+    async fn folders_and_files_are_private() -> Result<(), StoreError> {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().map_err(io_error)?;
+        let root = dir.path().join("a").join("blobs");
+        let store = FsStore::new(&root)?;
+        let t = "aaaaaaaaaaaaaaaaaaaaaaaaaa";
+        store.append(t, "manifest", 0, Bytes::from_static(b"abc")).await?;
+        let mode = |p: &Path| fs::metadata(p).map(|m| m.permissions().mode() & 0o777).map_err(io_error);
+        assert_eq!(mode(&dir.path().join("a"))?, 0o700);
+        assert_eq!(mode(&root)?, 0o700);
+        assert_eq!(mode(&root.join(t))?, 0o700);
+        assert_eq!(mode(&root.join(t).join("manifest.part"))?, 0o600);
+        store.complete(t, "manifest", 3).await?;
+        assert_eq!(mode(&root.join(t).join("manifest"))?, 0o600);
         Ok(())
     }
 
