@@ -2051,18 +2051,19 @@ namespace Kluis
         public bool DiscloseNames { get; set; }
 
         /// <summary>
-        /// The longest wait for a connection, in milliseconds.
+        /// The longest wait for a connection, in milliseconds (1 to 3600000).
         /// </summary>
         public ulong ConnectTimeoutMs { get; set; }
 
         /// <summary>
-        /// The longest wait for the server on an open connection, in milliseconds.
+        /// The longest wait for the server on an open connection, in
+        /// milliseconds (1 to 3600000).
         /// </summary>
         public ulong ReadTimeoutMs { get; set; }
 
         /// <summary>
         /// How often a request that failed on the network or with a 5xx answer
-        /// is repeated (with a doubling wait from 0.5 s).
+        /// is repeated (with a doubling wait from 0.5 s; at most 10).
         /// </summary>
         public uint Retries { get; set; }
 
@@ -2208,32 +2209,40 @@ namespace Kluis
 
     /// <summary>
     /// Caps on the Argon2 work an envelope may ask of the reader, checked
-    /// before any key derivation.
+    /// before any key derivation. Each field is at most its default, the most
+    /// any Kluis sealer writes (a larger value is refused with
+    /// <c>InvalidArgument</c>, as Argon2 would try to allocate what it names).
     /// </summary>
     public class OpenLimits
     {
         /// <summary>A <c>OpenLimits</c> with the given fields; those left out take their Rust defaults.</summary>
-        public OpenLimits(uint maxMKib = 1048576, uint maxT = 16, byte maxP = 16)
+        public OpenLimits(uint maxMKib = 1048576, uint maxT = 16, byte maxP = 16, byte maxPasswordSlots = 4)
         {
             MaxMKib = maxMKib;
             MaxT = maxT;
             MaxP = maxP;
+            MaxPasswordSlots = maxPasswordSlots;
         }
 
         /// <summary>
-        /// Largest accepted memory in KiB (default 1048576 = 1 GiB).
+        /// Largest accepted memory in KiB (default and most 1048576 = 1 GiB).
         /// </summary>
         public uint MaxMKib { get; set; }
 
         /// <summary>
-        /// Largest accepted number of passes (default 16).
+        /// Largest accepted number of passes (default and most 16).
         /// </summary>
         public uint MaxT { get; set; }
 
         /// <summary>
-        /// Largest accepted number of lanes (default 16).
+        /// Largest accepted number of lanes (default and most 16).
         /// </summary>
         public byte MaxP { get; set; }
+
+        /// <summary>
+        /// Most password slots tried, each an Argon2 run (default and most 4).
+        /// </summary>
+        public byte MaxPasswordSlots { get; set; }
 
         /// <summary>Whether <paramref name="obj"/> is a <c>OpenLimits</c> with equal values (arrays and collections compared by content).</summary>
         public override bool Equals(object obj)
@@ -2242,7 +2251,8 @@ namespace Kluis
             return other != null
                 && UniffiEquality.AreEqual(MaxMKib, other.MaxMKib)
                 && UniffiEquality.AreEqual(MaxT, other.MaxT)
-                && UniffiEquality.AreEqual(MaxP, other.MaxP);
+                && UniffiEquality.AreEqual(MaxP, other.MaxP)
+                && UniffiEquality.AreEqual(MaxPasswordSlots, other.MaxPasswordSlots);
         }
 
         /// <summary>A hash of the values, consistent with <see cref="Equals(object)"/>.</summary>
@@ -2252,6 +2262,7 @@ namespace Kluis
             hash = UniffiEquality.Combine(hash, MaxMKib);
             hash = UniffiEquality.Combine(hash, MaxT);
             hash = UniffiEquality.Combine(hash, MaxP);
+            hash = UniffiEquality.Combine(hash, MaxPasswordSlots);
             return hash;
         }
     }
@@ -2265,6 +2276,7 @@ namespace Kluis
             return new OpenLimits(
                 UniffiConverterUInt32.Instance.Read(reader),
                 UniffiConverterUInt32.Instance.Read(reader),
+                UniffiConverterUInt8.Instance.Read(reader),
                 UniffiConverterUInt8.Instance.Read(reader));
         }
 
@@ -2274,6 +2286,7 @@ namespace Kluis
             UniffiConverterUInt32.Instance.Write(value.MaxMKib, writer);
             UniffiConverterUInt32.Instance.Write(value.MaxT, writer);
             UniffiConverterUInt8.Instance.Write(value.MaxP, writer);
+            UniffiConverterUInt8.Instance.Write(value.MaxPasswordSlots, writer);
         }
     }
 
@@ -2456,14 +2469,15 @@ namespace Kluis
         /// <summary>A <c>ReceiveOptions</c> with the given fields; those left out take their Rust defaults.</summary>
         public ReceiveOptions(OpenLimits limits = null, ulong pieceSize = 1048576, ulong? now = null)
         {
-            if (limits == null) limits = new OpenLimits();
             Limits = limits;
             PieceSize = pieceSize;
             Now = now;
         }
 
         /// <summary>
-        /// Caps on the Argon2 work the transfer may ask for.
+        /// Caps on the Argon2 work the transfer may ask for, checked before any
+        /// Argon2 run (None: the transfer limits, 2 password slots, 256 MiB,
+        /// 8 passes, 8 lanes; every Kluis sender stays within them).
         /// </summary>
         public OpenLimits Limits { get; set; }
 
@@ -2505,7 +2519,7 @@ namespace Kluis
         internal override ReceiveOptions Read(UniffiReader reader)
         {
             return new ReceiveOptions(
-                UniffiConverterTypeOpenLimits.Instance.Read(reader),
+                UniffiConverters.OptionalTypeOpenLimits.Read(reader),
                 UniffiConverterUInt64.Instance.Read(reader),
                 UniffiConverters.OptionalUInt64.Read(reader));
         }
@@ -2513,7 +2527,7 @@ namespace Kluis
         internal override void Write(ReceiveOptions value, UniffiWriter writer)
         {
             UniffiCheck.NotNull(value, "a ReceiveOptions");
-            UniffiConverterTypeOpenLimits.Instance.Write(value.Limits, writer);
+            UniffiConverters.OptionalTypeOpenLimits.Write(value.Limits, writer);
             UniffiConverterUInt64.Instance.Write(value.PieceSize, writer);
             UniffiConverters.OptionalUInt64.Write(value.Now, writer);
         }
@@ -2550,7 +2564,8 @@ namespace Kluis
         public Metadata Metadata { get; set; }
 
         /// <summary>
-        /// Threads that seal chunks (None: every available core).
+        /// Threads that seal chunks (None: every available core; more than
+        /// the available cores is taken as that number).
         /// </summary>
         public uint? Threads { get; set; }
 

@@ -52,7 +52,7 @@ pub const SEED_ARGON2: Argon2Params = Argon2Params { m_kib: 64, t: 1, p: 1 };
 /// findings. With these limits anything dearer than 64 KiB / 1 pass / 1 lane
 /// is refused by `OpenLimits::check` (so the `LimitsExceeded` path is fuzzed
 /// too) and every accepted Argon2 run stays under a millisecond.
-pub const FUZZ_LIMITS: OpenLimits = OpenLimits { max_m_kib: 64, max_t: 1, max_p: 1 };
+pub const FUZZ_LIMITS: OpenLimits = OpenLimits { max_m_kib: 64, max_t: 1, max_p: 1, max_password_slots: 4 };
 
 /// The fixed raw-key secret.
 pub fn key() -> Secret {

@@ -57,7 +57,34 @@ def test_defaults_match_the_core():
     assert options.chunk_size == 65536
     assert options.argon2 == kluis.Argon2Params(m_kib=65536, t=3, p=4)
     assert options.metadata is None
-    assert kluis.OpenLimits() == kluis.OpenLimits(max_m_kib=1048576, max_t=16, max_p=16)
+    assert kluis.OpenLimits() == kluis.OpenLimits(max_m_kib=1048576, max_t=16, max_p=16, max_password_slots=4)
+
+
+def test_threads_4000_with_16_mib_chunks_seal_on_the_cores_there_are(key):
+    """A thread count is clamped to the cores: 4000 threads with 16 MiB
+    chunks used to ask for a 64 GiB batch buffer and abort the interpreter."""
+    data = os.urandom(100_000)
+    options = kluis.SealOptions(chunk_size=1 << 24, threads=4000)
+    envelope = kluis.seal_bytes(data, [key], options)
+    assert kluis.open_bytes(envelope, key).plaintext == data
+    sealer = kluis.Sealer([key], options)
+    streamed = sealer.write(data) + sealer.finish()
+    assert kluis.open_bytes(streamed, key).plaintext == data
+
+
+def test_sizes_a_caller_passes_are_bounded(key):
+    envelope = kluis.seal_bytes(b"x", [key])
+    for limits in (
+        kluis.OpenLimits(max_m_kib=2**32 - 1),
+        kluis.OpenLimits(max_t=2**32 - 1),
+        kluis.OpenLimits(max_p=255),
+        kluis.OpenLimits(max_password_slots=5),
+    ):
+        with pytest.raises(kluis.KluisError.InvalidArgument, match="OpenLimits.max_"):
+            kluis.open_bytes(envelope, key, limits)
+    for chunk_size in (0, 5000, 1 << 25, 2**64 - 1):
+        with pytest.raises(kluis.KluisError.InvalidArgument):
+            kluis.seal_bytes(b"x", [key], kluis.SealOptions(chunk_size=chunk_size))
 
 
 def test_inspect_needs_no_secret(key):

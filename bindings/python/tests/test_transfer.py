@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import time
 
@@ -215,3 +216,34 @@ def test_transfers_from_several_threads(tmp_path):
         t.join()
     assert time.perf_counter() - started < 60
     assert [hashlib.sha256(results[i]).hexdigest() for i in range(4)] == [f.sha256 for f in received.info().files]
+
+
+def forge_manifest(store, passwords) -> str:
+    """A transfer whose manifest is sealed with several password slots, as
+    only a hostile server or sender would make it (a Kluis sender uses one)."""
+    tid = "a" * 26
+    now = int(time.time())
+    manifest = json.dumps({
+        "version": 1, "transfer": tid, "from": "mallory@example.org", "to": ["bob@example.org"],
+        "subject": "forged", "created": now, "expires": now + 3600,
+        "files": [{"blob": "b" * 25 + "a", "name": "a.txt", "size": 0,
+                   "sha256": hashlib.sha256(b"").hexdigest(), "key": "07" * 32}],
+    }).encode()
+    secrets = [kluis.Secret.PASSWORD(password=p) for p in passwords]
+    sealed = kluis.seal_bytes(manifest, secrets, kluis.SealOptions(argon2=FAST_ARGON2))
+    store.put_range(tid, "manifest", 0, sealed)
+    store.finish_blob(tid, "manifest", len(sealed))
+    store.finish_transfer(tid, now + 3600)
+    return tid
+
+
+def test_a_forged_manifest_above_the_transfer_limits_is_refused_before_argon2(tmp_path, password):
+    store = kluis.DirectoryTransport(str(tmp_path / "store"))
+    tid = forge_manifest(store, ["x-one", "x-two", password])
+    with pytest.raises(kluis.KluisError.LimitsExceeded, match="3 password slots is above the limit of 2"):
+        kluis.open_transfer(store, tid, password)
+    with pytest.raises(kluis.KluisError.LimitsExceeded):
+        kluis.open_transfer(store, tid, password, kluis.ReceiveOptions())
+    # The caller may allow more: the envelope limits take four slots.
+    received = kluis.open_transfer(store, tid, password, kluis.ReceiveOptions(limits=kluis.OpenLimits()))
+    assert received.info().subject == "forged"

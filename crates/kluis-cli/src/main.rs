@@ -185,6 +185,24 @@ mod tests {
         Cli::command().debug_assert();
     }
 
+    /// A secret given on the command line is readable by any local user
+    /// (`ps`); the help says so where one can be given (issue 12, 10).
+    #[test]
+    fn help_warns_of_secrets_in_the_process_list() {
+        let mut cli = Cli::command();
+        for (sub, arg) in [("send", "message"), ("verify", "code")] {
+            let cmd = cli.find_subcommand_mut(sub).unwrap();
+            let help = cmd.get_arguments().find(|a| a.get_id() == arg).and_then(|a| a.get_help()).unwrap().to_string();
+            assert!(help.contains("process list (ps)"), "{sub} --{arg}: {help}");
+            let long = cmd.render_long_help().to_string();
+            assert!(long.contains("process list (ps)"), "{sub}: {long}");
+        }
+        let send = cli.find_subcommand_mut("send").unwrap().render_long_help().to_string();
+        let examples = send.split_once("Examples:").unwrap().1;
+        assert!(!examples.contains("--message \""), "{examples}");
+        assert!(examples.contains("--message-file"), "{examples}");
+    }
+
     #[test]
     fn quiet_goes_anywhere() {
         for line in [&["kluis", "-q", "inspect", "x"][..], &["kluis", "inspect", "x", "--quiet"]] {

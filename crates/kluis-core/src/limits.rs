@@ -4,6 +4,7 @@ use std::fmt;
 use std::str::FromStr;
 
 use crate::error::OpenError;
+use crate::header::MAX_PASSWORD_SLOTS;
 
 /// Argon2id cost parameters, as stored in a password slot.
 ///
@@ -68,13 +69,21 @@ impl FromStr for Argon2Params {
 }
 
 /// Caps on the Argon2 work a header may ask of the reader, checked before
-/// any Argon2 run.
+/// any Argon2 run: the cost of each password slot, and how many password
+/// slots the reader tries.
+///
+/// The default ([`OpenLimits::ENVELOPE`]) accepts every envelope a Kluis
+/// sealer may write; [`OpenLimits::TRANSFER`] is the tighter default for a
+/// transfer's manifest, which a Kluis sender seals with one password slot
+/// at the sealing default.
 ///
 /// ```
 /// use kluis_core::{Argon2Params, OpenLimits};
 /// let limits = OpenLimits::default();
 /// assert!(limits.check(&Argon2Params::default()).is_ok());
 /// assert!(limits.check(&Argon2Params { m_kib: u32::MAX, t: 3, p: 4 }).is_err());
+/// assert!(limits.check_password_slots(4).is_ok());
+/// assert!(OpenLimits::TRANSFER.check_password_slots(3).is_err());
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct OpenLimits {
@@ -84,15 +93,37 @@ pub struct OpenLimits {
     pub max_t: u32,
     /// Largest accepted number of lanes (default 16).
     pub max_p: u8,
+    /// Most password slots a header may hold for a password to be tried
+    /// (default 4, the format's maximum).
+    pub max_password_slots: u8,
 }
 
 impl Default for OpenLimits {
     fn default() -> Self {
-        OpenLimits { max_m_kib: 1_048_576, max_t: 16, max_p: 16 }
+        Self::ENVELOPE
     }
 }
 
 impl OpenLimits {
+    /// The envelope default: 1 GiB, 16 passes, 16 lanes, 4 password slots:
+    /// everything the format and a Kluis sealer allow.
+    pub const ENVELOPE: OpenLimits =
+        OpenLimits { max_m_kib: 1_048_576, max_t: 16, max_p: 16, max_password_slots: MAX_PASSWORD_SLOTS as u8 };
+
+    /// The transfer default: 256 MiB, 8 passes, 8 lanes, 2 password slots.
+    /// A Kluis sender seals a manifest with one password slot at the
+    /// sealing default (64 MiB, 3 passes, 4 lanes) and refuses costs above
+    /// these limits, so this covers every Kluis transfer with headroom,
+    /// while a forged manifest costs a reader at most
+    /// 2 × (256 MiB × 8 passes) of Argon2 and 256 MiB of memory.
+    ///
+    /// ```
+    /// use kluis_core::{Argon2Params, OpenLimits};
+    /// assert!(OpenLimits::TRANSFER.check(&Argon2Params::DEFAULT).is_ok());
+    /// assert!(OpenLimits::TRANSFER.check(&Argon2Params { m_kib: 1 << 20, t: 3, p: 4 }).is_err());
+    /// ```
+    pub const TRANSFER: OpenLimits = OpenLimits { max_m_kib: 262_144, max_t: 8, max_p: 8, max_password_slots: 2 };
+
     /// Checks `params` against these limits and against Argon2's own rules
     /// (`t ≥ 1`, `p ≥ 1`, `m ≥ 8·p`).
     pub fn check(&self, params: &Argon2Params) -> Result<(), OpenError> {
@@ -109,6 +140,19 @@ impl OpenLimits {
         }
         if u64::from(m_kib) < 8 * u64::from(p) {
             return refuse(format!("Argon2 memory {m_kib} KiB is below 8 KiB per lane ({p} lanes)"));
+        }
+        Ok(())
+    }
+
+    /// Checks the number of password slots a header holds against
+    /// [`max_password_slots`](OpenLimits::max_password_slots): each one may
+    /// cost the reader an Argon2 run.
+    pub fn check_password_slots(&self, count: usize) -> Result<(), OpenError> {
+        if count > usize::from(self.max_password_slots) {
+            return Err(OpenError::LimitsExceeded(format!(
+                "{count} password slots is above the limit of {}",
+                self.max_password_slots
+            )));
         }
         Ok(())
     }

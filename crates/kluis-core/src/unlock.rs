@@ -34,7 +34,9 @@ pub(crate) fn unlock(header: &Header, secret: &Secret, limits: &OpenLimits) -> R
 fn find_file_key(header: &Header, secret: &Secret, limits: &OpenLimits) -> Result<Option<FileKey>, OpenError> {
     match secret {
         Secret::Password(password) => {
-            // Every password slot's cost is checked before any Argon2 work.
+            // The number of password slots and every slot's cost are checked
+            // before any Argon2 work.
+            limits.check_password_slots(header.slots.iter().filter(|s| matches!(s, Slot::Password(_))).count())?;
             for slot in &header.slots {
                 if let Slot::Password(s) = slot {
                     limits.check(&s.params)?;

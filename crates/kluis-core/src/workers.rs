@@ -24,20 +24,31 @@ const BATCH_BYTES: usize = 1 << 20;
 /// How many threads seal or open chunks.
 ///
 /// The default is the number of cores the process may use (one on a
-/// single-core machine, where everything then runs on the caller's thread).
+/// single-core machine, where everything then runs on the caller's thread),
+/// which is also the most [`Threads::new`] gives: more threads than cores
+/// would not seal faster, and each thread adds one chunk (up to 16 MiB) to
+/// the batch buffer.
 ///
 /// ```
 /// use kluis_core::Threads;
 /// assert_eq!(Threads::new(1).get(), 1);
 /// assert!(Threads::default().get() >= 1);
+/// assert_eq!(Threads::new(4000), Threads::default());
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Threads(NonZeroUsize);
 
 impl Threads {
-    /// Exactly `n` threads (0 is taken as 1).
+    /// `n` threads, clamped to 1 ..= the cores the process may use (so 0
+    /// is taken as 1, and 4000 as the number of cores).
     pub fn new(n: usize) -> Self {
-        Threads(NonZeroUsize::new(n).unwrap_or(NonZeroUsize::MIN))
+        let n = NonZeroUsize::new(n).unwrap_or(NonZeroUsize::MIN);
+        Threads(n.min(Self::available()))
+    }
+
+    /// The cores the process may use (1 if unknown).
+    fn available() -> NonZeroUsize {
+        std::thread::available_parallelism().unwrap_or(NonZeroUsize::MIN)
     }
 
     /// The number of threads.
@@ -48,7 +59,7 @@ impl Threads {
 
 impl Default for Threads {
     fn default() -> Self {
-        Threads(std::thread::available_parallelism().unwrap_or(NonZeroUsize::MIN))
+        Threads(Self::available())
     }
 }
 
@@ -206,4 +217,23 @@ pub(crate) fn open_batch(
         }
     }
     Opened { lens, error: None }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A caller's thread count (from a foreign binding, say) never exceeds
+    /// the cores: `threads × (chunk + 16)` is the batch buffer, and 4000
+    /// threads with 16 MiB chunks would ask for 64 GiB.
+    #[test]
+    fn threads_are_clamped_to_the_cores() {
+        let cores = std::thread::available_parallelism().map_or(1, NonZeroUsize::get);
+        assert_eq!(Threads::new(4000).get(), cores);
+        assert_eq!(Threads::new(usize::MAX).get(), cores);
+        assert_eq!(Threads::new(0).get(), 1);
+        let workers = Workers::new(Threads::new(4000));
+        assert!(workers.threads <= cores);
+        assert!(workers.batch_chunks(1 << 24) <= cores.max(1));
+    }
 }

@@ -96,3 +96,19 @@ fn random_access_across_batch_borders() {
     opener.read_to_end(&mut rest).unwrap();
     assert!(rest == pt[100..]);
 }
+
+/// 4000 threads with 16 MiB chunks (what a foreign caller may pass) seal
+/// and open with the cores there are: before the clamp, the batch buffer
+/// alone was 4000 × (16 MiB + 16) bytes and the allocation aborted.
+#[test]
+fn four_thousand_threads_with_16_mib_chunks_are_clamped() {
+    let pt = plaintext(100_000);
+    let options = SealOptions::default().with_chunk_size(1 << 24).unwrap().with_threads(Threads::new(4000));
+    let mut sealer = Sealer::new(Vec::new(), &[key()], &options).unwrap();
+    sealer.write_all(&pt).unwrap();
+    let env = sealer.finish().unwrap();
+    let mut opener = Opener::new(&env[..], &key(), &OpenLimits::default()).unwrap().with_threads(Threads::new(4000));
+    let mut out = Vec::new();
+    opener.read_to_end(&mut out).unwrap();
+    assert!(out == pt);
+}

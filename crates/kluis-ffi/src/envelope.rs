@@ -21,7 +21,8 @@ pub fn seal_bytes(
 /// Opens an envelope held in memory. `limits` None means the default limits.
 #[uniffi::export(default(limits = None))]
 pub fn open_bytes(envelope: Vec<u8>, secret: Secret, limits: Option<OpenLimits>) -> Result<Opened, KluisError> {
-    let (plaintext, metadata) = core::open_bytes(&envelope, &secret.try_into()?, &core_limits(limits))?;
+    let (plaintext, metadata) =
+        core::open_bytes(&envelope, &secret.try_into()?, &core_limits(limits, core::OpenLimits::ENVELOPE)?)?;
     Ok(Opened { plaintext, metadata: metadata.map(Into::into) })
 }
 
@@ -51,7 +52,12 @@ pub fn open_file(
     secret: Secret,
     limits: Option<OpenLimits>,
 ) -> Result<Option<Metadata>, KluisError> {
-    let metadata = core::open_file(input_path, output_path, &secret.try_into()?, &core_limits(limits))?;
+    let metadata = core::open_file(
+        input_path,
+        output_path,
+        &secret.try_into()?,
+        &core_limits(limits, core::OpenLimits::ENVELOPE)?,
+    )?;
     Ok(metadata.map(Into::into))
 }
 
@@ -60,4 +66,57 @@ pub fn open_file(
 #[uniffi::export]
 pub fn inspect(header_bytes: Vec<u8>) -> Result<EnvelopeInfo, KluisError> {
     Ok(core::inspect_bytes(&header_bytes)?.into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::types::Argon2Params;
+
+    fn key() -> Secret {
+        Secret::Key { key: vec![7; 32] }
+    }
+
+    /// Sizes a foreign caller passes get a bound: `threads` is clamped to
+    /// the cores (4000 threads with 16 MiB chunks used to ask for a 64 GiB
+    /// batch buffer and abort the host), an out-of-range chunk size and
+    /// limits above what any envelope asks are refused with
+    /// `InvalidArgument`.
+    #[test]
+    fn foreign_sizes_are_bounded() {
+        let plaintext = vec![5u8; 100_000];
+        let options = SealOptions { chunk_size: 1 << 24, threads: Some(4000), ..SealOptions::default() };
+        let sealed = seal_bytes(plaintext.clone(), vec![key()], Some(options)).unwrap();
+        assert_eq!(open_bytes(sealed.clone(), key(), None).unwrap().plaintext, plaintext);
+
+        for chunk_size in [0, 1 << 25, u64::MAX, 5000] {
+            let options = SealOptions { chunk_size, ..SealOptions::default() };
+            let r = seal_bytes(vec![1], vec![key()], Some(options));
+            assert!(matches!(r, Err(KluisError::InvalidArgument(_))), "{chunk_size}: {r:?}");
+        }
+        let argon2 = Argon2Params { m_kib: u32::MAX, t: 1, p: 1 };
+        let r = seal_bytes(vec![1], vec![key()], Some(SealOptions { argon2, ..SealOptions::default() }));
+        assert!(matches!(r, Err(KluisError::InvalidArgument(_))), "{r:?}");
+
+        let huge = OpenLimits { max_m_kib: u32::MAX, ..OpenLimits::default() };
+        let r = open_bytes(sealed, key(), Some(huge));
+        assert!(matches!(&r, Err(KluisError::InvalidArgument(m)) if m.contains("OpenLimits.max_m_kib")), "{r:?}");
+        assert!(crate::stream::Opener::new(key(), Some(huge)).is_err());
+    }
+
+    /// A password envelope with three slots opens under the envelope
+    /// limits, and is refused before any Argon2 run when the caller allows
+    /// two.
+    #[test]
+    fn password_slot_limit_reaches_the_bindings() {
+        let passwords: Vec<Secret> =
+            ["a", "b", "c"].iter().map(|p| Secret::Password { password: (*p).into() }).collect();
+        let argon2 = Argon2Params { m_kib: 1024, t: 1, p: 1 };
+        let sealed = seal_bytes(vec![1], passwords, Some(SealOptions { argon2, ..SealOptions::default() })).unwrap();
+        let c = Secret::Password { password: "c".into() };
+        assert_eq!(open_bytes(sealed.clone(), c.clone(), None).unwrap().plaintext, vec![1]);
+        let two = OpenLimits { max_password_slots: 2, ..OpenLimits::default() };
+        let r = open_bytes(sealed, c, Some(two));
+        assert!(matches!(&r, Err(KluisError::LimitsExceeded(m)) if m.contains("3 password slots")), "{r:?}");
+    }
 }

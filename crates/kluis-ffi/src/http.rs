@@ -23,28 +23,44 @@ pub struct HttpOptions {
     /// (off by default: they are confidential).
     #[uniffi(default = false)]
     pub disclose_names: bool,
-    /// The longest wait for a connection, in milliseconds.
+    /// The longest wait for a connection, in milliseconds (1 to 3600000).
     #[uniffi(default = 10000)]
     pub connect_timeout_ms: u64,
-    /// The longest wait for the server on an open connection, in milliseconds.
+    /// The longest wait for the server on an open connection, in
+    /// milliseconds (1 to 3600000).
     #[uniffi(default = 60000)]
     pub read_timeout_ms: u64,
     /// How often a request that failed on the network or with a 5xx answer
-    /// is repeated (with a doubling wait from 0.5 s).
+    /// is repeated (with a doubling wait from 0.5 s; at most 10).
     #[uniffi(default = 4)]
     pub retries: u32,
 }
 
-impl From<HttpOptions> for kt::HttpOptions {
-    fn from(o: HttpOptions) -> Self {
-        kt::HttpOptions {
+/// Longest timeout a foreign caller may set: one hour.
+const MAX_TIMEOUT_MS: u64 = 3_600_000;
+/// Most retries: the doubling wait reaches 8.5 minutes at the tenth.
+const MAX_RETRIES: u32 = 10;
+
+impl TryFrom<HttpOptions> for kt::HttpOptions {
+    type Error = KluisError;
+
+    fn try_from(o: HttpOptions) -> Result<Self, KluisError> {
+        for (field, ms) in [("connect_timeout_ms", o.connect_timeout_ms), ("read_timeout_ms", o.read_timeout_ms)] {
+            if !(1..=MAX_TIMEOUT_MS).contains(&ms) {
+                return Err(KluisError::invalid(format!("HttpOptions.{field} {ms} outside 1..={MAX_TIMEOUT_MS}")));
+            }
+        }
+        if o.retries > MAX_RETRIES {
+            return Err(KluisError::invalid(format!("HttpOptions.retries {} is above {MAX_RETRIES}", o.retries)));
+        }
+        Ok(kt::HttpOptions {
             download_limit: o.download_limit,
             disclose_names: o.disclose_names,
             connect_timeout: Duration::from_millis(o.connect_timeout_ms),
             read_timeout: Duration::from_millis(o.read_timeout_ms),
             retries: o.retries,
             ..kt::HttpOptions::default()
-        }
+        })
     }
 }
 
@@ -112,7 +128,7 @@ impl HttpTransport {
     pub fn new(base_url: String, token: Option<String>, options: Option<HttpOptions>) -> Result<Arc<Self>, KluisError> {
         // The expiry only informs; the server decides.
         let token = token.map(|t| kt::Token::new(t, u64::MAX));
-        let options = options.map(kt::HttpOptions::from).unwrap_or_default();
+        let options = options.map(kt::HttpOptions::try_from).transpose()?.unwrap_or_default();
         Ok(Arc::new(HttpTransport { inner: kt::HttpTransport::new(&base_url, token, options)? }))
     }
 
@@ -149,13 +165,25 @@ mod tests {
 
     #[test]
     fn options_and_tokens_convert() {
-        let o = kt::HttpOptions::from(HttpOptions {
+        let options = HttpOptions {
             download_limit: Some(2),
             disclose_names: true,
             connect_timeout_ms: 1500,
             read_timeout_ms: 2500,
             retries: 1,
-        });
+        };
+        // Sizes a foreign caller passes are bounded (a u64::MAX timeout
+        // overflows a deadline; u32::MAX retries wait forever).
+        for bad in [
+            HttpOptions { connect_timeout_ms: u64::MAX, ..options.clone() },
+            HttpOptions { read_timeout_ms: 0, ..options.clone() },
+            HttpOptions { retries: u32::MAX, ..options.clone() },
+        ] {
+            assert!(matches!(kt::HttpOptions::try_from(bad.clone()), Err(KluisError::InvalidArgument(_))), "{bad:?}");
+            let refused = HttpTransport::new("https://kluis.example.org".into(), None, Some(bad));
+            assert!(matches!(refused, Err(KluisError::InvalidArgument(m)) if m.contains("HttpOptions.")));
+        }
+        let o = kt::HttpOptions::try_from(options).unwrap();
         assert_eq!((o.download_limit, o.disclose_names, o.retries), (Some(2), true, 1));
         assert_eq!((o.connect_timeout, o.read_timeout), (Duration::from_millis(1500), Duration::from_millis(2500)));
         let token = SenderToken { token: "secret".into(), expires_at: 1 };

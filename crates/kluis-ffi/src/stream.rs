@@ -71,7 +71,7 @@ impl Opener {
     /// A new opener for `secret`; `limits` None means the default limits.
     #[uniffi::constructor(default(limits = None))]
     pub fn new(secret: Secret, limits: Option<OpenLimits>) -> Result<Arc<Self>, KluisError> {
-        let opener = core::PushOpener::new(secret.try_into()?, core_limits(limits));
+        let opener = core::PushOpener::new(secret.try_into()?, core_limits(limits, core::OpenLimits::ENVELOPE)?);
         Ok(Arc::new(Opener { inner: Mutex::new(opener) }))
     }
 

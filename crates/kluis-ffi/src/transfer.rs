@@ -10,7 +10,7 @@ use kluis_transfer::{NoProgress, TransferId};
 
 use crate::error::KluisError;
 use crate::transport::{Transport, TransportAdapter};
-use crate::types::{Argon2Params, OpenLimits};
+use crate::types::{Argon2Params, OpenLimits, core_limits};
 
 fn unix_time(seconds: Option<u64>) -> Option<SystemTime> {
     seconds.map(|s| UNIX_EPOCH + Duration::from_secs(s))
@@ -177,9 +177,11 @@ pub fn send_transfer(
 /// How to open and download a transfer.
 #[derive(Clone, Debug, uniffi::Record)]
 pub struct ReceiveOptions {
-    /// Caps on the Argon2 work the transfer may ask for.
-    #[uniffi(default)]
-    pub limits: OpenLimits,
+    /// Caps on the Argon2 work the transfer may ask for, checked before any
+    /// Argon2 run (None: the transfer limits, 2 password slots, 256 MiB,
+    /// 8 passes, 8 lanes; every Kluis sender stays within them).
+    #[uniffi(default = None)]
+    pub limits: Option<OpenLimits>,
     /// Bytes per `read_range` call (4 KiB to 64 MiB).
     #[uniffi(default = 1048576)]
     pub piece_size: u64,
@@ -191,7 +193,7 @@ pub struct ReceiveOptions {
 fn receive_options(o: Option<ReceiveOptions>) -> Result<kt::ReceiveOptions, KluisError> {
     let Some(o) = o else { return Ok(kt::ReceiveOptions::default()) };
     Ok(kt::ReceiveOptions {
-        limits: o.limits.into(),
+        limits: core_limits(o.limits, kluis_core::OpenLimits::TRANSFER)?,
         piece_size: usize::try_from(o.piece_size).map_err(|_| KluisError::invalid("piece_size is too large"))?,
         now: unix_time(o.now),
     })
@@ -399,5 +401,95 @@ pub fn rate_password(password: String, context: Vec<String>) -> PasswordRating {
         suggestions: r.suggestions,
         guesses_log10: r.guesses_log10,
         chars: r.chars as u64,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::transport::{DirectoryTransport, TransferPlan, TransportError};
+
+    fn options(limits: Option<OpenLimits>) -> ReceiveOptions {
+        ReceiveOptions { limits, piece_size: 1 << 20, now: None }
+    }
+
+    /// A transfer's default limits are the tight transfer limits, whether
+    /// the options are absent or leave `limits` out; a foreign caller's
+    /// limits are bounded by what any Kluis envelope asks.
+    #[test]
+    fn receive_limits_default_to_the_transfer_limits_and_are_bounded() {
+        assert_eq!(receive_options(None).unwrap().limits, kluis_core::OpenLimits::TRANSFER);
+        assert_eq!(receive_options(Some(options(None))).unwrap().limits, kluis_core::OpenLimits::TRANSFER);
+        let envelope = OpenLimits::default();
+        assert_eq!(receive_options(Some(options(Some(envelope)))).unwrap().limits, kluis_core::OpenLimits::ENVELOPE);
+        for huge in [
+            OpenLimits { max_m_kib: u32::MAX, ..envelope },
+            OpenLimits { max_t: u32::MAX, ..envelope },
+            OpenLimits { max_p: u8::MAX, ..envelope },
+            OpenLimits { max_password_slots: 5, ..envelope },
+        ] {
+            let r = receive_options(Some(options(Some(huge))));
+            assert!(matches!(&r, Err(KluisError::InvalidArgument(m)) if m.contains("OpenLimits.max_")), "{r:?}");
+        }
+        // Piece and chunk sizes are checked by kluis-transfer when it
+        // starts (4 KiB..=64 MiB; 4 KiB..=16 MiB powers of two).
+        let piece = ReceiveOptions { piece_size: u64::MAX, ..options(None) };
+        let store =
+            DirectoryTransport::new(std::env::temp_dir().join("kluis-ffi-piece").to_string_lossy().into_owned());
+        let r = open_transfer(store.unwrap(), "a".repeat(26), "pw".into(), Some(piece));
+        assert!(matches!(&r, Err(KluisError::InvalidArgument(m)) if m.contains("piece size")), "{:?}", r.err());
+    }
+
+    /// A foreign transport that answers a read with more than was asked.
+    struct Overreading(Arc<DirectoryTransport>);
+
+    impl Transport for Overreading {
+        fn begin_transfer(&self, plan: TransferPlan) -> Result<(), TransportError> {
+            self.0.begin_transfer(plan)
+        }
+        fn put_range(&self, t: String, b: String, offset: u64, data: Vec<u8>) -> Result<(), TransportError> {
+            self.0.put_range(t, b, offset, data)
+        }
+        fn partial_len(&self, t: String, b: String) -> Result<Option<u64>, TransportError> {
+            self.0.partial_len(t, b)
+        }
+        fn finish_blob(&self, t: String, b: String, total_len: u64) -> Result<(), TransportError> {
+            self.0.finish_blob(t, b, total_len)
+        }
+        fn complete_len(&self, t: String, b: String) -> Result<Option<u64>, TransportError> {
+            self.0.complete_len(t, b)
+        }
+        fn read_range(&self, t: String, b: String, offset: u64, length: u64) -> Result<Vec<u8>, TransportError> {
+            let mut out = self.0.read_range(t, b, offset, length)?;
+            out.extend_from_slice(&[0; 64]);
+            Ok(out)
+        }
+        fn finish_transfer(&self, t: String, expires_at: u64) -> Result<(), TransportError> {
+            self.0.finish_transfer(t, expires_at)
+        }
+        fn expiry(&self, t: String) -> Result<Option<u64>, TransportError> {
+            self.0.expiry(t)
+        }
+        fn delete_transfer(&self, t: String) -> Result<(), TransportError> {
+            self.0.delete_transfer(t)
+        }
+        fn list_expired(&self, now: u64) -> Result<Vec<String>, TransportError> {
+            self.0.list_expired(now)
+        }
+    }
+
+    #[test]
+    fn a_foreign_read_longer_than_asked_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = DirectoryTransport::new(dir.path().to_string_lossy().into_owned()).unwrap();
+        let id = kt::TransferId::generate().unwrap();
+        let adapter = TransportAdapter(Arc::new(Overreading(store)));
+        kt::Transport::put_range(&adapter, &id, &kt::BlobName::Manifest, 0, b"0123456789").unwrap();
+        kt::Transport::finish_blob(&adapter, &id, &kt::BlobName::Manifest, 10).unwrap();
+        let r = kt::Transport::read_range(&adapter, &id, &kt::BlobName::Manifest, 0, 4);
+        assert!(
+            matches!(&r, Err(kt::TransportError::Other(m)) if m.contains("68 bytes for a read of at most 4")),
+            "{r:?}"
+        );
     }
 }

@@ -360,7 +360,16 @@ impl kt::Transport for TransportAdapter {
         offset: u64,
         len: u64,
     ) -> Result<Vec<u8>, kt::TransportError> {
-        Ok(self.0.read_range(transfer.to_string(), blob.to_string(), offset, len)?)
+        let piece = self.0.read_range(transfer.to_string(), blob.to_string(), offset, len)?;
+        // A foreign implementation's answer is held to the request, so what
+        // is buffered stays bounded by the piece size asked for.
+        if piece.len() as u64 > len {
+            return Err(kt::TransportError::Other(format!(
+                "the transport returned {} bytes for a read of at most {len}",
+                piece.len()
+            )));
+        }
+        Ok(piece)
     }
 
     fn finish_transfer(&self, transfer: &TransferId, expires_at: u64) -> Result<(), kt::TransportError> {

@@ -133,7 +133,8 @@ pub struct SealOptions {
     /// Metadata to seal into the header.
     #[uniffi(default = None)]
     pub metadata: Option<Metadata>,
-    /// Threads that seal chunks (None: every available core).
+    /// Threads that seal chunks (None: every available core; more than
+    /// the available cores is taken as that number).
     #[uniffi(default = None)]
     pub threads: Option<u32>,
 }
@@ -168,29 +169,59 @@ pub(crate) fn core_options(options: Option<SealOptions>) -> Result<core::SealOpt
 }
 
 /// Caps on the Argon2 work an envelope may ask of the reader, checked
-/// before any key derivation.
+/// before any key derivation. Each field is at most its default, the most
+/// any Kluis sealer writes (a larger value is refused with
+/// `InvalidArgument`, as Argon2 would try to allocate what it names).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, uniffi::Record)]
 pub struct OpenLimits {
-    /// Largest accepted memory in KiB (default 1048576 = 1 GiB).
+    /// Largest accepted memory in KiB (default and most 1048576 = 1 GiB).
     #[uniffi(default = 1048576)]
     pub max_m_kib: u32,
-    /// Largest accepted number of passes (default 16).
+    /// Largest accepted number of passes (default and most 16).
     #[uniffi(default = 16)]
     pub max_t: u32,
-    /// Largest accepted number of lanes (default 16).
+    /// Largest accepted number of lanes (default and most 16).
     #[uniffi(default = 16)]
     pub max_p: u8,
+    /// Most password slots tried, each an Argon2 run (default and most 4).
+    #[uniffi(default = 4)]
+    pub max_password_slots: u8,
 }
 
-impl From<OpenLimits> for core::OpenLimits {
-    fn from(l: OpenLimits) -> Self {
-        core::OpenLimits { max_m_kib: l.max_m_kib, max_t: l.max_t, max_p: l.max_p }
+impl TryFrom<OpenLimits> for core::OpenLimits {
+    type Error = KluisError;
+
+    fn try_from(l: OpenLimits) -> Result<Self, KluisError> {
+        let most = core::OpenLimits::ENVELOPE;
+        let above = |field: &str, value: u64, max: u64| {
+            Err(KluisError::invalid(format!(
+                "OpenLimits.{field} {value} is above {max}, the most a Kluis envelope asks"
+            )))
+        };
+        if l.max_m_kib > most.max_m_kib {
+            return above("max_m_kib", l.max_m_kib.into(), most.max_m_kib.into());
+        }
+        if l.max_t > most.max_t {
+            return above("max_t", l.max_t.into(), most.max_t.into());
+        }
+        if l.max_p > most.max_p {
+            return above("max_p", l.max_p.into(), most.max_p.into());
+        }
+        if l.max_password_slots > most.max_password_slots {
+            return above("max_password_slots", l.max_password_slots.into(), most.max_password_slots.into());
+        }
+        Ok(core::OpenLimits {
+            max_m_kib: l.max_m_kib,
+            max_t: l.max_t,
+            max_p: l.max_p,
+            max_password_slots: l.max_password_slots,
+        })
     }
 }
 
 impl From<core::OpenLimits> for OpenLimits {
     fn from(l: core::OpenLimits) -> Self {
-        OpenLimits { max_m_kib: l.max_m_kib, max_t: l.max_t, max_p: l.max_p }
+        OpenLimits { max_m_kib: l.max_m_kib, max_t: l.max_t, max_p: l.max_p, max_password_slots: l.max_password_slots }
     }
 }
 
@@ -200,8 +231,12 @@ impl Default for OpenLimits {
     }
 }
 
-pub(crate) fn core_limits(limits: Option<OpenLimits>) -> core::OpenLimits {
-    limits.map(Into::into).unwrap_or_default()
+/// `limits`, bounded, or `default` for None.
+pub(crate) fn core_limits(
+    limits: Option<OpenLimits>,
+    default: core::OpenLimits,
+) -> Result<core::OpenLimits, KluisError> {
+    limits.map_or(Ok(default), TryInto::try_into)
 }
 
 /// An opened envelope: its plaintext and its metadata.

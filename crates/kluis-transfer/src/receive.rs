@@ -28,11 +28,13 @@ const MAX_MANIFEST_ENVELOPE_LEN: u64 = MAX_MANIFEST_LEN as u64 + (4 << 20);
 /// ```
 /// use kluis_transfer::ReceiveOptions;
 /// let options = ReceiveOptions::default();
-/// assert_eq!(options.limits, kluis_core::OpenLimits::default());
+/// assert_eq!(options.limits, kluis_core::OpenLimits::TRANSFER);
 /// ```
 #[derive(Clone, Debug)]
 pub struct ReceiveOptions {
-    /// Caps on the Argon2 work the manifest may ask for.
+    /// Caps on the Argon2 work the manifest may ask for, checked before any
+    /// Argon2 run (default [`OpenLimits::TRANSFER`]: 2 password slots,
+    /// 256 MiB, 8 passes, 8 lanes; a Kluis sender stays within them).
     pub limits: OpenLimits,
     /// Bytes per `read_range` call (4 KiB to 64 MiB).
     pub piece_size: usize,
@@ -42,7 +44,7 @@ pub struct ReceiveOptions {
 
 impl Default for ReceiveOptions {
     fn default() -> Self {
-        ReceiveOptions { limits: OpenLimits::default(), piece_size: DEFAULT_PIECE_SIZE, now: None }
+        ReceiveOptions { limits: OpenLimits::TRANSFER, piece_size: DEFAULT_PIECE_SIZE, now: None }
     }
 }
 

@@ -16,7 +16,9 @@ use std::path::PathBuf;
 use std::sync::Mutex;
 use std::time::{Duration, SystemTime};
 
-use kluis_core::{Argon2Params, Key, Metadata, Password, SealError, SealOptions, Sealer, Secret, seal_bytes};
+use kluis_core::{
+    Argon2Params, Key, Metadata, OpenLimits, Password, SealError, SealOptions, Sealer, Secret, seal_bytes,
+};
 use sha2::{Digest, Sha256};
 
 use crate::error::TransferError;
@@ -169,7 +171,9 @@ pub struct TransferRequest {
 /// ```
 #[derive(Clone, Debug)]
 pub struct SendOptions {
-    /// Argon2id cost of the manifest's password slot.
+    /// Argon2id cost of the manifest's password slot: at most
+    /// [`OpenLimits::TRANSFER`] (256 MiB, 8 passes, 8 lanes), so that every
+    /// recipient's default limits accept it.
     pub argon2: Argon2Params,
     /// Envelope chunk size: a power of two from 4 KiB to 16 MiB (default 64 KiB).
     pub chunk_size: u64,
@@ -292,6 +296,12 @@ impl PreparedTransfer {
         progress: &dyn Progress,
     ) -> Result<PreparedTransfer, TransferError> {
         check_piece_size(options.piece_size)?;
+        // What a recipient's default limits refuse is never sent.
+        OpenLimits::TRANSFER.check(&options.argon2).map_err(|e| {
+            TransferError::Seal(SealError::InvalidArgon2(format!(
+                "{e}: a transfer must open within the recipients' default limits (OpenLimits::TRANSFER)"
+            )))
+        })?;
         if request.expires_in < Duration::from_secs(1) || request.expires_in > MAX_EXPIRES_IN {
             return Err(TransferError::invalid("the expiry must be between 1 second and 366 days from now"));
         }

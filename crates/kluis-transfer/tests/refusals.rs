@@ -416,3 +416,102 @@ fn invalid_requests() {
     assert!(err.is_err());
     assert!(store.list_expired(u64::MAX).unwrap().is_empty(), "nothing was stored");
 }
+
+// ------------------------------------------------------ Argon2 cost (issue 12, 7)
+
+/// A transfer with no files whose manifest is sealed with `passwords` (the
+/// last one is [`PASSWORD`]) at the cheap test cost; then, if `cost` is
+/// given, the first password slot's Argon2 parameters are overwritten in
+/// place (FORMAT.md §6.2: `m_kib`, `t`, `p` at offsets 3, 7, 11 of the slot
+/// record, which starts at header offset 41), as a hostile server may.
+fn forge_manifest(store: &dyn Transport, passwords: &[&str], cost: Option<Argon2Params>) -> TransferId {
+    let id = TransferId::generate().unwrap();
+    let now = unix_seconds(std::time::SystemTime::now());
+    let manifest = serde_json::json!({
+        "version": 1, "transfer": id.to_string(),
+        "from": "mallory@example.org", "to": ["bob@example.org"], "subject": "forged",
+        "created": now, "expires": now + 3600,
+        "files": [{
+            "blob": BlobId::generate().unwrap().to_string(), "name": "a.txt", "size": 0,
+            "sha256": hex(&Sha256::digest(b"")), "key": hex(&[7; 32]),
+        }],
+    });
+    let options = SealOptions::default().with_argon2(Argon2Params::INSECURE_TEST).unwrap();
+    let secrets: Vec<Secret> = passwords.iter().map(|p| Secret::password(*p)).collect();
+    let mut sealed = seal_bytes(manifest.to_string().as_bytes(), &secrets, &options).unwrap();
+    if let Some(Argon2Params { m_kib, t, p }) = cost {
+        assert_eq!(sealed[41], 1, "the first slot is a password slot");
+        sealed[44..48].copy_from_slice(&m_kib.to_be_bytes());
+        sealed[48..52].copy_from_slice(&t.to_be_bytes());
+        sealed[52] = p;
+    }
+    store.put_range(&id, &BlobName::Manifest, 0, &sealed).unwrap();
+    store.finish_blob(&id, &BlobName::Manifest, sealed.len() as u64).unwrap();
+    store.finish_transfer(&id, now + 3600).unwrap();
+    id
+}
+
+fn refusal(r: Result<OpenedTransfer, TransferError>) -> String {
+    match r {
+        Err(e @ TransferError::Envelope(kluis_core::OpenError::LimitsExceeded(_))) => e.to_string(),
+        other => panic!("expected LimitsExceeded, got {other:?}"),
+    }
+}
+
+#[test]
+fn forged_manifest_costs_above_the_transfer_limits_are_refused_before_any_argon2() {
+    let store = MemoryTransport::new();
+    // Cheap cases first (each above one limit, cheap in the others), then
+    // what the format allows at most: 1 GiB, 16 passes, 16 lanes, in all
+    // four password slots. One of those Argon2 runs takes over a minute on
+    // the 2-core test machine; all cases together are refused in far less
+    // than one, so none ran.
+    let cases = [
+        (Argon2Params { m_kib: 1024, t: 9, p: 1 }, "Argon2 passes 9 outside 1..=8"),
+        (Argon2Params { m_kib: 1024, t: 1, p: 9 }, "Argon2 lanes 9 outside 1..=8"),
+        (Argon2Params { m_kib: 262_145, t: 1, p: 1 }, "Argon2 memory 262145 KiB is above the limit of 262144 KiB"),
+        (Argon2Params { m_kib: 1 << 20, t: 16, p: 16 }, "Argon2 memory 1048576 KiB is above the limit of 262144 KiB"),
+    ];
+    let started = std::time::Instant::now();
+    for (cost, expected) in cases {
+        let id = forge_manifest(&store, &[PASSWORD], Some(cost));
+        let message = refusal(open_transfer(&store, &id, &Password::new("not the password"), &receive_options()));
+        assert!(message.contains(expected), "{cost}: {message}");
+        assert!(message.contains("before any key derivation"), "{message}");
+    }
+    let huge = ["a", "b", "c", PASSWORD];
+    let id = forge_manifest(&store, &huge, Some(Argon2Params { m_kib: 1 << 20, t: 16, p: 16 }));
+    let message = refusal(open_transfer(&store, &id, &password(), &receive_options()));
+    assert!(message.contains("4 password slots is above the limit of 2"), "{message}");
+    // The cheapest forged cost above (1 MiB, 9 passes) alone takes a few
+    // milliseconds; 1 GiB at 16 passes takes minutes.
+    assert!(started.elapsed() < std::time::Duration::from_secs(5), "{:?}", started.elapsed());
+}
+
+#[test]
+fn forged_manifest_with_three_password_slots_is_refused_unless_the_limits_allow_it() {
+    let store = MemoryTransport::new();
+    let id = forge_manifest(&store, &["x-one", "x-two", PASSWORD], None);
+    let message = refusal(open(&store, &id));
+    assert!(message.contains("3 password slots is above the limit of 2"), "{message}");
+    // The limit is the caller's to set: the envelope limits allow 4 slots.
+    let loose = ReceiveOptions { limits: OpenLimits::ENVELOPE, ..receive_options() };
+    assert_eq!(open_transfer(&store, &id, &password(), &loose).unwrap().info().subject, "forged");
+    // And a manifest within the limits opens with the defaults.
+    let id = forge_manifest(&store, &["x-one", PASSWORD], None);
+    assert_eq!(open(&store, &id).unwrap().info().subject, "forged");
+}
+
+#[test]
+fn sender_refuses_an_argon2_cost_the_recipients_default_limits_refuse() {
+    let store = MemoryTransport::new();
+    for argon2 in [Argon2Params { m_kib: 1024, t: 9, p: 1 }, Argon2Params { m_kib: 262_145, t: 1, p: 1 }] {
+        let options = SendOptions { argon2, ..send_options() };
+        let r = send_transfer(&store, request(vec![FileSource::bytes("a.txt", b"a".to_vec())]), &options, &NoProgress);
+        assert!(
+            matches!(&r, Err(TransferError::Seal(kluis_core::SealError::InvalidArgon2(m))) if m.contains("OpenLimits::TRANSFER")),
+            "{r:?}"
+        );
+    }
+    assert!(store.list_expired(u64::MAX).unwrap().is_empty(), "nothing was stored");
+}

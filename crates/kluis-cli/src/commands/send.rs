@@ -36,6 +36,11 @@ Examples:
   kluis send *.jpg --to bob@example.org,carol@example.org --message-file note.txt --expires 2w
   kluis send report.pdf --to bob@example.org --json > sent.json
   kluis send offer.pdf --to bob@example.org --from ann@example.org --server https://kluis.example.org
+  kluis send offer.pdf --to bob@example.org --message-file -     (type the message, end with Ctrl-D)
+
+The message is confidential: give it with --message-file (a file, or - for
+standard input) rather than --message TEXT, whose text any local user can
+read in the process list (ps) while kluis runs.
 
 Output: the mail text for the recipients goes to standard output (ready to
 paste; it holds the link but no password, no file name, no subject and no
@@ -91,7 +96,10 @@ pub(crate) struct SendArgs {
     #[arg(long, value_name = "S", default_value = "")]
     subject: String,
 
-    /// A confidential message for the recipients; it travels encrypted
+    /// A confidential message for the recipients; it travels encrypted,
+    /// but any local user can read it in the process list (ps) while kluis
+    /// runs, and your shell may keep it in its history: prefer
+    /// --message-file
     #[arg(long, value_name = "TEXT", conflicts_with = "message_file")]
     message: Option<String>,
 

@@ -18,8 +18,10 @@ Examples:
 
 The server mails an 8-digit code to ADDR (valid 10 minutes, single use).
 Without --code, kluis asks for it on the terminal, or reads it from the
-first line of standard input when that is not a terminal. For scripts,
---request-only asks for the code and stops; a later --code CODE confirms it.
+first line of standard input when that is not a terminal: prefer that. For
+scripts, --request-only asks for the code and stops; a later --code CODE
+confirms it, but a code on the command line is readable by any local user
+in the process list (ps) until it is used.
 
 The token (valid about one hour) is stored per server and address in
 tokens.json in the configuration folder ($KLUIS_CONFIG_DIR, else kluis in
@@ -45,7 +47,9 @@ pub(crate) struct VerifyArgs {
     #[arg(long, value_name = "URL")]
     server: String,
 
-    /// Confirm this code (from an earlier request) instead of requesting one
+    /// Confirm this code (from an earlier request) instead of requesting
+    /// one; any local user can read it in the process list (ps) until it
+    /// is used: prefer the prompt
     #[arg(long, value_name = "CODE", conflicts_with = "request_only")]
     code: Option<String>,
 
