@@ -78,16 +78,25 @@ spawn() {
     shift
     printf '\n=== %s (started in the background, log: %s)\n' "$name" "$(logfile "$name")"
     bg_start[$name]=$(date +%s)
-    ("$@") >"$(logfile "$name")" 2>&1 &
+    # The step's own end time, for the table (it may end long before `await`).
+    (
+        rc=0
+        "$@" || rc=$?
+        date +%s >"$(logfile "$name").end"
+        exit "$rc"
+    ) >"$(logfile "$name")" 2>&1 &
     bg_pid[$name]=$!
 }
 await() {
     local name="$1" rc=0 log
     log="$(logfile "$1")"
     wait "${bg_pid[$name]}" || rc=$?
-    local took=$(($(date +%s) - ${bg_start[$name]}))
+    local ended
+    ended="$(cat "$log.end" 2>/dev/null || date +%s)"
+    local took=$((ended - ${bg_start[$name]}))
     unset "bg_pid[$name]"
-    printf '\n=== %s (background, %s s): its output\n' "$name" "$took"
+    printf '\n=== %s (background, took %s s, waited for until %s s into the run): its output\n' \
+        "$name" "$took" "$(($(date +%s) - start))"
     cat "$log"
     if ((rc)); then
         rows+=("$name|$took|FAILED")
