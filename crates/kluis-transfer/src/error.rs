@@ -5,9 +5,9 @@ use std::path::PathBuf;
 
 use kluis_core::{OpenError, SealError};
 
-use crate::link::LinkError;
-use crate::time::rfc3339;
 use crate::transport::TransportError;
+use kluis_protocol::LinkError;
+use kluis_protocol::rfc3339;
 
 /// Why a transfer could not be sent, opened or downloaded.
 ///
@@ -104,6 +104,12 @@ pub enum TransferError {
     /// The operating system's random generator failed.
     #[error("the operating system's random number generator failed")]
     Randomness,
+}
+
+impl From<kluis_protocol::RandomError> for TransferError {
+    fn from(_: kluis_protocol::RandomError) -> Self {
+        TransferError::Randomness
+    }
 }
 
 impl TransferError {

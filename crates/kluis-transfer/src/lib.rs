@@ -59,20 +59,23 @@
 #![deny(missing_docs)]
 
 mod error;
-mod ids;
-mod link;
 mod manifest;
 mod names;
 mod password;
 mod progress;
 mod receive;
 mod send;
-mod time;
 mod transport;
 
 pub use error::TransferError;
-pub use ids::{BlobId, BlobName, ID_LEN, ID_TEXT_LEN, IdError, IdText, MANIFEST_BLOB, TransferId};
-pub use link::{Link, LinkError};
+/// The wire contract shared with the drop server (ids, links, the HTTP
+/// API's types, the recipient notice), re-exported whole.
+pub use kluis_protocol as protocol;
+pub use kluis_protocol::{
+    BlobId, BlobName, ID_LEN, ID_TEXT_LEN, IdError, IdText, Language, Link, LinkError, MANIFEST_BLOB, RandomError,
+    RecipientNotice, TransferId,
+};
+pub use kluis_protocol::{rfc3339, unix_seconds};
 pub use manifest::{
     FileInfo, MANIFEST_VERSION, MAX_ADDRESS_LEN, MAX_FILES, MAX_MANIFEST_LEN, MAX_MEDIA_TYPE_LEN, MAX_MESSAGE_LEN,
     MAX_NAME_LEN, MAX_RECIPIENTS, MAX_SUBJECT_LEN, TransferInfo,
@@ -87,7 +90,6 @@ pub use send::{
     DEFAULT_PIECE_SIZE, FileSource, MAX_EXPIRES_IN, PreparedTransfer, SendOptions, SentTransfer, TransferRequest,
     send_transfer, upload_blob,
 };
-pub use time::{rfc3339, unix_seconds};
 #[cfg(feature = "http")]
 pub use transport::http::{HttpError, HttpOptions, HttpTransport, Token, confirm_code, request_code};
 pub use transport::{DirectoryTransport, MemoryTransport, TransferPlan, Transport, TransportError, purge_expired};

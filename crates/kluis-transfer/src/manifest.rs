@@ -11,7 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use zeroize::Zeroizing;
 
 use crate::error::TransferError;
-use crate::ids::{BlobId, TransferId};
+use kluis_protocol::{BlobId, TransferId};
 
 /// The manifest version this library writes and reads.
 pub const MANIFEST_VERSION: u64 = 1;

@@ -11,13 +11,13 @@ use subtle::ConstantTimeEq;
 use zeroize::Zeroizing;
 
 use crate::error::TransferError;
-use crate::ids::{BlobName, TransferId};
 use crate::manifest::{MAX_MANIFEST_LEN, Manifest, TransferInfo};
 use crate::names::{check_file_name, unique_names};
 use crate::progress::{Phase, Progress, ProgressEvent};
 use crate::send::{DEFAULT_PIECE_SIZE, check_piece_size};
-use crate::time::unix_seconds;
 use crate::transport::Transport;
+use kluis_protocol::unix_seconds;
+use kluis_protocol::{BlobName, TransferId};
 
 /// Largest sealed manifest a reader fetches: the largest manifest plus
 /// room for the envelope's header and tags.

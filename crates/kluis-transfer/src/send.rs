@@ -22,13 +22,13 @@ use kluis_core::{
 use sha2::{Digest, Sha256};
 
 use crate::error::TransferError;
-use crate::ids::{BlobId, BlobName, TransferId};
 use crate::manifest::{MANIFEST_VERSION, MAX_FILES, Manifest, ManifestFile, TransferInfo, check_media_type};
 use crate::names::{check_file_name, guess_media_type};
 use crate::password::check_password;
 use crate::progress::{Phase, Progress, ProgressEvent};
-use crate::time::unix_seconds;
 use crate::transport::{TransferPlan, Transport};
+use kluis_protocol::unix_seconds;
+use kluis_protocol::{BlobId, BlobName, TransferId};
 
 /// The longest allowed lifetime of a transfer (366 days).
 pub const MAX_EXPIRES_IN: Duration = Duration::from_secs(366 * 86_400);

@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
 use super::{Transport, TransportError};
-use crate::ids::{BlobName, TransferId};
+use kluis_protocol::{BlobName, TransferId};
 
 /// Name of the file that marks a transfer finished and holds its expiry.
 const EXPIRES: &str = "expires";

@@ -4,7 +4,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::{Mutex, MutexGuard};
 
 use super::{Transport, TransportError};
-use crate::ids::{BlobName, TransferId};
+use kluis_protocol::{BlobName, TransferId};
 
 #[derive(Default)]
 struct Stored {

@@ -14,7 +14,7 @@ mod memory;
 pub use directory::DirectoryTransport;
 pub use memory::MemoryTransport;
 
-use crate::ids::{BlobName, TransferId};
+use kluis_protocol::{BlobName, TransferId};
 
 /// Why a transport operation failed. A single flat enum of strings, so that
 /// implementations in other languages (through bindings) can map their own

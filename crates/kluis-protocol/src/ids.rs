@@ -12,8 +12,6 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use crate::error::TransferError;
-
 /// Number of random bytes in an id.
 pub const ID_LEN: usize = 16;
 
@@ -25,7 +23,7 @@ const ALPHABET: &[u8; 32] = b"abcdefghijklmnopqrstuvwxyz234567";
 /// Why a text is not an id.
 ///
 /// ```
-/// use kluis_transfer::{IdError, TransferId};
+/// use kluis_protocol::{IdError, TransferId};
 /// assert_eq!("abc".parse::<TransferId>().unwrap_err(), IdError::Length(3));
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -93,9 +91,19 @@ fn decode(text: &str) -> Result<[u8; ID_LEN], IdError> {
     Ok(out)
 }
 
-fn random_bytes() -> Result<[u8; ID_LEN], TransferError> {
+/// The operating system's random generator failed (feature `random`).
+///
+/// ```
+/// assert_eq!(kluis_protocol::RandomError.to_string(), "the operating system's random number generator failed");
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("the operating system's random number generator failed")]
+pub struct RandomError;
+
+#[cfg(feature = "random")]
+fn random_bytes() -> Result<[u8; ID_LEN], RandomError> {
     let mut b = [0u8; ID_LEN];
-    getrandom::fill(&mut b).map_err(|_| TransferError::Randomness)?;
+    getrandom::fill(&mut b).map_err(|_| RandomError)?;
     Ok(b)
 }
 
@@ -106,8 +114,11 @@ macro_rules! id_type {
         pub struct $name([u8; ID_LEN]);
 
         impl $name {
-            /// Draws a fresh id from the operating system's random generator.
-            pub fn generate() -> Result<Self, TransferError> {
+            /// Draws a fresh id from the operating system's random generator
+            /// (feature `random`; a browser client draws its own bytes and
+            /// uses [`from_bytes`](Self::from_bytes)).
+            #[cfg(feature = "random")]
+            pub fn generate() -> Result<Self, RandomError> {
                 random_bytes().map($name)
             }
 
@@ -172,8 +183,8 @@ id_type! {
     /// It carries no secret; it appears in links and storage paths.
     ///
     /// ```
-    /// use kluis_transfer::TransferId;
-    /// let id = TransferId::generate().unwrap();
+    /// use kluis_protocol::TransferId;
+    /// let id = TransferId::from_bytes([42; 16]);
     /// let text = id.to_string();
     /// assert_eq!(text.len(), 26);
     /// assert_eq!(text.parse::<TransferId>().unwrap(), id);
@@ -187,10 +198,10 @@ id_type! {
     /// same text form as [`TransferId`]. It reveals nothing about the file.
     ///
     /// ```
-    /// use kluis_transfer::BlobId;
+    /// use kluis_protocol::BlobId;
     /// let id = BlobId::from_bytes([0; 16]);
     /// assert_eq!(id.to_string(), "aaaaaaaaaaaaaaaaaaaaaaaaaa");
-    /// assert_eq!(BlobId::parse("aaaaaaaaaaaaaaaaaaaaaaaaab").unwrap_err(), kluis_transfer::IdError::NotCanonical);
+    /// assert_eq!(BlobId::parse("aaaaaaaaaaaaaaaaaaaaaaaaab").unwrap_err(), kluis_protocol::IdError::NotCanonical);
     /// ```
     BlobId
 }
@@ -198,7 +209,7 @@ id_type! {
 /// The text form of an id, held on the stack.
 ///
 /// ```
-/// use kluis_transfer::TransferId;
+/// use kluis_protocol::TransferId;
 /// let id = TransferId::from_bytes([0xff; 16]);
 /// assert_eq!(id.to_text().as_str(), "77777777777777777777777774");
 /// ```
@@ -225,7 +236,7 @@ impl fmt::Debug for IdText {
 /// Text form: `manifest`, or the [`BlobId`] text.
 ///
 /// ```
-/// use kluis_transfer::{BlobId, BlobName};
+/// use kluis_protocol::{BlobId, BlobName};
 /// assert_eq!(BlobName::Manifest.to_string(), "manifest");
 /// let file = BlobName::File(BlobId::from_bytes([1; 16]));
 /// assert_eq!(file.to_string().parse::<BlobName>().unwrap(), file);
@@ -265,6 +276,59 @@ impl FromStr for BlobName {
     }
 }
 
+impl Serialize for BlobName {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            BlobName::Manifest => s.serialize_str(MANIFEST_BLOB),
+            BlobName::File(id) => s.serialize_str(id.to_text().as_str()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for BlobName {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        Self::parse(&text).map_err(serde::de::Error::custom)
+    }
+}
+
+/// The pattern of an id's text form (docs/TRANSFER.md §2), for schemas.
+pub const ID_PATTERN: &str = "^[a-z2-7]{25}[aeimquy4]$";
+
+/// The pattern of a blob name's text form, for schemas.
+pub const BLOB_NAME_PATTERN: &str = "^(manifest|[a-z2-7]{25}[aeimquy4])$";
+
+#[cfg(feature = "openapi")]
+mod schemas {
+    use utoipa::openapi::RefOr;
+    use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
+
+    fn text(pattern: &str, description: &str) -> RefOr<Schema> {
+        ObjectBuilder::new().schema_type(Type::String).pattern(Some(pattern)).description(Some(description)).into()
+    }
+
+    impl utoipa::PartialSchema for super::TransferId {
+        fn schema() -> RefOr<Schema> {
+            text(super::ID_PATTERN, "a transfer id: 26 lower-case base32 characters")
+        }
+    }
+    impl utoipa::ToSchema for super::TransferId {}
+
+    impl utoipa::PartialSchema for super::BlobId {
+        fn schema() -> RefOr<Schema> {
+            text(super::ID_PATTERN, "a blob id: 26 lower-case base32 characters")
+        }
+    }
+    impl utoipa::ToSchema for super::BlobId {}
+
+    impl utoipa::PartialSchema for super::BlobName {
+        fn schema() -> RefOr<Schema> {
+            text(super::BLOB_NAME_PATTERN, "`manifest` or a blob id")
+        }
+    }
+    impl utoipa::ToSchema for super::BlobName {}
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -300,6 +364,30 @@ mod tests {
     }
 
     #[test]
+    fn patterns_match_the_parsers() {
+        // The schema patterns say what the parsers accept: the last
+        // character is one whose 2 low bits are zero.
+        let last: String = ALPHABET
+            .iter()
+            .map(|&c| char::from(c))
+            .filter(|c| TransferId::parse(&format!("{}{c}", "a".repeat(25))).is_ok())
+            .collect();
+        assert_eq!(last, "aeimquy4");
+        assert!(ID_PATTERN.contains("[aeimquy4]") && BLOB_NAME_PATTERN.contains("manifest|"));
+    }
+
+    #[test]
+    fn blob_names_as_json() {
+        let file = BlobName::File(BlobId::from_bytes([3; 16]));
+        for name in [BlobName::Manifest, file] {
+            let json = serde_json::to_string(&name).unwrap();
+            assert_eq!(json, format!("\"{name}\""));
+            assert_eq!(serde_json::from_str::<BlobName>(&json).unwrap(), name);
+        }
+        assert!(serde_json::from_str::<BlobName>("\"../manifest\"").is_err());
+    }
+
+    #[test]
     fn blob_names() {
         assert_eq!(BlobName::parse("manifest").unwrap(), BlobName::Manifest);
         assert!(BlobName::parse("Manifest").is_err());
@@ -316,6 +404,7 @@ mod tests {
         assert!(serde_json::from_str::<TransferId>("\"AAAA\"").is_err());
     }
 
+    #[cfg(feature = "random")]
     #[test]
     fn generated_ids_differ() {
         assert_ne!(TransferId::generate().unwrap(), TransferId::generate().unwrap());

@@ -3,12 +3,11 @@
 //! Two shapes:
 //!
 //! - `file:///abs/path/to/store/<transfer-id>`: a transfer in a local
-//!   folder store ([`DirectoryTransport`](crate::DirectoryTransport)).
+//!   folder store (kluis-transfer's `DirectoryTransport`).
 //!   The path is percent-encoded (RFC 8089, RFC 3986); on Windows it reads
 //!   `file:///C:/Users/…/store/<transfer-id>`.
 //! - `https://host[:port][/prefix]/t/<transfer-id>`: a transfer on a Kluis
-//!   server (parsed only, for a later server; `http` only for loopback
-//!   hosts).
+//!   drop server (docs/SERVER.md; `http` only for loopback hosts).
 //!
 //! A link never carries a secret, and parsing enforces it: a query
 //! (`?…`), a fragment (`#…`) or user information (`user:pass@`) is
@@ -23,7 +22,7 @@ use crate::ids::{IdError, TransferId};
 /// Why a text is not a transfer link.
 ///
 /// ```
-/// use kluis_transfer::{Link, LinkError};
+/// use kluis_protocol::{Link, LinkError};
 /// assert_eq!(Link::parse("ftp://example.org/t/x").unwrap_err(), LinkError::UnsupportedScheme("ftp".into()));
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -62,14 +61,14 @@ pub enum LinkError {
 /// password is never part of a link (nor of the mail that carries it).
 ///
 /// ```
-/// use kluis_transfer::{Link, TransferId};
+/// use kluis_protocol::{Link, TransferId};
 /// let id = TransferId::from_bytes([0; 16]);
 /// let link = Link::parse("https://kluis.example.org/t/aaaaaaaaaaaaaaaaaaaaaaaaaa")?;
 /// assert_eq!(link.transfer(), id);
 /// assert!(matches!(&link, Link::Server { base, .. } if base == "https://kluis.example.org"));
 /// assert_eq!(link.to_string(), "https://kluis.example.org/t/aaaaaaaaaaaaaaaaaaaaaaaaaa");
 /// assert!(Link::parse("https://kluis.example.org/t/aaaaaaaaaaaaaaaaaaaaaaaaaa#key=secret").is_err());
-/// # Ok::<(), kluis_transfer::LinkError>(())
+/// # Ok::<(), kluis_protocol::LinkError>(())
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Link {
@@ -80,7 +79,7 @@ pub enum Link {
         /// The transfer.
         transfer: TransferId,
     },
-    /// A transfer on a server (for a later HTTP transport).
+    /// A transfer on a Kluis drop server (docs/SERVER.md).
     Server {
         /// Scheme, host, port and path prefix, without a trailing `/`,
         /// e.g. `https://kluis.example.org/share`.
@@ -95,13 +94,13 @@ impl Link {
     /// an absolute path in UTF-8.
     ///
     /// ```
-    /// use kluis_transfer::{Link, TransferId};
+    /// use kluis_protocol::{Link, TransferId};
     /// # #[cfg(unix)] {
     /// let link = Link::directory("/srv/kluis store", TransferId::from_bytes([0; 16]))?;
     /// assert_eq!(link.to_string(), "file:///srv/kluis%20store/aaaaaaaaaaaaaaaaaaaaaaaaaa");
     /// assert_eq!(Link::parse(&link.to_string())?, link);
     /// # }
-    /// # Ok::<(), kluis_transfer::LinkError>(())
+    /// # Ok::<(), kluis_protocol::LinkError>(())
     /// ```
     pub fn directory(store: impl AsRef<Path>, transfer: TransferId) -> Result<Link, LinkError> {
         let store = store.as_ref();
@@ -121,10 +120,10 @@ impl Link {
     /// optional path prefix).
     ///
     /// ```
-    /// use kluis_transfer::{Link, TransferId};
+    /// use kluis_protocol::{Link, TransferId};
     /// let link = Link::server("https://example.org/kluis/", TransferId::from_bytes([0; 16]))?;
     /// assert_eq!(link.to_string(), "https://example.org/kluis/t/aaaaaaaaaaaaaaaaaaaaaaaaaa");
-    /// # Ok::<(), kluis_transfer::LinkError>(())
+    /// # Ok::<(), kluis_protocol::LinkError>(())
     /// ```
     pub fn server(base: &str, transfer: TransferId) -> Result<Link, LinkError> {
         let text = format!("{}/t/{transfer}", base.trim_end_matches('/'));
@@ -141,7 +140,7 @@ impl Link {
     /// Parses a link, strictly (surrounding white space is ignored).
     ///
     /// ```
-    /// use kluis_transfer::{Link, LinkError};
+    /// use kluis_protocol::{Link, LinkError};
     /// assert_eq!(Link::parse("file://server/share/aaaaaaaaaaaaaaaaaaaaaaaaaa").unwrap_err(), LinkError::RemoteFile("server".into()));
     /// assert_eq!(Link::parse("https://example.org/t/aaaaaaaaaaaaaaaaaaaaaaaaaa?pw=x").unwrap_err(), LinkError::QueryOrFragment);
     /// ```
@@ -326,7 +325,7 @@ mod tests {
     #[cfg(unix)]
     #[test]
     fn file_links_round_trip() {
-        let id = TransferId::generate().unwrap();
+        let id = TransferId::from_bytes([0x5a; 16]);
         for store in ["/", "/srv/store", "/home/ëlla/Mijn Kluis/100%", "/a/b:c/[x]"] {
             let link = Link::directory(store, id).unwrap();
             let text = link.to_string();

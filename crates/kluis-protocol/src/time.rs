@@ -6,7 +6,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 ///
 /// ```
 /// use std::time::{Duration, UNIX_EPOCH};
-/// assert_eq!(kluis_transfer::unix_seconds(UNIX_EPOCH + Duration::from_millis(1500)), 1);
+/// assert_eq!(kluis_protocol::unix_seconds(UNIX_EPOCH + Duration::from_millis(1500)), 1);
 /// ```
 pub fn unix_seconds(time: SystemTime) -> u64 {
     time.duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0)
@@ -16,7 +16,7 @@ pub fn unix_seconds(time: SystemTime) -> u64 {
 /// `YYYY-MM-DDTHH:MM:SSZ`.
 ///
 /// ```
-/// assert_eq!(kluis_transfer::rfc3339(1_700_000_000), "2023-11-14T22:13:20Z");
+/// assert_eq!(kluis_protocol::rfc3339(1_700_000_000), "2023-11-14T22:13:20Z");
 /// ```
 pub fn rfc3339(unix: u64) -> String {
     let days = unix / 86_400;
