@@ -5,6 +5,7 @@
 
 use std::time::Duration;
 
+use kluis_protocol::{BlobName, TransferId};
 use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::{AnyPool, Executor, Row};
 
@@ -22,7 +23,8 @@ impl From<sqlx::Error> for DbError {
 type Result<T> = std::result::Result<T, DbError>;
 
 /// The schema versions, applied in order; `{serial}` is replaced per backend.
-const MIGRATIONS: [(i64, &str); 1] = [(1, include_str!("../migrations/0001_init.sql"))];
+const MIGRATIONS: [(i64, &str); 2] =
+    [(1, include_str!("../migrations/0001_init.sql")), (2, include_str!("../migrations/0002_notified.sql"))];
 
 /// The metadata database.
 #[derive(Debug, Clone)]
@@ -35,7 +37,7 @@ pub struct Db {
 #[derive(Debug, Clone)]
 pub struct TransferRow {
     /// The transfer id.
-    pub id: String,
+    pub id: TransferId,
     /// The verified sender.
     pub sender: String,
     /// The recipients (JSON array of strings).
@@ -58,16 +60,21 @@ pub struct TransferRow {
 #[derive(Debug, Clone)]
 pub struct BlobRow {
     /// `manifest` or a blob id.
-    pub name: String,
+    pub name: BlobName,
     /// The announced size.
     pub size: i64,
     /// Whether the blob was finished.
     pub complete: bool,
 }
 
+/// An id as stored: only parsed ids are ever written.
+fn stored<T: std::str::FromStr>(text: String) -> Result<T> {
+    text.parse().map_err(|_| DbError(format!("the database holds an invalid id {text:?}")))
+}
+
 fn transfer_row(row: &AnyRow) -> Result<TransferRow> {
     Ok(TransferRow {
-        id: row.try_get("id")?,
+        id: stored(row.try_get("id")?)?,
         sender: row.try_get("sender")?,
         recipients: row.try_get("recipients")?,
         expires_at: row.try_get("expires_at")?,
@@ -296,22 +303,22 @@ impl Db {
     }
 
     /// A transfer by id.
-    pub async fn transfer(&self, id: &str) -> Result<Option<TransferRow>> {
+    pub async fn transfer(&self, id: &TransferId) -> Result<Option<TransferRow>> {
         let row = sqlx::query(&format!("SELECT {TRANSFER_COLUMNS} FROM transfers WHERE id = $1"))
-            .bind(id)
+            .bind(id.to_string())
             .fetch_optional(&self.pool)
             .await?;
         row.as_ref().map(transfer_row).transpose()
     }
 
     /// Inserts a transfer and its blobs; false when the id exists already.
-    pub async fn insert_transfer(&self, t: &TransferRow, blobs: &[(String, i64)], now: i64) -> Result<bool> {
+    pub async fn insert_transfer(&self, t: &TransferRow, blobs: &[(BlobName, i64)], now: i64) -> Result<bool> {
         let mut tx = self.pool.begin().await?;
         let inserted = sqlx::query(
             "INSERT INTO transfers (id, sender, recipients, expires_at, download_limit, announcement, total_size, created_at, finished_at, downloads) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, NULL, 0) ON CONFLICT (id) DO NOTHING",
         )
-        .bind(&t.id)
+        .bind(t.id.to_string())
         .bind(&t.sender)
         .bind(&t.recipients)
         .bind(t.expires_at)
@@ -329,8 +336,8 @@ impl Db {
             sqlx::query(
                 "INSERT INTO blobs (transfer_id, name, position, size, completed_at) VALUES ($1, $2, $3, $4, NULL)",
             )
-            .bind(&t.id)
-            .bind(name)
+            .bind(t.id.to_string())
+            .bind(name.to_string())
             .bind(i64::try_from(position).unwrap_or(i64::MAX))
             .bind(*size)
             .execute(&mut *tx)
@@ -341,26 +348,30 @@ impl Db {
     }
 
     /// The blobs of a transfer, in announced order.
-    pub async fn blobs(&self, transfer: &str) -> Result<Vec<BlobRow>> {
+    pub async fn blobs(&self, transfer: &TransferId) -> Result<Vec<BlobRow>> {
         let rows = sqlx::query("SELECT name, size, completed_at FROM blobs WHERE transfer_id = $1 ORDER BY position")
-            .bind(transfer)
+            .bind(transfer.to_string())
             .fetch_all(&self.pool)
             .await?;
         rows.iter()
             .map(|r| {
                 let completed: Option<i64> = r.try_get("completed_at")?;
-                Ok(BlobRow { name: r.try_get("name")?, size: r.try_get("size")?, complete: completed.is_some() })
+                Ok(BlobRow {
+                    name: stored(r.try_get("name")?)?,
+                    size: r.try_get("size")?,
+                    complete: completed.is_some(),
+                })
             })
             .collect()
     }
 
     /// Marks a blob complete; true the first time.
-    pub async fn complete_blob(&self, transfer: &str, blob: &str, now: i64) -> Result<bool> {
+    pub async fn complete_blob(&self, transfer: &TransferId, blob: &BlobName, now: i64) -> Result<bool> {
         let done = sqlx::query(
             "UPDATE blobs SET completed_at = $3 WHERE transfer_id = $1 AND name = $2 AND completed_at IS NULL",
         )
-        .bind(transfer)
-        .bind(blob)
+        .bind(transfer.to_string())
+        .bind(blob.to_string())
         .bind(now)
         .execute(&self.pool)
         .await?;
@@ -368,9 +379,9 @@ impl Db {
     }
 
     /// Marks the transfer finished; true for the one caller that did.
-    pub async fn finish_transfer(&self, transfer: &str, now: i64) -> Result<bool> {
+    pub async fn finish_transfer(&self, transfer: &TransferId, now: i64) -> Result<bool> {
         let done = sqlx::query("UPDATE transfers SET finished_at = $2 WHERE id = $1 AND finished_at IS NULL")
-            .bind(transfer)
+            .bind(transfer.to_string())
             .bind(now)
             .execute(&self.pool)
             .await?;
@@ -378,24 +389,27 @@ impl Db {
     }
 
     /// Undoes [`Db::finish_transfer`] (the notices could not be sent).
-    pub async fn unfinish_transfer(&self, transfer: &str) -> Result<()> {
-        sqlx::query("UPDATE transfers SET finished_at = NULL WHERE id = $1").bind(transfer).execute(&self.pool).await?;
+    pub async fn unfinish_transfer(&self, transfer: &TransferId) -> Result<()> {
+        sqlx::query("UPDATE transfers SET finished_at = NULL WHERE id = $1")
+            .bind(transfer.to_string())
+            .execute(&self.pool)
+            .await?;
         Ok(())
     }
 
     /// Counts one download unless the limit is reached; the new count, or
     /// `None` at the limit.
-    pub async fn count_download(&self, transfer: &str, now: i64) -> Result<Option<i64>> {
+    pub async fn count_download(&self, transfer: &TransferId, now: i64) -> Result<Option<i64>> {
         let row = sqlx::query(
             "UPDATE transfers SET downloads = downloads + 1 \
              WHERE id = $1 AND (download_limit IS NULL OR downloads < download_limit) RETURNING downloads",
         )
-        .bind(transfer)
+        .bind(transfer.to_string())
         .fetch_optional(&self.pool)
         .await?;
         let Some(row) = row else { return Ok(None) };
         sqlx::query("INSERT INTO downloads (transfer_id, at) VALUES ($1, $2)")
-            .bind(transfer)
+            .bind(transfer.to_string())
             .bind(now)
             .execute(&self.pool)
             .await?;
@@ -403,17 +417,26 @@ impl Db {
     }
 
     /// Removes a transfer's rows (not its audit entries).
-    pub async fn delete_transfer(&self, transfer: &str) -> Result<()> {
+    pub async fn delete_transfer(&self, transfer: &TransferId) -> Result<()> {
         let mut tx = self.pool.begin().await?;
-        for table_and_column in ["blobs WHERE transfer_id", "downloads WHERE transfer_id", "transfers WHERE id"] {
-            sqlx::query(&format!("DELETE FROM {table_and_column} = $1")).bind(transfer).execute(&mut *tx).await?;
+        let tables = [
+            "blobs WHERE transfer_id",
+            "downloads WHERE transfer_id",
+            "notified WHERE transfer_id",
+            "transfers WHERE id",
+        ];
+        for table_and_column in tables {
+            sqlx::query(&format!("DELETE FROM {table_and_column} = $1"))
+                .bind(transfer.to_string())
+                .execute(&mut *tx)
+                .await?;
         }
         tx.commit().await?;
         Ok(())
     }
 
     /// Up to `limit` transfers expired at `now`: (id, sender, total size).
-    pub async fn expired(&self, now: i64, limit: i64) -> Result<Vec<(String, String, i64)>> {
+    pub async fn expired(&self, now: i64, limit: i64) -> Result<Vec<(TransferId, String, i64)>> {
         let rows = sqlx::query(
             "SELECT id, sender, total_size FROM transfers WHERE expires_at <= $1 ORDER BY expires_at LIMIT $2",
         )
@@ -421,7 +444,7 @@ impl Db {
         .bind(limit)
         .fetch_all(&self.pool)
         .await?;
-        rows.iter().map(|r| Ok((r.try_get("id")?, r.try_get("sender")?, r.try_get("total_size")?))).collect()
+        rows.iter().map(|r| Ok((stored(r.try_get("id")?)?, r.try_get("sender")?, r.try_get("total_size")?))).collect()
     }
 
     /// Removes expired codes and tokens and stale rate counters.
@@ -443,14 +466,14 @@ impl Db {
     pub async fn audit(
         &self,
         event: &str,
-        transfer: Option<&str>,
+        transfer: Option<&TransferId>,
         address: Option<&str>,
         size: Option<i64>,
     ) -> Result<()> {
         sqlx::query("INSERT INTO audit_log (at, event, transfer_id, address, size) VALUES ($1, $2, $3, $4, $5)")
             .bind(crate::now())
             .bind(event)
-            .bind(transfer)
+            .bind(transfer.map(TransferId::to_string))
             .bind(address)
             .bind(size)
             .execute(&self.pool)
@@ -459,23 +482,34 @@ impl Db {
     }
 
     /// The audit log's events for a transfer, oldest first (for tests and operators).
-    pub async fn audit_events(&self, transfer: &str) -> Result<Vec<String>> {
+    pub async fn audit_events(&self, transfer: &TransferId) -> Result<Vec<String>> {
         let rows = sqlx::query("SELECT event FROM audit_log WHERE transfer_id = $1 ORDER BY id")
-            .bind(transfer)
+            .bind(transfer.to_string())
             .fetch_all(&self.pool)
             .await?;
         rows.iter().map(|r| r.try_get("event").map_err(Into::into)).collect()
     }
 
-    /// The addresses already notified of a transfer (audit log).
-    pub async fn notified(&self, transfer: &str) -> Result<Vec<String>> {
-        let rows = sqlx::query(
-            "SELECT address FROM audit_log WHERE transfer_id = $1 AND event = 'notified' AND address IS NOT NULL",
-        )
-        .bind(transfer)
-        .fetch_all(&self.pool)
-        .await?;
+    /// The recipients already mailed the transfer's notice.
+    pub async fn notified(&self, transfer: &TransferId) -> Result<Vec<String>> {
+        let rows = sqlx::query("SELECT address FROM notified WHERE transfer_id = $1")
+            .bind(transfer.to_string())
+            .fetch_all(&self.pool)
+            .await?;
         rows.iter().map(|r| r.try_get("address").map_err(Into::into)).collect()
+    }
+
+    /// Records that `address` was mailed the transfer's notice.
+    pub async fn mark_notified(&self, transfer: &TransferId, address: &str, now: i64) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO notified (transfer_id, address, at) VALUES ($1, $2, $3) ON CONFLICT (transfer_id, address) DO NOTHING",
+        )
+        .bind(transfer.to_string())
+        .bind(address)
+        .bind(now)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
     }
 
     /// Closes the pool.
@@ -539,8 +573,10 @@ mod tests {
         assert!(db.consume_code("a@x.org", "h2").await?);
         assert!(!db.consume_code("a@x.org", "h2").await?, "single use");
 
+        let t = &TransferId::from_bytes([7; 16]);
+        let m = BlobName::Manifest;
         let row = TransferRow {
-            id: "t".into(),
+            id: *t,
             sender: "a@x.org".into(),
             recipients: "[]".into(),
             expires_at: 5000,
@@ -550,20 +586,24 @@ mod tests {
             finished_at: None,
             downloads: 0,
         };
-        assert!(db.insert_transfer(&row, &[("manifest".into(), 3)], 1000).await?);
-        assert!(!db.insert_transfer(&row, &[("manifest".into(), 3)], 1000).await?, "ids are unique");
-        assert!(db.complete_blob("t", "manifest", 1001).await?);
-        assert!(!db.complete_blob("t", "manifest", 1002).await?);
-        assert!(db.finish_transfer("t", 1003).await?);
-        assert!(!db.finish_transfer("t", 1004).await?, "finished once");
-        assert_eq!(db.count_download("t", 1005).await?, Some(1));
-        assert_eq!(db.count_download("t", 1006).await?, Some(2));
-        assert_eq!(db.count_download("t", 1007).await?, None, "the limit");
+        assert!(db.insert_transfer(&row, &[(m, 3)], 1000).await?);
+        assert!(!db.insert_transfer(&row, &[(m, 3)], 1000).await?, "ids are unique");
+        assert!(db.complete_blob(t, &m, 1001).await?);
+        assert!(!db.complete_blob(t, &m, 1002).await?);
+        assert!(db.finish_transfer(t, 1003).await?);
+        assert!(!db.finish_transfer(t, 1004).await?, "finished once");
+        assert_eq!(db.count_download(t, 1005).await?, Some(1));
+        assert_eq!(db.count_download(t, 1006).await?, Some(2));
+        assert_eq!(db.count_download(t, 1007).await?, None, "the limit");
         assert_eq!(db.expired(4999, 10).await?.len(), 0);
-        assert_eq!(db.expired(5000, 10).await?, vec![("t".to_string(), "a@x.org".to_string(), 3)]);
-        db.delete_transfer("t").await?;
-        assert!(db.transfer("t").await?.is_none());
-        assert!(db.blobs("t").await?.is_empty());
+        assert_eq!(db.expired(5000, 10).await?, vec![(*t, "a@x.org".to_string(), 3)]);
+        db.mark_notified(t, "b@x.org", 1008).await?;
+        db.mark_notified(t, "b@x.org", 1009).await?;
+        assert_eq!(db.notified(t).await?, ["b@x.org"], "mailed once, recorded once");
+        db.delete_transfer(t).await?;
+        assert!(db.notified(t).await?.is_empty());
+        assert!(db.transfer(t).await?.is_none());
+        assert!(db.blobs(t).await?.is_empty());
         Ok(())
     }
 }

@@ -1,27 +1,15 @@
-//! The API's error answers: `{"error": "<code>", "message": "<text>"}`.
+//! The API's error answers: `{"error": "<code>", "message": "<text>"}`
+//! (kluis-protocol's [`ErrorBody`] and [`ErrorCode`]).
 
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use serde::Serialize;
-use utoipa::ToSchema;
-
-/// The body of every error answer.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ErrorBody {
-    /// A stable code: `invalid_request`, `invalid_address`, `unauthorized`,
-    /// `invalid_code`, `forbidden`, `not_found`, `conflict`, `gone`,
-    /// `too_large`, `range_not_satisfiable`, `rate_limited`, `internal`,
-    /// `unavailable`.
-    pub error: String,
-    /// Human text.
-    pub message: String,
-}
+use kluis_protocol::{ErrorBody, ErrorCode};
 
 /// An error answer.
 #[derive(Debug)]
 pub struct ApiError {
     status: StatusCode,
-    code: &'static str,
+    code: ErrorCode,
     message: String,
     retry_after: Option<i64>,
     content_range: Option<u64>,
@@ -29,72 +17,68 @@ pub struct ApiError {
 }
 
 impl ApiError {
-    fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+    fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        let status = StatusCode::from_u16(code.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         ApiError { status, code, message: message.into(), retry_after: None, content_range: None, close: false }
     }
 
     /// 400 `invalid_request`.
     pub fn bad_request(message: impl Into<String>) -> Self {
-        Self::new(StatusCode::BAD_REQUEST, "invalid_request", message)
+        Self::new(ErrorCode::InvalidRequest, message)
     }
     /// 400 `invalid_address`.
     pub fn invalid_address(message: impl Into<String>) -> Self {
-        Self::new(StatusCode::BAD_REQUEST, "invalid_address", message)
+        Self::new(ErrorCode::InvalidAddress, message)
     }
     /// 401 `unauthorized`.
     pub fn unauthorized() -> Self {
-        Self::new(StatusCode::UNAUTHORIZED, "unauthorized", "a valid bearer token is required")
+        Self::new(ErrorCode::Unauthorized, "a valid bearer token is required")
     }
     /// 401 `invalid_code`.
     pub fn invalid_code() -> Self {
-        Self::new(StatusCode::UNAUTHORIZED, "invalid_code", "the code is wrong, expired or used")
+        Self::new(ErrorCode::InvalidCode, "the code is wrong, expired or used")
     }
     /// 403 `forbidden`.
     pub fn forbidden(message: impl Into<String>) -> Self {
-        Self::new(StatusCode::FORBIDDEN, "forbidden", message)
+        Self::new(ErrorCode::Forbidden, message)
     }
     /// 404 `not_found`.
     pub fn not_found(message: impl Into<String>) -> Self {
-        Self::new(StatusCode::NOT_FOUND, "not_found", message)
+        Self::new(ErrorCode::NotFound, message)
     }
     /// 409 `conflict`.
     pub fn conflict(message: impl Into<String>) -> Self {
-        Self::new(StatusCode::CONFLICT, "conflict", message)
+        Self::new(ErrorCode::Conflict, message)
     }
     /// 410 `gone`.
     pub fn gone(message: impl Into<String>) -> Self {
-        Self::new(StatusCode::GONE, "gone", message)
+        Self::new(ErrorCode::Gone, message)
     }
     /// 413 `too_large`.
     pub fn too_large(message: impl Into<String>) -> Self {
-        Self::new(StatusCode::PAYLOAD_TOO_LARGE, "too_large", message)
+        Self::new(ErrorCode::TooLarge, message)
     }
     /// 416 `range_not_satisfiable`, with `Content-Range: bytes */len`.
     pub fn range(len: u64) -> Self {
-        let mut e =
-            Self::new(StatusCode::RANGE_NOT_SATISFIABLE, "range_not_satisfiable", format!("the blob has {len} bytes"));
+        let mut e = Self::new(ErrorCode::RangeNotSatisfiable, format!("the blob has {len} bytes"));
         e.content_range = Some(len);
         e
     }
     /// 429 `rate_limited`, with `Retry-After`.
     pub fn rate_limited(retry_after: i64) -> Self {
-        let mut e = Self::new(
-            StatusCode::TOO_MANY_REQUESTS,
-            "rate_limited",
-            format!("too many requests; try again in {retry_after} s"),
-        );
+        let mut e = Self::new(ErrorCode::RateLimited, format!("too many requests; try again in {retry_after} s"));
         e.retry_after = Some(retry_after);
         e
     }
     /// 500 `internal`; the cause is logged, not answered.
     pub fn internal(cause: impl std::fmt::Display) -> Self {
         tracing::error!(%cause, "internal error");
-        Self::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "the server failed; try again")
+        Self::new(ErrorCode::Internal, "the server failed; try again")
     }
     /// 503 `unavailable` (mail could not be sent); the cause is logged.
     pub fn unavailable(cause: impl std::fmt::Display) -> Self {
         tracing::error!(%cause, "mail failed");
-        Self::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", "mail could not be sent; try again later")
+        Self::new(ErrorCode::Unavailable, "mail could not be sent; try again later")
     }
 
     /// The same answer with `Connection: close`: for a refusal sent before
@@ -120,7 +104,7 @@ impl From<crate::db::DbError> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let body = ErrorBody { error: self.code.into(), message: self.message };
+        let body = ErrorBody::new(self.code, self.message);
         let mut response = (self.status, axum::Json(body)).into_response();
         let headers = response.headers_mut();
         if self.close {

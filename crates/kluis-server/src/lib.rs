@@ -14,7 +14,6 @@ pub mod api;
 pub mod config;
 pub mod db;
 pub mod error;
-pub mod ids;
 pub mod mail;
 pub mod net;
 pub mod secrets;
@@ -165,7 +164,12 @@ impl Server {
 /// Expired transfers purged per database query.
 const PURGE_BATCH: i64 = 100;
 
-async fn purge_transfer(state: &api::AppState, id: &str, sender: &str, size: i64) -> Result<(), ServerError> {
+async fn purge_transfer(
+    state: &api::AppState,
+    id: &kluis_protocol::TransferId,
+    sender: &str,
+    size: i64,
+) -> Result<(), ServerError> {
     state.db.audit("expired", Some(id), Some(sender), Some(size)).await?;
     state.store.delete_transfer(id).await?;
     state.db.delete_transfer(id).await?;

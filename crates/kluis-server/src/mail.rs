@@ -1,10 +1,13 @@
-//! Outgoing mail: SMTP (lettre on tokio, rustls) or `.eml` files in a folder.
+//! Outgoing mail: SMTP (lettre on tokio, rustls) or `.eml` files in a
+//! folder, and the texts of the server's three mails.
 
 use std::time::Duration;
 
 use lettre::message::Mailbox;
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+
+use kluis_protocol::{Announcement, RecipientNotice, TransferId};
 
 use crate::config::{Config, SmtpTls};
 
@@ -88,4 +91,71 @@ impl Mailer {
 /// One line of text without control characters (headers, subjects).
 pub fn clean_line(text: &str) -> String {
     text.chars().map(|c| if c.is_control() { ' ' } else { c }).collect()
+}
+
+/// The mail with a sender's one-time code, valid `minutes`.
+pub fn code_mail(code: &str, minutes: u64) -> (String, String) {
+    let body = format!(
+        "Your Kluis verification code is {code}\n\nIt is valid for {minutes} minutes and can be used once.\n\
+         If you did not ask for it, ignore this mail.\n"
+    );
+    ("Your Kluis verification code".to_owned(), body)
+}
+
+/// The recipients' mail: kluis-protocol's [`RecipientNotice`] in the
+/// language the sender chose, and below it, only when the sender opted in,
+/// the subject and the file names.
+pub fn recipient_mail(a: &Announcement, link: &str, expires_at: u64) -> (String, String) {
+    let notice = RecipientNotice::new(a.language.unwrap_or_default(), &a.sender, link, expires_at);
+    let (mut subject, mut body) = (notice.subject, notice.body);
+    if let Some(told) = &a.notice {
+        if let Some(s) = told.subject.as_deref() {
+            subject = format!("{subject}: {}", clean_line(s));
+        }
+        if !told.file_names.is_empty() {
+            body.push_str("\nFiles:\n");
+            for name in &told.file_names {
+                body.push_str(&format!("  - {}\n", clean_line(name)));
+            }
+        }
+    }
+    (subject, body)
+}
+
+/// The sender's mail after the first download of `transfer`.
+pub fn downloaded_mail(transfer: &TransferId, link: &str) -> (String, String) {
+    let body = format!("Your Kluis transfer {transfer} was downloaded for the first time.\n\nLink: {link}\n");
+    ("Your Kluis transfer was downloaded".to_owned(), body)
+}
+
+#[cfg(test)]
+mod tests {
+    use kluis_protocol::{BlobName, BlobSize, Language, Notice};
+
+    use super::*;
+
+    fn announcement(notice: Option<Notice>, language: Option<Language>) -> Announcement {
+        Announcement {
+            id: TransferId::from_bytes([0; 16]),
+            sender: "ann@example.org".into(),
+            recipients: vec!["bob@example.org".into()],
+            expires_at: 1_700_604_800,
+            download_limit: None,
+            blobs: vec![BlobSize { name: BlobName::Manifest, size: 1 }],
+            notice,
+            language,
+        }
+    }
+
+    #[test]
+    fn recipients_get_the_shared_notice_and_names_only_when_disclosed() {
+        let link = "https://kluis.example.org/t/aaaaaaaaaaaaaaaaaaaaaaaaaa";
+        let (subject, body) = recipient_mail(&announcement(None, None), link, 1_700_604_800);
+        let english = RecipientNotice::new(Language::En, "ann@example.org", link, 1_700_604_800);
+        assert_eq!((subject.as_str(), body.as_str()), (english.subject.as_str(), english.body.as_str()));
+        let told = Notice { subject: Some("Contract\nBcc: x".into()), file_names: vec!["a.pdf".into()] };
+        let (subject, body) = recipient_mail(&announcement(Some(told), Some(Language::Nl)), link, 1_700_604_800);
+        assert_eq!(subject, "Versleutelde bestanden van ann@example.org: Contract Bcc: x");
+        assert!(body.contains(link) && body.ends_with("\nFiles:\n  - a.pdf\n"), "{body}");
+    }
 }

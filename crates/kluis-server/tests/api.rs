@@ -102,7 +102,7 @@ async fn whole_flow_from_verification_to_download() -> Res {
 
     // Deleting.
     for _ in 0..100 {
-        if s.db.audit_events(&t).await?.iter().filter(|e| *e == "notified").count() == 2 {
+        if s.db.audit_events(&t.parse::<kluis_transfer::TransferId>()?).await?.iter().filter(|e| *e == "notified").count() == 2 {
             break;
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
@@ -110,7 +110,7 @@ async fn whole_flow_from_verification_to_download() -> Res {
     let r = http.delete(s.url(&format!("/api/v1/transfers/{t}"))).bearer_auth(&token).send().await?;
     assert_eq!(r.status(), StatusCode::NO_CONTENT);
     assert_eq!(http.get(&blob_url).send().await?.status(), StatusCode::NOT_FOUND);
-    let events = s.db.audit_events(&t).await?;
+    let events = s.db.audit_events(&t.parse::<kluis_transfer::TransferId>()?).await?;
     assert_eq!(events, ["created", "uploaded", "uploaded", "notified", "downloaded", "notified", "purged"]);
     s.stop().await
 }
@@ -366,12 +366,12 @@ async fn expired_transfers_are_refused_and_purged() -> Res {
     assert!(matches!(r.status(), StatusCode::GONE | StatusCode::NOT_FOUND), "upload after expiry: {}", r.status());
     wait_for(|| !blob_dir.exists(), "the purge").await?;
     for _ in 0..50 {
-        if s.db.audit_events(&t).await?.contains(&"purged".to_string()) {
+        if s.db.audit_events(&t.parse::<kluis_transfer::TransferId>()?).await?.contains(&"purged".to_string()) {
             break;
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    let events = s.db.audit_events(&t).await?;
+    let events = s.db.audit_events(&t.parse::<kluis_transfer::TransferId>()?).await?;
     assert!(events.ends_with(&["expired".to_string(), "purged".to_string()]), "{events:?}");
     assert_eq!(http.get(&info).send().await?.status(), StatusCode::NOT_FOUND);
     s.stop().await

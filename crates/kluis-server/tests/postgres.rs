@@ -74,14 +74,14 @@ async fn whole_flow_on_postgres() -> Res {
 
     // The sender's download notice is sent in the background.
     for _ in 0..100 {
-        if s.db.audit_events(&t).await?.iter().filter(|e| *e == "notified").count() == 2 {
+        if s.db.audit_events(&t.parse::<kluis_transfer::TransferId>()?).await?.iter().filter(|e| *e == "notified").count() == 2 {
             break;
         }
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
     let r = http.delete(s.url(&format!("/api/v1/transfers/{t}"))).bearer_auth(&token).send().await?;
     assert_eq!(r.status(), StatusCode::NO_CONTENT);
-    let events: Vec<String> = s.db.audit_events(&t).await?;
+    let events: Vec<String> = s.db.audit_events(&t.parse::<kluis_transfer::TransferId>()?).await?;
     assert_eq!(events, ["created", "uploaded", "uploaded", "notified", "downloaded", "notified", "purged"]);
     let health: Value = http.get(s.url("/health")).send().await?.json().await?;
     assert_eq!(health["status"], "ok");

@@ -22,6 +22,7 @@ use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use futures::StreamExt;
+use kluis_protocol::{BlobId, BlobName, TransferId};
 use kluis_server::config::S3Config;
 use kluis_server::storage::s3::{MAX_PIECE, MIN_PART_SIZE, S3Store};
 use kluis_server::storage::{BlobStore, StoreError};
@@ -33,9 +34,10 @@ use object_store::signer::Method;
 use object_store::{ObjectStore, ObjectStoreExt, PutPayload};
 
 /// A transfer id and blob ids of the shape the server uses.
-const TRANSFER: &str = "s3s3s3s3s3s3s3s3s3s3s3s3s3";
-const OTHER_TRANSFER: &str = "s3s3s3s3s3s3s3s3s3s3s3s3zz";
-const BLOB: &str = "ddddddddddddddddddddddddd2";
+const TRANSFER: TransferId = TransferId::from_bytes([0x53; 16]);
+const OTHER_TRANSFER: TransferId = TransferId::from_bytes([0x33; 16]);
+const BLOB: BlobName = BlobName::File(BlobId::from_bytes([0x18; 16]));
+const MANIFEST: BlobName = BlobName::Manifest;
 
 /// A `moto_server` this test started; stopped on drop.
 struct Moto(Child);
@@ -255,7 +257,7 @@ async fn a_large_blob_resumes_across_instances_and_becomes_one_multipart_object(
     let mut offset = 0u64;
     for cut in &cuts[..half] {
         offset = first
-            .append(TRANSFER, BLOB, offset, Bytes::copy_from_slice(&data[cut.clone()]))
+            .append(&TRANSFER, &BLOB, offset, Bytes::copy_from_slice(&data[cut.clone()]))
             .await
             .expect("append (first process)");
     }
@@ -270,29 +272,29 @@ async fn a_large_blob_resumes_across_instances_and_becomes_one_multipart_object(
 
     // A new process finds the upload where it stopped and finishes it.
     let second = server.store(&bucket);
-    assert_eq!(second.partial_len(TRANSFER, BLOB).await.expect("partial_len"), Some(offset), "resumed length");
+    assert_eq!(second.partial_len(&TRANSFER, &BLOB).await.expect("partial_len"), Some(offset), "resumed length");
     // Offsets just behind, at an earlier piece, in the middle of the split
     // append, just past and far past the length all conflict.
     let earlier = cuts[half - 2].end as u64;
     let inside_split = cuts[2].start as u64 + MAX_PIECE;
     for wrong in [offset - 1, earlier, inside_split, offset + 1, offset + 3 * MAX_PIECE, 0] {
-        match second.append(TRANSFER, BLOB, wrong, Bytes::from_static(b"x")).await {
+        match second.append(&TRANSFER, &BLOB, wrong, Bytes::from_static(b"x")).await {
             Err(StoreError::Conflict { current, .. }) => assert_eq!(current, Some(offset), "offset {wrong}"),
             other => panic!("an append at {wrong} (length {offset}) must conflict, got {other:?}"),
         }
     }
     for cut in &cuts[half..] {
         offset = second
-            .append(TRANSFER, BLOB, offset, Bytes::copy_from_slice(&data[cut.clone()]))
+            .append(&TRANSFER, &BLOB, offset, Bytes::copy_from_slice(&data[cut.clone()]))
             .await
             .expect("append (second process)");
     }
     assert_eq!(offset, data.len() as u64);
     assert!(
-        matches!(second.complete(TRANSFER, BLOB, offset - 1).await, Err(StoreError::Conflict { current: Some(c), .. }) if c == offset),
+        matches!(second.complete(&TRANSFER, &BLOB, offset - 1).await, Err(StoreError::Conflict { current: Some(c), .. }) if c == offset),
         "completing with a wrong size conflicts with the partial length"
     );
-    second.complete(TRANSFER, BLOB, offset).await.expect("complete");
+    second.complete(&TRANSFER, &BLOB, offset).await.expect("complete");
 
     // One object, made of 3 multipart parts; the pieces are gone.
     let blob_key = format!("blobs/{TRANSFER}/{BLOB}");
@@ -304,10 +306,10 @@ async fn a_large_blob_resumes_across_instances_and_becomes_one_multipart_object(
 
     // A third process sees the complete blob and reads it back, across parts.
     let third = server.store(&bucket);
-    assert_eq!(third.partial_len(TRANSFER, BLOB).await.expect("partial_len"), None);
-    assert_eq!(third.complete_len(TRANSFER, BLOB).await.expect("complete_len"), Some(offset));
-    third.complete(TRANSFER, BLOB, offset).await.expect("complete again is idempotent");
-    let whole = read_all(&third, TRANSFER, BLOB, 0..offset).await.expect("whole read");
+    assert_eq!(third.partial_len(&TRANSFER, &BLOB).await.expect("partial_len"), None);
+    assert_eq!(third.complete_len(&TRANSFER, &BLOB).await.expect("complete_len"), Some(offset));
+    third.complete(&TRANSFER, &BLOB, offset).await.expect("complete again is idempotent");
+    let whole = read_all(&third, &TRANSFER, &BLOB, 0..offset).await.expect("whole read");
     assert!(whole == data, "the whole blob reads back as written");
     let len = data.len();
     for range in [
@@ -320,16 +322,16 @@ async fn a_large_blob_resumes_across_instances_and_becomes_one_multipart_object(
         len - 1..len,
         1_000_000..1_000_010, // a piece boundary
     ] {
-        let got = read_all(&third, TRANSFER, BLOB, range.start as u64..range.end as u64).await.expect("range read");
+        let got = read_all(&third, &TRANSFER, &BLOB, range.start as u64..range.end as u64).await.expect("range read");
         assert!(got == data[range.clone()], "range {range:?} reads back as written");
     }
     assert!(
-        matches!(third.read(TRANSFER, BLOB, 0..offset + 1).await, Err(StoreError::Conflict { .. })),
+        matches!(third.read(&TRANSFER, &BLOB, 0..offset + 1).await, Err(StoreError::Conflict { .. })),
         "a range past the end is refused"
     );
 
     // A read is a stream, not one buffer: several chunks for a whole part.
-    let mut stream = third.read(TRANSFER, BLOB, 0..MIN_PART_SIZE).await.expect("read");
+    let mut stream = third.read(&TRANSFER, &BLOB, 0..MIN_PART_SIZE).await.expect("read");
     let (mut chunks, mut total) = (0usize, 0usize);
     while let Some(chunk) = stream.next().await {
         total += chunk.expect("chunk").len();
@@ -342,23 +344,23 @@ async fn a_large_blob_resumes_across_instances_and_becomes_one_multipart_object(
     // piece; it does not revive a partial blob, and complete removes it.
     let stray = Path::from(format!("partial/{TRANSFER}/{BLOB}/00000000000000000000").as_str());
     raw.put(&stray, PutPayload::from_static(b"stray")).await.expect("stray piece");
-    assert_eq!(third.partial_len(TRANSFER, BLOB).await.expect("partial_len"), None, "complete wins over pieces");
-    third.complete(TRANSFER, BLOB, offset).await.expect("complete cleans up");
+    assert_eq!(third.partial_len(&TRANSFER, &BLOB).await.expect("partial_len"), None, "complete wins over pieces");
+    third.complete(&TRANSFER, &BLOB, offset).await.expect("complete cleans up");
     assert!(keys(&raw, "partial").await.is_empty(), "the stray piece is removed");
 
     // Deleting removes every object of the transfer, and only those.
-    third.append(OTHER_TRANSFER, BLOB, 0, Bytes::from_static(b"keep")).await.expect("other transfer");
-    third.append(TRANSFER, "manifest", 0, Bytes::from_static(b"partial")).await.expect("a partial blob");
-    third.delete_transfer(TRANSFER).await.expect("delete");
-    assert_eq!(third.complete_len(TRANSFER, BLOB).await.expect("complete_len"), None);
-    assert_eq!(third.partial_len(TRANSFER, "manifest").await.expect("partial_len"), None);
-    assert!(matches!(third.read(TRANSFER, BLOB, 0..1).await, Err(StoreError::NotFound)));
+    third.append(&OTHER_TRANSFER, &BLOB, 0, Bytes::from_static(b"keep")).await.expect("other transfer");
+    third.append(&TRANSFER, &MANIFEST, 0, Bytes::from_static(b"partial")).await.expect("a partial blob");
+    third.delete_transfer(&TRANSFER).await.expect("delete");
+    assert_eq!(third.complete_len(&TRANSFER, &BLOB).await.expect("complete_len"), None);
+    assert_eq!(third.partial_len(&TRANSFER, &MANIFEST).await.expect("partial_len"), None);
+    assert!(matches!(third.read(&TRANSFER, &BLOB, 0..1).await, Err(StoreError::NotFound)));
     assert_eq!(
         keys(&raw, "").await,
         vec![format!("partial/{OTHER_TRANSFER}/{BLOB}/00000000000000000000")],
         "only the other transfer's piece is left"
     );
-    third.delete_transfer(OTHER_TRANSFER).await.expect("delete the other transfer");
+    third.delete_transfer(&OTHER_TRANSFER).await.expect("delete the other transfer");
     server.delete_bucket(&bucket).await;
 }
 
@@ -385,13 +387,13 @@ async fn concurrent_appends_at_one_offset_let_exactly_one_win() {
 
     // Each racer is its own store instance, as separate server processes are.
     let first = server.store(&bucket);
-    assert_eq!(first.append(TRANSFER, BLOB, 0, Bytes::from_static(b"head")).await.expect("append"), 4);
+    assert_eq!(first.append(&TRANSFER, &BLOB, 0, Bytes::from_static(b"head")).await.expect("append"), 4);
     let racers = 8usize;
     let mut tasks = Vec::new();
     for i in 0..racers {
         let store = server.store(&bucket);
         let body = Bytes::from(vec![b'a' + i as u8; 1000 + i]);
-        tasks.push(tokio::spawn(async move { (i, store.append(TRANSFER, BLOB, 4, body).await) }));
+        tasks.push(tokio::spawn(async move { (i, store.append(&TRANSFER, &BLOB, 4, body).await) }));
     }
     let mut winners = Vec::new();
     let mut conflicts = Vec::new();
@@ -409,13 +411,13 @@ async fn concurrent_appends_at_one_offset_let_exactly_one_win() {
     // Whether a loser listed before or after the winner's piece appeared, it
     // learns the length with the winner's piece.
     assert_eq!(conflicts, vec![Some(len); racers - 1], "every loser conflicts with the new length");
-    assert_eq!(first.partial_len(TRANSFER, BLOB).await.expect("partial_len"), Some(len));
-    first.complete(TRANSFER, BLOB, len).await.expect("complete");
-    let got = read_all(&first, TRANSFER, BLOB, 0..len).await.expect("read");
+    assert_eq!(first.partial_len(&TRANSFER, &BLOB).await.expect("partial_len"), Some(len));
+    first.complete(&TRANSFER, &BLOB, len).await.expect("complete");
+    let got = read_all(&first, &TRANSFER, &BLOB, 0..len).await.expect("read");
     let mut want = b"head".to_vec();
     want.extend(std::iter::repeat_n(b'a' + winner as u8, 1000 + winner));
     assert!(got == want, "the blob is the head and the winner's bytes only");
-    first.delete_transfer(TRANSFER).await.expect("clean up");
+    first.delete_transfer(&TRANSFER).await.expect("clean up");
     server.delete_bucket(&bucket).await;
 }
 
@@ -427,7 +429,7 @@ async fn a_missing_bucket_is_a_clear_error() {
         Err(StoreError::Io(message)) => assert!(message.contains("cannot be listed"), "{message}"),
         other => panic!("checking a missing bucket must fail, got {other:?}"),
     }
-    match store.append(TRANSFER, BLOB, 0, Bytes::from_static(b"x")).await {
+    match store.append(&TRANSFER, &BLOB, 0, Bytes::from_static(b"x")).await {
         Err(StoreError::Io(_)) => {}
         other => panic!("appending into a missing bucket must be an I/O error, got {other:?}"),
     }

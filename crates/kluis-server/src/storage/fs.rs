@@ -17,6 +17,8 @@ use bytes::Bytes;
 use futures::StreamExt;
 use tokio::io::{AsyncReadExt, AsyncSeekExt};
 
+use kluis_protocol::{BlobName, TransferId};
+
 use super::{BlobStore, ByteStream, StoreError};
 
 /// Blobs in a local folder (see the module documentation for the layout).
@@ -41,12 +43,12 @@ impl FsStore {
         &self.root
     }
 
-    fn paths(&self, transfer: &str, blob: &str) -> Result<BlobPaths, StoreError> {
-        if !safe_name(transfer) || !safe_name(blob) {
-            return Err(StoreError::Io(format!("refused an unsafe name: {transfer}/{blob}")));
-        }
-        let dir = self.root.join(transfer);
-        Ok(BlobPaths { part: dir.join(format!("{blob}.part")), complete: dir.join(blob), dir })
+    /// The files of a blob: every path component is a parsed id, a blob
+    /// name or a fixed suffix, so no traversal is possible.
+    fn paths(&self, transfer: &TransferId, blob: &BlobName) -> BlobPaths {
+        let dir = self.root.join(transfer.to_text().as_str());
+        let blob = blob.to_string();
+        BlobPaths { part: dir.join(format!("{blob}.part")), complete: dir.join(&blob), dir }
     }
 }
 
@@ -55,11 +57,6 @@ struct BlobPaths {
     dir: PathBuf,
     part: PathBuf,
     complete: PathBuf,
-}
-
-/// Ids are validated by the caller; this only guards the file system.
-fn safe_name(name: &str) -> bool {
-    !name.is_empty() && name.len() <= 64 && name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
 }
 
 /// Creates `dir` and its missing parents readable by the server's user only
@@ -197,13 +194,19 @@ async fn blocking<T: Send + 'static>(
 
 #[async_trait::async_trait]
 impl BlobStore for FsStore {
-    async fn append(&self, transfer: &str, blob: &str, offset: u64, data: Bytes) -> Result<u64, StoreError> {
-        let paths = self.paths(transfer, blob)?;
+    async fn append(
+        &self,
+        transfer: &TransferId,
+        blob: &BlobName,
+        offset: u64,
+        data: Bytes,
+    ) -> Result<u64, StoreError> {
+        let paths = self.paths(transfer, blob);
         blocking(move || append_blocking(&paths, offset, &data)).await
     }
 
-    async fn partial_len(&self, transfer: &str, blob: &str) -> Result<Option<u64>, StoreError> {
-        let paths = self.paths(transfer, blob)?;
+    async fn partial_len(&self, transfer: &TransferId, blob: &BlobName) -> Result<Option<u64>, StoreError> {
+        let paths = self.paths(transfer, blob);
         blocking(move || {
             if paths.complete.exists() {
                 return Ok(None);
@@ -213,18 +216,18 @@ impl BlobStore for FsStore {
         .await
     }
 
-    async fn complete(&self, transfer: &str, blob: &str, size: u64) -> Result<(), StoreError> {
-        let paths = self.paths(transfer, blob)?;
+    async fn complete(&self, transfer: &TransferId, blob: &BlobName, size: u64) -> Result<(), StoreError> {
+        let paths = self.paths(transfer, blob);
         blocking(move || complete_blocking(&paths, size)).await
     }
 
-    async fn complete_len(&self, transfer: &str, blob: &str) -> Result<Option<u64>, StoreError> {
-        let paths = self.paths(transfer, blob)?;
+    async fn complete_len(&self, transfer: &TransferId, blob: &BlobName) -> Result<Option<u64>, StoreError> {
+        let paths = self.paths(transfer, blob);
         blocking(move || file_len(&paths.complete)).await
     }
 
-    async fn read(&self, transfer: &str, blob: &str, range: Range<u64>) -> Result<ByteStream, StoreError> {
-        let paths = self.paths(transfer, blob)?;
+    async fn read(&self, transfer: &TransferId, blob: &BlobName, range: Range<u64>) -> Result<ByteStream, StoreError> {
+        let paths = self.paths(transfer, blob);
         let mut file = match tokio::fs::File::open(&paths.complete).await {
             Ok(file) => file,
             Err(e) if e.kind() == io::ErrorKind::NotFound => return Err(StoreError::NotFound),
@@ -244,8 +247,8 @@ impl BlobStore for FsStore {
         Ok(stream.boxed())
     }
 
-    async fn delete_transfer(&self, transfer: &str) -> Result<(), StoreError> {
-        let paths = self.paths(transfer, "manifest")?;
+    async fn delete_transfer(&self, transfer: &TransferId) -> Result<(), StoreError> {
+        let paths = self.paths(transfer, &BlobName::Manifest);
         blocking(move || match fs::remove_dir_all(&paths.dir) {
             Ok(()) => Ok(()),
             Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
@@ -291,17 +294,18 @@ mod tests {
         let dir = tempfile::tempdir().map_err(io_error)?;
         let a = FsStore::new(dir.path())?;
         let b = FsStore::new(dir.path())?;
-        let t = "aaaaaaaaaaaaaaaaaaaaaaaaaa";
-        assert_eq!(a.append(t, "manifest", 0, Bytes::from_static(b"abc")).await?, 3);
-        assert_eq!(b.partial_len(t, "manifest").await?, Some(3));
-        assert_eq!(b.append(t, "manifest", 3, Bytes::from_static(b"de")).await?, 5);
+        let t = &TransferId::from_bytes([0; 16]);
+        let m = &BlobName::Manifest;
+        assert_eq!(a.append(t, m, 0, Bytes::from_static(b"abc")).await?, 3);
+        assert_eq!(b.partial_len(t, m).await?, Some(3));
+        assert_eq!(b.append(t, m, 3, Bytes::from_static(b"de")).await?, 5);
         assert!(matches!(
-            a.append(t, "manifest", 3, Bytes::from_static(b"x")).await,
+            a.append(t, m, 3, Bytes::from_static(b"x")).await,
             Err(StoreError::Conflict { current: Some(5), .. })
         ));
-        b.complete(t, "manifest", 5).await?;
-        assert_eq!(a.complete_len(t, "manifest").await?, Some(5));
-        assert!(!dir.path().join(t).join("manifest.part").exists());
+        b.complete(t, m, 5).await?;
+        assert_eq!(a.complete_len(t, m).await?, Some(5));
+        assert!(!dir.path().join(t.to_string()).join("manifest.part").exists());
         Ok(())
     }
 }

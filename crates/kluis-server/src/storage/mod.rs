@@ -7,6 +7,8 @@
 pub mod fs;
 pub mod s3;
 
+use kluis_protocol::{BlobName, TransferId};
+
 /// Why a store operation failed.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -30,19 +32,31 @@ pub enum StoreError {
 pub type ByteStream = futures::stream::BoxStream<'static, Result<bytes::Bytes, StoreError>>;
 
 /// Where sealed blobs live. Partial uploads are kept by the store itself, so any server process can continue one.
-/// `transfer` and `blob` are already-validated ids (26 lower-case base32 chars, or "manifest").
+/// `transfer` and `blob` are parsed ids, so no text from a request reaches a
+/// storage path or key unchecked.
 #[async_trait::async_trait]
 pub trait BlobStore: Send + Sync + 'static {
     /// Appends `data` at `offset`, which must equal the partial length (0 when none); returns the new partial length.
-    async fn append(&self, transfer: &str, blob: &str, offset: u64, data: bytes::Bytes) -> Result<u64, StoreError>;
+    async fn append(
+        &self,
+        transfer: &TransferId,
+        blob: &BlobName,
+        offset: u64,
+        data: bytes::Bytes,
+    ) -> Result<u64, StoreError>;
     /// The length of the partial (not yet complete) blob, `None` when there is none.
-    async fn partial_len(&self, transfer: &str, blob: &str) -> Result<Option<u64>, StoreError>;
+    async fn partial_len(&self, transfer: &TransferId, blob: &BlobName) -> Result<Option<u64>, StoreError>;
     /// Makes the partial blob of exactly `size` bytes complete, atomically; idempotent for a complete blob of that size.
-    async fn complete(&self, transfer: &str, blob: &str, size: u64) -> Result<(), StoreError>;
+    async fn complete(&self, transfer: &TransferId, blob: &BlobName, size: u64) -> Result<(), StoreError>;
     /// The length of the complete blob, `None` when it is not complete (or absent).
-    async fn complete_len(&self, transfer: &str, blob: &str) -> Result<Option<u64>, StoreError>;
+    async fn complete_len(&self, transfer: &TransferId, blob: &BlobName) -> Result<Option<u64>, StoreError>;
     /// Streams bytes `range` of a complete blob.
-    async fn read(&self, transfer: &str, blob: &str, range: std::ops::Range<u64>) -> Result<ByteStream, StoreError>;
+    async fn read(
+        &self,
+        transfer: &TransferId,
+        blob: &BlobName,
+        range: std::ops::Range<u64>,
+    ) -> Result<ByteStream, StoreError>;
     /// Deletes every blob of the transfer, partial or complete (succeeds when none).
-    async fn delete_transfer(&self, transfer: &str) -> Result<(), StoreError>;
+    async fn delete_transfer(&self, transfer: &TransferId) -> Result<(), StoreError>;
 }

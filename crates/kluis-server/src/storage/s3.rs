@@ -92,6 +92,8 @@ use object_store::{
     GetOptions, ObjectMeta, ObjectStore, ObjectStoreExt, PutMode, PutOptions, PutPayload, RetryConfig, WriteMultipart,
 };
 
+use kluis_protocol::{BlobName, TransferId};
+
 use super::{BlobStore, ByteStream, StoreError};
 use crate::config::S3Config;
 
@@ -398,7 +400,15 @@ impl S3Store {
 
 #[async_trait::async_trait]
 impl BlobStore for S3Store {
-    async fn append(&self, transfer: &str, blob: &str, offset: u64, data: Bytes) -> Result<u64, StoreError> {
+    async fn append(
+        &self,
+        transfer: &TransferId,
+        blob: &BlobName,
+        offset: u64,
+        data: Bytes,
+    ) -> Result<u64, StoreError> {
+        let (transfer, blob) = (transfer.to_text(), blob.to_string());
+        let (transfer, blob) = (transfer.as_str(), blob.as_str());
         let (complete, tail) =
             futures::try_join!(self.complete_meta(transfer, blob), self.tail(transfer, blob, offset))?;
         if let Some(meta) = complete {
@@ -447,7 +457,9 @@ impl BlobStore for S3Store {
         Ok(at)
     }
 
-    async fn partial_len(&self, transfer: &str, blob: &str) -> Result<Option<u64>, StoreError> {
+    async fn partial_len(&self, transfer: &TransferId, blob: &BlobName) -> Result<Option<u64>, StoreError> {
+        let (transfer, blob) = (transfer.to_text(), blob.to_string());
+        let (transfer, blob) = (transfer.as_str(), blob.as_str());
         let (complete, partial) = self.state(transfer, blob).await?;
         if complete.is_some() || !partial.exists {
             return Ok(None);
@@ -455,7 +467,9 @@ impl BlobStore for S3Store {
         Ok(Some(partial.len()))
     }
 
-    async fn complete(&self, transfer: &str, blob: &str, size: u64) -> Result<(), StoreError> {
+    async fn complete(&self, transfer: &TransferId, blob: &BlobName, size: u64) -> Result<(), StoreError> {
+        let (transfer, blob) = (transfer.to_text(), blob.to_string());
+        let (transfer, blob) = (transfer.as_str(), blob.as_str());
         let prefix = Self::partial_prefix(transfer, blob);
         let (complete, partial) = self.state(transfer, blob).await?;
         if let Some(judged) = Self::judge_complete(complete.as_ref(), size) {
@@ -490,11 +504,15 @@ impl BlobStore for S3Store {
         self.delete_prefix(&prefix).await
     }
 
-    async fn complete_len(&self, transfer: &str, blob: &str) -> Result<Option<u64>, StoreError> {
+    async fn complete_len(&self, transfer: &TransferId, blob: &BlobName) -> Result<Option<u64>, StoreError> {
+        let (transfer, blob) = (transfer.to_text(), blob.to_string());
+        let (transfer, blob) = (transfer.as_str(), blob.as_str());
         Ok(self.complete_meta(transfer, blob).await?.map(|meta| meta.size))
     }
 
-    async fn read(&self, transfer: &str, blob: &str, range: Range<u64>) -> Result<ByteStream, StoreError> {
+    async fn read(&self, transfer: &TransferId, blob: &BlobName, range: Range<u64>) -> Result<ByteStream, StoreError> {
+        let (transfer, blob) = (transfer.to_text(), blob.to_string());
+        let (transfer, blob) = (transfer.as_str(), blob.as_str());
         let Some(meta) = self.complete_meta(transfer, blob).await? else {
             return Err(StoreError::NotFound);
         };
@@ -517,7 +535,9 @@ impl BlobStore for S3Store {
         Ok(body.into_stream().map_err(io_error).boxed())
     }
 
-    async fn delete_transfer(&self, transfer: &str) -> Result<(), StoreError> {
+    async fn delete_transfer(&self, transfer: &TransferId) -> Result<(), StoreError> {
+        let transfer = transfer.to_text();
+        let transfer = transfer.as_str();
         // Complete blobs first: a transfer whose blobs are gone is useless
         // even if deleting its partial pieces then fails.
         self.delete_prefix(&Path::from_iter(["blobs", transfer])).await?;
