@@ -173,6 +173,44 @@ def test_errors_raised_by_a_python_transport():
     assert "a bug in the transport" in str(e.value)
 
 
+class DropsConnections(DictTransport):
+    """Loses the connection `failures` times, each in the middle of a piece
+    (half of it lands), as a network would; counts the bytes that land."""
+
+    def __init__(self, failures: int) -> None:
+        super().__init__()
+        self.failures_left = failures
+        self.landed = 0
+
+    def put_range(self, transfer_id, blob, offset, data):
+        if self.failures_left > 0:
+            self.failures_left -= 1
+            half = data[: len(data) // 2]
+            super().put_range(transfer_id, blob, offset, half)
+            self.landed += len(half)
+            raise kluis.TransportError.Io(reason="connection reset by peer")
+        super().put_range(transfer_id, blob, offset, data)
+        self.landed += len(data)
+
+
+def test_send_transfer_resumes_after_a_transport_failure_as_kluis_send_does(password):
+    # kluis-transfer's resume-and-retry policy, the one `kluis send` uses:
+    # after an Io (or Conflict) failure the upload is attempted again, from
+    # where the store stands, 3 attempts in all.
+    data = os.urandom(200_000)
+    files = [kluis.FileSource.BYTES(name="a.bin", data=data, media_type=None)]
+    flaky = DropsConnections(failures=2)
+    sent = kluis.send_transfer(flaky, request(password, files), SEND)
+    assert flaky.calls["begin_transfer"] == 3, "announced again before each attempt"
+    assert flaky.landed == sent.stored_bytes, "no byte sent twice: each attempt resumes"
+    received = kluis.open_transfer(flaky, sent.transfer_id, password)
+    assert received.read_file(0) == data
+    # A third failure uses up the attempts: the error is the caller's.
+    with pytest.raises(kluis.KluisError.Transport) as e:
+        kluis.send_transfer(DropsConnections(failures=3), request(password, files), SEND)
+    assert "connection reset by peer" in str(e.value)
+
+
 def test_generated_and_rated_passwords():
     pw = kluis.generate_password()
     groups = pw.split("-")

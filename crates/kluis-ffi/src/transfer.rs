@@ -138,6 +138,8 @@ fn send_options(o: Option<SendOptions>) -> Result<kt::SendOptions, KluisError> {
         piece_size: usize::try_from(o.piece_size).map_err(|_| KluisError::invalid("piece_size is too large"))?,
         temp_dir: o.temp_dir.map(Into::into),
         now: unix_time(o.now),
+        // The shared resume-and-retry policy (kluis_transfer::UPLOAD_ATTEMPTS), as `kluis send` uses it.
+        ..kt::SendOptions::default()
     })
 }
 

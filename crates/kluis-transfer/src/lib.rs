@@ -64,6 +64,7 @@ mod names;
 mod password;
 mod progress;
 mod receive;
+mod resume;
 mod send;
 mod transport;
 
@@ -86,6 +87,7 @@ pub use password::{
 };
 pub use progress::{NoProgress, Phase, Progress, ProgressEvent};
 pub use receive::{OpenedTransfer, ReceiveOptions, open_transfer};
+pub use resume::{UPLOAD_ATTEMPTS, is_resumable};
 pub use send::{
     DEFAULT_PIECE_SIZE, FileSource, MAX_EXPIRES_IN, PreparedTransfer, SendOptions, SentTransfer, TransferRequest,
     send_transfer, upload_blob,

@@ -184,6 +184,10 @@ pub struct SendOptions {
     pub temp_dir: Option<PathBuf>,
     /// The current time (tests); `None` uses the system clock.
     pub now: Option<SystemTime>,
+    /// How often [`send_transfer`] attempts the upload in all, resuming
+    /// after a failure that may pass ([`is_resumable`](crate::is_resumable);
+    /// default [`UPLOAD_ATTEMPTS`](crate::UPLOAD_ATTEMPTS)).
+    pub upload_attempts: u32,
 }
 
 impl Default for SendOptions {
@@ -194,6 +198,7 @@ impl Default for SendOptions {
             piece_size: DEFAULT_PIECE_SIZE,
             temp_dir: None,
             now: None,
+            upload_attempts: crate::resume::UPLOAD_ATTEMPTS,
         }
     }
 }
@@ -614,8 +619,10 @@ pub fn upload_blob<R: Read + Seek + ?Sized>(
 }
 
 /// Seals and uploads a transfer in one go: [`PreparedTransfer::prepare`]
-/// then [`PreparedTransfer::upload`]. To resume after an upload failure,
-/// use those two steps instead.
+/// then [`PreparedTransfer::upload_resuming`] with
+/// [`SendOptions::upload_attempts`] (the resume-and-retry policy every
+/// front end shares). To resume later than that, use the two steps
+/// yourself.
 ///
 /// ```
 /// use std::time::Duration;
@@ -649,5 +656,10 @@ pub fn send_transfer(
     options: &SendOptions,
     progress: &dyn Progress,
 ) -> Result<SentTransfer, TransferError> {
-    PreparedTransfer::prepare(request, options, progress)?.upload(transport, progress)
+    PreparedTransfer::prepare(request, options, progress)?.upload_resuming(
+        transport,
+        progress,
+        options.upload_attempts,
+        &mut |_| {},
+    )
 }

@@ -107,6 +107,26 @@ fn two_processes_send_into_one_store() {
     assert_eq!(fs::read_dir(&root).unwrap().count(), 10);
 }
 
+#[test]
+fn send_transfer_resumes_after_a_failure_by_the_shared_policy() {
+    let store = MemoryTransport::new();
+    let files = || vec![FileSource::bytes("a.bin", pattern(50_000, 3))];
+    // One dropped connection: send_transfer resumes by itself, sending no
+    // byte twice, as `kluis send` does.
+    let flaky = Flaky::new(&store, 20_000 + 1234);
+    let sent = send_transfer(&flaky, request(files()), &send_options(), &NoProgress).unwrap();
+    assert_eq!(flaky.failures.load(Ordering::SeqCst), 1);
+    assert_eq!(flaky.written.load(Ordering::SeqCst), sent.stored_bytes);
+    let opened = open(&store, &sent.id).unwrap();
+    assert_eq!(read(&store, &opened, 0).unwrap(), pattern(50_000, 3));
+    // With one attempt only, the failure is the caller's.
+    let once = SendOptions { upload_attempts: 1, ..send_options() };
+    let flaky = Flaky::new(&store, 20_000);
+    let err = send_transfer(&flaky, request(files()), &once, &NoProgress).unwrap_err();
+    assert!(is_resumable(&err), "{err}");
+    assert_eq!(UPLOAD_ATTEMPTS, 3);
+}
+
 fn resumed_upload(store: &dyn Transport) {
     let contents = [pattern(50_000, 1), Vec::new(), pattern(9_000, 2)];
     let sources = contents.iter().enumerate().map(|(i, c)| FileSource::bytes(format!("{i}.bin"), c.clone())).collect();

@@ -10,7 +10,7 @@ use clap::Args;
 use kluis_transfer::{
     Argon2Params, DirectoryTransport, FileSource, HttpOptions, HttpTransport, Link, MAX_MESSAGE_LEN, Password,
     PasswordStyle, Phase, PreparedTransfer, SendOptions, SentTransfer, TransferError, TransferId, TransferRequest,
-    Transport, TransportError, generate_password, rate_password, rfc3339, unix_seconds,
+    Transport, UPLOAD_ATTEMPTS, generate_password, rate_password, rfc3339, unix_seconds,
 };
 use serde_json::json;
 
@@ -329,31 +329,29 @@ impl Destination {
     }
 }
 
-/// How often an upload to a server is attempted in all.
-const SERVER_ATTEMPTS: u32 = 3;
-
-/// Uploads; to a server, a failed attempt of the network or of the
-/// server's state is resumed where the server stands.
+/// Uploads; to a server, by kluis-transfer's resume-and-retry policy (a
+/// failure of the network or of the server's state is resumed where the
+/// server stands, [`UPLOAD_ATTEMPTS`] attempts in all). A folder store gets
+/// one attempt: its failures are local and do not pass by themselves.
 fn upload(
     prepared: &PreparedTransfer,
     destination: &Destination,
     progress: &TransferBar,
     global: &Global,
 ) -> Result<SentTransfer, TransferError> {
-    let mut attempt = 1;
-    loop {
-        match prepared.upload(destination.transport(), progress) {
-            Err(TransferError::Transport(e @ (TransportError::Io(_) | TransportError::Conflict(_))))
-                if matches!(destination, Destination::Server(_)) && attempt < SERVER_ATTEMPTS =>
-            {
-                if !global.quiet {
-                    eprintln!("kluis: note: the upload was interrupted ({e}); resuming");
-                }
-                attempt += 1;
-            }
-            result => return result,
+    let attempts = match destination {
+        Destination::Server(_) => UPLOAD_ATTEMPTS,
+        Destination::Store(_) => 1,
+    };
+    prepared.upload_resuming(destination.transport(), progress, attempts, &mut |e| {
+        if !global.quiet {
+            let e = match e {
+                TransferError::Transport(e) => e.to_string(),
+                e => e.to_string(),
+            };
+            eprintln!("kluis: note: the upload was interrupted ({e}); resuming");
         }
-    }
+    })
 }
 
 /// The transport to `url` with the token `kluis verify` stored for `from`.
