@@ -80,17 +80,6 @@ fn escape(text: &str, keep_breaks: bool) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-/// `text` as one word for a POSIX shell: as it is when that is safe,
-/// otherwise in single quotes (a `'` becomes `'\''`).
-pub(crate) fn shell_word(text: &str) -> Cow<'_, str> {
-    let plain = |b: u8| b.is_ascii_alphanumeric() || b"-_./:%@+=,".contains(&b);
-    if !text.is_empty() && text.bytes().all(plain) {
-        Cow::Borrowed(text)
-    } else {
-        Cow::Owned(format!("'{}'", text.replace('\'', r"'\''")))
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -124,13 +113,5 @@ mod tests {
         assert_eq!(line("x\u{202e}fdp.exe"), "x\\u{202e}fdp.exe");
         assert_eq!(line("two\nlines"), "two\\u{a}lines");
         assert_eq!(paragraph("two\nlines\r\tx"), "two\nlines\\u{d}\tx");
-    }
-
-    #[test]
-    fn shell_words() {
-        assert_eq!(shell_word("file:///srv/kluis%20store/abc"), "file:///srv/kluis%20store/abc");
-        assert_eq!(shell_word("file:///a/b&c"), "'file:///a/b&c'");
-        assert_eq!(shell_word("it's"), r"'it'\''s'");
-        assert_eq!(shell_word(""), "''");
     }
 }

@@ -102,7 +102,14 @@ async fn whole_flow_from_verification_to_download() -> Res {
 
     // Deleting.
     for _ in 0..100 {
-        if s.db.audit_events(&t.parse::<kluis_transfer::TransferId>()?).await?.iter().filter(|e| *e == "notified").count() == 2 {
+        if s.db
+            .audit_events(&t.parse::<kluis_transfer::TransferId>()?)
+            .await?
+            .iter()
+            .filter(|e| *e == "notified")
+            .count()
+            == 2
+        {
             break;
         }
         tokio::time::sleep(Duration::from_millis(100)).await;

@@ -74,7 +74,14 @@ async fn whole_flow_on_postgres() -> Res {
 
     // The sender's download notice is sent in the background.
     for _ in 0..100 {
-        if s.db.audit_events(&t.parse::<kluis_transfer::TransferId>()?).await?.iter().filter(|e| *e == "notified").count() == 2 {
+        if s.db
+            .audit_events(&t.parse::<kluis_transfer::TransferId>()?)
+            .await?
+            .iter()
+            .filter(|e| *e == "notified")
+            .count()
+            == 2
+        {
             break;
         }
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;

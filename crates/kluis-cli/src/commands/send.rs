@@ -8,9 +8,9 @@ use std::time::{Duration, SystemTime};
 
 use clap::Args;
 use kluis_transfer::{
-    Argon2Params, DirectoryTransport, FileSource, HttpOptions, HttpTransport, Link, MAX_MESSAGE_LEN, Password,
-    PasswordStyle, Phase, PreparedTransfer, SendOptions, SentTransfer, TransferError, TransferId, TransferRequest,
-    Transport, UPLOAD_ATTEMPTS, generate_password, rate_password, rfc3339, unix_seconds,
+    Argon2Params, DirectoryTransport, FileSource, HttpOptions, HttpTransport, Language, Link, MAX_MESSAGE_LEN,
+    Password, PasswordStyle, Phase, PreparedTransfer, RecipientNotice, SendOptions, SentTransfer, TransferError,
+    TransferId, TransferRequest, Transport, UPLOAD_ATTEMPTS, generate_password, rate_password, rfc3339, unix_seconds,
 };
 use serde_json::json;
 
@@ -133,6 +133,11 @@ pub(crate) struct SendArgs {
     #[arg(long, requires = "server")]
     notify_names: bool,
 
+    /// The language of the mail text for the recipients, and of the
+    /// server's notice mail with --server: en or nl
+    #[arg(long, value_name = "LANG", default_value = "en")]
+    language: Language,
+
     /// Print one JSON object on standard output instead of the mail text
     #[arg(long)]
     json: bool,
@@ -205,7 +210,14 @@ pub(crate) fn run(args: SendArgs, global: &Global) -> Result<(), CliError> {
     };
     let destination = match &args.server {
         Some(url) => {
-            Destination::Server(Box::new(server_transport(url, &from, args.download_limit, args.notify_names)?))
+            let options = HttpOptions {
+                download_limit: args.download_limit,
+                disclose_names: args.notify_names,
+                // Sent only when not the default, so that older servers keep accepting it.
+                language: Some(args.language).filter(|l| *l != Language::default()),
+                ..HttpOptions::default()
+            };
+            Destination::Server(Box::new(server_transport(url, &from, options)?))
         }
         None => Destination::Store(open_store(&store_dir(args.store.as_deref())?)?),
     };
@@ -256,7 +268,8 @@ pub(crate) fn run(args: SendArgs, global: &Global) -> Result<(), CliError> {
     let count = prepared.info().files.len();
     // What was sealed (a file that changed size since the check is refused).
     let bytes: u64 = prepared.info().files.iter().map(|f| f.size).sum();
-    let mail = Mail::new(&from, count, bytes, &link, sent.expires_at, now);
+    // kluis-transfer's recipient notice: the link, never a secret.
+    let mail = RecipientNotice::new(args.language, &from, &link, sent.expires_at);
 
     if args.json {
         let mut out = json!({
@@ -355,13 +368,7 @@ fn upload(
 }
 
 /// The transport to `url` with the token `kluis verify` stored for `from`.
-fn server_transport(
-    url: &str,
-    from: &str,
-    download_limit: Option<u64>,
-    notify_names: bool,
-) -> Result<HttpTransport, CliError> {
-    let options = HttpOptions { download_limit, disclose_names: notify_names, ..HttpOptions::default() };
+fn server_transport(url: &str, from: &str, options: HttpOptions) -> Result<HttpTransport, CliError> {
     let probe = HttpTransport::new(url, None, options.clone()).map_err(http_error)?;
     let server = probe.server();
     let verify = format!("run kluis verify {from} --server {server}");
@@ -507,50 +514,6 @@ fn without_verbatim_prefix(path: PathBuf) -> PathBuf {
     path
 }
 
-/// The mail for the recipients: who sent how much, the link, until when,
-/// and how to open it. It never holds the password, a file name, the
-/// subject or the message: the mail travels in the clear.
-#[derive(Debug)]
-struct Mail {
-    subject: String,
-    body: String,
-}
-
-impl Mail {
-    fn new(from: &str, files: usize, bytes: u64, link: &str, expires_at: u64, now: u64) -> Mail {
-        let what = format!("{} ({})", human::count(files as u64, "file", "files"), human::size(bytes));
-        let until = readable_time(expires_at);
-        let left = human::span(expires_at.saturating_sub(now));
-        let command = human::shell_word(link);
-        let body = format!(
-            "Hello,\n\
-             \n\
-             {from} has sent you {what}, encrypted end to end with Kluis.\n\
-             You can receive them until {until} ({left} from now) at this link:\n\
-             \n\
-             \x20   {link}\n\
-             \n\
-             You will get the password separately, by phone or text message: it is\n\
-             not in this mail. To receive the files, run\n\
-             \n\
-             \x20   kluis receive {command}\n\
-             \n\
-             and type the password when asked. The files are checked and saved in\n\
-             the current folder.\n"
-        );
-        Mail { subject: format!("Encrypted files from {from}"), body }
-    }
-}
-
-/// `2026-12-03 20:39 UTC`.
-fn readable_time(unix: u64) -> String {
-    let stamp = rfc3339(unix);
-    match (stamp.get(..10), stamp.get(11..16)) {
-        (Some(date), Some(time)) => format!("{date} {time} UTC"),
-        _ => stamp,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -572,17 +535,12 @@ mod tests {
     }
 
     #[test]
-    fn mail_holds_no_secret() {
-        let link = "file:///srv/kluis/store/aaaaaaaaaaaaaaaaaaaaaaaaaa";
-        let mail = Mail::new("ann@example.org", 3, 3 << 20, link, 1_700_604_800, 1_700_000_000);
+    fn the_mail_is_the_shared_notice() {
+        let link = "file:///x/y&z/aaaaaaaaaaaaaaaaaaaaaaaaaa";
+        let mail = RecipientNotice::new(Language::En, "ann@example.org", link, 1_700_604_800);
         assert_eq!(mail.subject, "Encrypted files from ann@example.org");
-        assert!(mail.body.contains("ann@example.org has sent you 3 files (3.0 MiB)"), "{}", mail.body);
-        assert!(mail.body.contains(&format!("    {link}\n")), "{}", mail.body);
-        assert!(mail.body.contains(&format!("    kluis receive {link}\n")), "{}", mail.body);
-        assert!(mail.body.contains("until 2023-11-21 22:13 UTC (7 days from now)"), "{}", mail.body);
-        let one = Mail::new("a@b", 1, 1, "file:///x/y&z/aaaaaaaaaaaaaaaaaaaaaaaaaa", 0, 0);
-        assert!(one.body.contains("1 file (1 byte)"), "{}", one.body);
-        assert!(one.body.contains("kluis receive 'file:///x/y&z/aaaaaaaaaaaaaaaaaaaaaaaaaa'"), "{}", one.body);
+        assert!(mail.body.contains("kluis receive 'file:///x/y&z/aaaaaaaaaaaaaaaaaaaaaaaaaa'"), "{}", mail.body);
+        assert!(mail.body.contains("until 2023-11-21 22:13 UTC"), "{}", mail.body);
     }
 
     #[test]

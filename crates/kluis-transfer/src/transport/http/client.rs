@@ -5,7 +5,7 @@
 
 use std::time::Duration;
 
-use kluis_protocol::{ErrorBody, ErrorKind, Link, TransferId};
+use kluis_protocol::{ErrorBody, ErrorKind, Language, Link, TransferId};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use ureq::Agent;
@@ -35,6 +35,9 @@ pub struct HttpOptions {
     /// the server's notice mail can show them. Off by default: they are
     /// confidential (sealed in the manifest) and the mail travels in clear.
     pub disclose_names: bool,
+    /// The language of the server's notice mail to the recipients (none:
+    /// the server's default, English). Sent only when set.
+    pub language: Option<Language>,
     /// The longest wait for a connection.
     pub connect_timeout: Duration,
     /// The longest wait for the server on an open connection: for the
@@ -52,6 +55,7 @@ impl Default for HttpOptions {
         HttpOptions {
             download_limit: None,
             disclose_names: false,
+            language: None,
             connect_timeout: Duration::from_secs(10),
             read_timeout: Duration::from_secs(60),
             retries: 4,

@@ -200,7 +200,7 @@ fn announcement(plan: &TransferPlan, options: &HttpOptions) -> Announcement {
         notice: options
             .disclose_names
             .then(|| Notice { subject: Some(plan.subject.clone()), file_names: plan.file_names.clone() }),
-        language: None,
+        language: options.language,
     }
 }
 
