@@ -10,7 +10,7 @@ use std::fmt;
 use std::io;
 
 use kluis_core::{OpenError, SealError};
-use kluis_transfer::TransferError;
+use kluis_transfer::{ErrorCategory, TransferError};
 
 /// Exit status for a refused envelope or a failed read or write.
 pub(crate) const EXIT_FAILURE: u8 = 1;
@@ -92,26 +92,34 @@ impl From<TransferError> for CliError {
     /// the command line asked for is a usage error (exit 2): a file name
     /// that cannot be used, a weak password, an argument out of range, a
     /// bad link, an existing file.
+    /// By [`TransferError::category`], exhaustively.
     fn from(err: TransferError) -> Self {
-        match err {
-            TransferError::WrongPassword
-            | TransferError::Expired { .. }
-            | TransferError::Tampered { .. }
-            | TransferError::InvalidManifest(_)
-            | TransferError::UnsupportedManifest(_)
-            | TransferError::Envelope(_) => CliError::TransferRefused(err),
-            TransferError::NotFound { .. } => CliError::Failed(err.to_string()),
-            TransferError::AlreadyExists { path } => {
-                CliError::usage(format!("{} already exists (use --force to replace it)", path.display()))
+        match err.category() {
+            ErrorCategory::WrongPassword
+            | ErrorCategory::Expired
+            | ErrorCategory::Tampered
+            | ErrorCategory::UnreadableManifest
+            | ErrorCategory::Envelope => CliError::TransferRefused(err),
+            ErrorCategory::NotFound | ErrorCategory::Seal | ErrorCategory::Transport => {
+                CliError::Failed(err.to_string())
             }
-            TransferError::WeakPassword { reason } => {
-                CliError::usage(format!("password refused as too weak: {reason} (--allow-weak-password sends anyway)"))
-            }
-            TransferError::InvalidName { .. } | TransferError::InvalidArgument(_) | TransferError::InvalidLink(_) => {
-                CliError::usage(err.to_string())
-            }
-            TransferError::Io(e) => CliError::Io(e),
-            other => CliError::Failed(other.to_string()),
+            ErrorCategory::AlreadyExists => match err {
+                TransferError::AlreadyExists { path } => {
+                    CliError::usage(format!("{} already exists (use --force to replace it)", path.display()))
+                }
+                other => CliError::usage(other.to_string()),
+            },
+            ErrorCategory::WeakPassword => match err {
+                TransferError::WeakPassword { reason } => CliError::usage(format!(
+                    "password refused as too weak: {reason} (--allow-weak-password sends anyway)"
+                )),
+                other => CliError::usage(other.to_string()),
+            },
+            ErrorCategory::InvalidRequest => CliError::usage(err.to_string()),
+            ErrorCategory::Io => match err {
+                TransferError::Io(e) => CliError::Io(e),
+                other => CliError::Failed(other.to_string()),
+            },
         }
     }
 }

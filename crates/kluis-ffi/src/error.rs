@@ -8,7 +8,7 @@
 //! would turn into `field=value` text in both languages.
 
 use kluis_core::{OpenError, SealError};
-use kluis_transfer::TransferError;
+use kluis_transfer::{ErrorCategory, TransferError};
 
 /// Why a Kluis call failed. Each kind is its own exception class.
 #[derive(Debug, thiserror::Error, uniffi::Error)]
@@ -100,28 +100,28 @@ impl From<SealError> for KluisError {
 }
 
 impl From<TransferError> for KluisError {
+    /// By [`TransferError::category`], exhaustively: a new category does
+    /// not compile until it is mapped here.
     fn from(err: TransferError) -> Self {
         let msg = err.to_string();
-        match err {
-            TransferError::WrongPassword => KluisError::WrongSecret(msg),
-            TransferError::Expired { .. } => KluisError::Expired(msg),
-            TransferError::NotFound { .. } => KluisError::NotFound(msg),
-            TransferError::Tampered { .. } => KluisError::Tampered(msg),
-            TransferError::WeakPassword { .. } => KluisError::WeakPassword(msg),
-            TransferError::AlreadyExists { .. } => KluisError::AlreadyExists(msg),
+        match err.category() {
+            ErrorCategory::WrongPassword => KluisError::WrongSecret(msg),
+            ErrorCategory::Expired => KluisError::Expired(msg),
+            ErrorCategory::NotFound => KluisError::NotFound(msg),
+            ErrorCategory::Tampered => KluisError::Tampered(msg),
+            ErrorCategory::WeakPassword => KluisError::WeakPassword(msg),
+            ErrorCategory::AlreadyExists => KluisError::AlreadyExists(msg),
             // A manifest that opened with the password but breaks the rules.
-            TransferError::InvalidManifest(_) | TransferError::UnsupportedManifest(_) => KluisError::Malformed(msg),
-            TransferError::InvalidName { .. } | TransferError::InvalidArgument(_) | TransferError::InvalidLink(_) => {
-                KluisError::InvalidArgument(msg)
-            }
+            ErrorCategory::UnreadableManifest => KluisError::Malformed(msg),
+            ErrorCategory::InvalidRequest => KluisError::InvalidArgument(msg),
             // The envelope's own kind (LimitsExceeded, Malformed, ...).
-            TransferError::Envelope(e) => e.into(),
-            TransferError::Seal(e) => e.into(),
-            TransferError::Transport(_) => KluisError::Transport(msg),
-            TransferError::Io(_) | TransferError::Randomness => KluisError::Io(msg),
-            // `TransferError` is non-exhaustive: a kind added later is
-            // reported as a refused transfer.
-            _ => KluisError::Malformed(msg),
+            ErrorCategory::Envelope | ErrorCategory::Seal => match err {
+                TransferError::Envelope(e) => e.into(),
+                TransferError::Seal(e) => e.into(),
+                _ => KluisError::Malformed(msg),
+            },
+            ErrorCategory::Transport => KluisError::Transport(msg),
+            ErrorCategory::Io => KluisError::Io(msg),
         }
     }
 }

@@ -106,6 +106,65 @@ pub enum TransferError {
     Randomness,
 }
 
+/// What kind of failure a [`TransferError`] is, for front ends that map
+/// errors onto their own (the bindings' exception classes, the CLI's exit
+/// codes): one exhaustive classification, so a new [`TransferError`]
+/// variant must be given a category here and cannot fall silently into a
+/// catch-all arm elsewhere. Not `#[non_exhaustive]` on purpose: a new
+/// category is a change every front end has to make.
+///
+/// ```
+/// use kluis_transfer::{ErrorCategory, TransferError};
+/// assert_eq!(TransferError::WrongPassword.category(), ErrorCategory::WrongPassword);
+/// assert!(ErrorCategory::Tampered.is_refusal());
+/// assert!(!ErrorCategory::Transport.is_refusal());
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ErrorCategory {
+    /// The password does not open the transfer.
+    WrongPassword,
+    /// The transfer's authenticated expiry has passed.
+    Expired,
+    /// No such transfer or file (or not finished uploading).
+    NotFound,
+    /// Stored bytes failed verification.
+    Tampered,
+    /// The manifest opened but this version cannot read it (it breaks the
+    /// rules, or has another version).
+    UnreadableManifest,
+    /// An envelope refused as unsupported or above the reader's Argon2
+    /// limits ([`TransferError::Envelope`]).
+    Envelope,
+    /// What the caller asked for cannot be done as given: a file name, an
+    /// argument, a link.
+    InvalidRequest,
+    /// A chosen password was rated too weak.
+    WeakPassword,
+    /// The destination exists and replacing it was not asked for.
+    AlreadyExists,
+    /// Sealing failed ([`TransferError::Seal`]).
+    Seal,
+    /// The transport failed.
+    Transport,
+    /// Local files or the random generator failed.
+    Io,
+}
+
+impl ErrorCategory {
+    /// Whether the stored transfer was refused (rather than the request,
+    /// the transport or the local machine failing).
+    pub fn is_refusal(self) -> bool {
+        matches!(
+            self,
+            ErrorCategory::WrongPassword
+                | ErrorCategory::Expired
+                | ErrorCategory::Tampered
+                | ErrorCategory::UnreadableManifest
+                | ErrorCategory::Envelope
+        )
+    }
+}
+
 impl From<kluis_protocol::RandomError> for TransferError {
     fn from(_: kluis_protocol::RandomError) -> Self {
         TransferError::Randomness
@@ -137,6 +196,34 @@ impl TransferError {
             TransferError::Transport(_) => "Transport",
             TransferError::Io(_) => "Io",
             TransferError::Randomness => "Randomness",
+        }
+    }
+
+    /// The error's [`ErrorCategory`]; every variant has one (no catch-all).
+    ///
+    /// ```
+    /// use kluis_transfer::{ErrorCategory, TransferError};
+    /// assert_eq!(TransferError::InvalidArgument("x".into()).category(), ErrorCategory::InvalidRequest);
+    /// assert_eq!(TransferError::Randomness.category(), ErrorCategory::Io);
+    /// ```
+    pub fn category(&self) -> ErrorCategory {
+        match self {
+            TransferError::WrongPassword => ErrorCategory::WrongPassword,
+            TransferError::Expired { .. } => ErrorCategory::Expired,
+            TransferError::NotFound { .. } => ErrorCategory::NotFound,
+            TransferError::Tampered { .. } => ErrorCategory::Tampered,
+            TransferError::InvalidManifest(_) | TransferError::UnsupportedManifest(_) => {
+                ErrorCategory::UnreadableManifest
+            }
+            TransferError::Envelope(_) => ErrorCategory::Envelope,
+            TransferError::InvalidName { .. } | TransferError::InvalidArgument(_) | TransferError::InvalidLink(_) => {
+                ErrorCategory::InvalidRequest
+            }
+            TransferError::WeakPassword { .. } => ErrorCategory::WeakPassword,
+            TransferError::AlreadyExists { .. } => ErrorCategory::AlreadyExists,
+            TransferError::Seal(_) => ErrorCategory::Seal,
+            TransferError::Transport(_) => ErrorCategory::Transport,
+            TransferError::Io(_) | TransferError::Randomness => ErrorCategory::Io,
         }
     }
 

@@ -68,7 +68,7 @@ mod resume;
 mod send;
 mod transport;
 
-pub use error::TransferError;
+pub use error::{ErrorCategory, TransferError};
 /// The wire contract shared with the drop server (ids, links, the HTTP
 /// API's types, the recipient notice), re-exported whole.
 pub use kluis_protocol as protocol;
