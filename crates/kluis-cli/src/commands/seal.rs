@@ -186,11 +186,12 @@ fn default_name(path: &Path, input: &Input) -> Option<String> {
     is_plain_file_name(name).then(|| name.to_owned())
 }
 
-/// A time as RFC 3339 in UTC to the second, for times from 1970 to 9999.
+/// A time as RFC 3339 in UTC to the second, for times from 1970 to 9999
+/// (kluis-protocol's one formatter).
 fn rfc3339(time: SystemTime) -> Option<String> {
     const YEAR_10000: u64 = 253_402_300_800;
     let secs = time.duration_since(UNIX_EPOCH).ok()?.as_secs();
-    (secs < YEAR_10000).then(|| humantime::format_rfc3339_seconds(time).to_string())
+    (secs < YEAR_10000).then(|| kluis_transfer::rfc3339(secs))
 }
 
 #[cfg(test)]

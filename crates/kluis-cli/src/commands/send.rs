@@ -1,5 +1,6 @@
 //! `kluis send`: send files end-to-end encrypted, as one transfer in a
-//! folder store, and write the mail that tells the recipients where it is.
+//! folder store or on a Kluis server, and write the mail that tells the
+//! recipients where it is (kluis-transfer's recipient notice).
 
 use std::fs::{self, File};
 use std::io::{self, IsTerminal, Read};
@@ -67,7 +68,8 @@ and server is the server's address.";
 /// Send files end-to-end encrypted: one transfer, one password
 ///
 /// Encrypts the files, the subject and the message on this computer into a
-/// transfer in a folder store (--store), then prints a mail text for the
+/// transfer in a folder store (--store) or on a Kluis server (--server),
+/// then prints a mail text for the
 /// recipients with the link to it. The recipients open it with `kluis
 /// receive LINK` and the password, which you tell them another way (phone,
 /// SMS, in person): never in the mail that carries the link.

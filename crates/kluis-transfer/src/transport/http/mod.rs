@@ -23,10 +23,9 @@
 //! | `delete_transfer` | `DELETE /api/v1/transfers/{id}` (`404` counts as deleted) |
 //! | `list_expired` | refused with `TransportError::Other`: the server purges expired transfers itself and lists them to nobody, so a client has nothing to purge |
 //!
-//! Status codes become [`TransportError`]s as docs/SERVER.md says: `404` →
-//! `NotFound`; `409`, `410`, `413`, `416` → `Conflict`; `5xx` and network
-//! failures → `Io`; `401`, `403`, `429` and the rest → `Other`, each with the
-//! server's message.
+//! Status codes become [`TransportError`]s by the one table of
+//! docs/SERVER.md, as kluis-protocol's `ErrorKind::of_status` encodes it,
+//! each with the server's message.
 
 mod client;
 mod signin;
