@@ -4,7 +4,7 @@
 
 mod common;
 
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use common::{Res, TestServer};
@@ -155,60 +155,6 @@ fn notice_names_and_download_limit_only_when_asked() -> Res {
     Ok(())
 }
 
-/// Passes everything on, but fails once after `budget` bytes of
-/// `put_range`, storing only part of that piece (a dropped connection).
-struct Interrupting<'a> {
-    inner: &'a dyn Transport,
-    budget: AtomicU64,
-    failures: AtomicU64,
-    sent: AtomicU64,
-}
-
-impl Transport for Interrupting<'_> {
-    fn begin_transfer(&self, plan: &TransferPlan) -> Result<(), TransportError> {
-        self.inner.begin_transfer(plan)
-    }
-    fn put_range(&self, t: &TransferId, b: &BlobName, offset: u64, data: &[u8]) -> Result<(), TransportError> {
-        let budget = self.budget.load(Ordering::SeqCst);
-        if data.len() as u64 > budget {
-            let part = &data[..budget as usize];
-            self.inner.put_range(t, b, offset, part)?;
-            self.sent.fetch_add(part.len() as u64, Ordering::SeqCst);
-            self.budget.store(u64::MAX, Ordering::SeqCst);
-            self.failures.fetch_add(1, Ordering::SeqCst);
-            return Err(TransportError::Io("connection reset by peer".into()));
-        }
-        self.budget.fetch_sub(data.len() as u64, Ordering::SeqCst);
-        self.inner.put_range(t, b, offset, data)?;
-        self.sent.fetch_add(data.len() as u64, Ordering::SeqCst);
-        Ok(())
-    }
-    fn partial_len(&self, t: &TransferId, b: &BlobName) -> Result<Option<u64>, TransportError> {
-        self.inner.partial_len(t, b)
-    }
-    fn finish_blob(&self, t: &TransferId, b: &BlobName, total: u64) -> Result<(), TransportError> {
-        self.inner.finish_blob(t, b, total)
-    }
-    fn complete_len(&self, t: &TransferId, b: &BlobName) -> Result<Option<u64>, TransportError> {
-        self.inner.complete_len(t, b)
-    }
-    fn read_range(&self, t: &TransferId, b: &BlobName, offset: u64, len: u64) -> Result<Vec<u8>, TransportError> {
-        self.inner.read_range(t, b, offset, len)
-    }
-    fn finish_transfer(&self, t: &TransferId, expires_at: u64) -> Result<(), TransportError> {
-        self.inner.finish_transfer(t, expires_at)
-    }
-    fn expiry(&self, t: &TransferId) -> Result<Option<u64>, TransportError> {
-        self.inner.expiry(t)
-    }
-    fn delete_transfer(&self, t: &TransferId) -> Result<(), TransportError> {
-        self.inner.delete_transfer(t)
-    }
-    fn list_expired(&self, now: u64) -> Result<Vec<TransferId>, TransportError> {
-        self.inner.list_expired(now)
-    }
-}
-
 #[test]
 fn an_interrupted_upload_resumes_where_the_server_stands() -> Res {
     let r = Running::start()?;
@@ -221,12 +167,7 @@ fn an_interrupted_upload_resumes_where_the_server_stands() -> Res {
         &NoProgress,
     )?;
     // Fails in the middle of the third piece, after 150,000 bytes reached the server.
-    let flaky = Interrupting {
-        inner: &sender,
-        budget: AtomicU64::new(150_000),
-        failures: AtomicU64::new(0),
-        sent: AtomicU64::new(0),
-    };
+    let flaky = testing::Flaky::new(&sender, 150_000);
     let first = prepared.upload(&flaky, &NoProgress);
     assert!(matches!(first, Err(TransferError::Transport(TransportError::Io(_)))), "{first:?}");
     assert_eq!(flaky.failures.load(Ordering::SeqCst), 1);
@@ -235,7 +176,7 @@ fn an_interrupted_upload_resumes_where_the_server_stands() -> Res {
 
     let sent = prepared.upload(&flaky, &NoProgress)?;
     // Not one byte twice: the resumed attempt started at the server's length.
-    assert_eq!(flaky.sent.load(Ordering::SeqCst), prepared.sealed_len());
+    assert_eq!(flaky.written.load(Ordering::SeqCst), prepared.sealed_len());
     assert_eq!(sent.uploaded_bytes, prepared.sealed_len() - 150_000);
 
     let reader = HttpTransport::new(r.base(), None, fast())?;

@@ -66,6 +66,8 @@ mod progress;
 mod receive;
 mod resume;
 mod send;
+#[cfg(feature = "testing")]
+pub mod testing;
 mod transport;
 
 pub use error::{ErrorCategory, TransferError};

@@ -238,9 +238,10 @@ pub fn purge_expired(transport: &dyn Transport, now: u64) -> Result<Vec<Transfer
     Ok(expired)
 }
 
-#[cfg(test)]
+#[cfg(any(test, feature = "testing"))]
 pub(crate) mod contract {
-    //! The [`Transport`] contract as a test run against each implementation.
+    //! The [`Transport`] contract as a test run against each implementation
+    //! (exported as `testing::check_transport_contract`).
 
     use super::*;
 
@@ -273,77 +274,77 @@ pub(crate) mod contract {
             subject: String::new(),
             file_names: vec!["a".into(), "b".into()],
         };
-        t.begin_transfer(&plan).unwrap();
-        t.begin_transfer(&plan).unwrap();
+        t.begin_transfer(&plan).expect("the Transport contract");
+        t.begin_transfer(&plan).expect("the Transport contract");
         not_found(t.expiry(&a));
-        assert_eq!(t.partial_len(&a, &manifest()).unwrap(), None);
-        assert_eq!(t.complete_len(&a, &manifest()).unwrap(), None);
+        assert_eq!(t.partial_len(&a, &manifest()).expect("the Transport contract"), None);
+        assert_eq!(t.complete_len(&a, &manifest()).expect("the Transport contract"), None);
         not_found(t.read_range(&a, &manifest(), 0, 1));
         not_found(t.finish_blob(&a, &manifest(), 0));
         not_found(t.finish_transfer(&a, 5));
 
         // Offsets: no holes; rewinding truncates.
         conflict(t.put_range(&a, &file(1), 1, b"x"));
-        t.put_range(&a, &file(1), 0, b"hello").unwrap();
-        assert_eq!(t.partial_len(&a, &file(1)).unwrap(), Some(5));
+        t.put_range(&a, &file(1), 0, b"hello").expect("the Transport contract");
+        assert_eq!(t.partial_len(&a, &file(1)).expect("the Transport contract"), Some(5));
         conflict(t.put_range(&a, &file(1), 6, b"!"));
-        t.put_range(&a, &file(1), 5, b" world").unwrap();
-        t.put_range(&a, &file(1), 5, b" there").unwrap();
-        t.put_range(&a, &file(1), 11, b"").unwrap();
-        assert_eq!(t.partial_len(&a, &file(1)).unwrap(), Some(11));
-        assert_eq!(t.expiry(&a).unwrap(), None);
+        t.put_range(&a, &file(1), 5, b" world").expect("the Transport contract");
+        t.put_range(&a, &file(1), 5, b" there").expect("the Transport contract");
+        t.put_range(&a, &file(1), 11, b"").expect("the Transport contract");
+        assert_eq!(t.partial_len(&a, &file(1)).expect("the Transport contract"), Some(11));
+        assert_eq!(t.expiry(&a).expect("the Transport contract"), None);
         not_found(t.read_range(&a, &file(1), 0, 100));
-        assert_eq!(t.complete_len(&a, &file(1)).unwrap(), None);
+        assert_eq!(t.complete_len(&a, &file(1)).expect("the Transport contract"), None);
 
         // Finishing: exact length, atomic, idempotent.
         conflict(t.finish_blob(&a, &file(1), 10));
-        t.finish_blob(&a, &file(1), 11).unwrap();
-        t.finish_blob(&a, &file(1), 11).unwrap();
+        t.finish_blob(&a, &file(1), 11).expect("the Transport contract");
+        t.finish_blob(&a, &file(1), 11).expect("the Transport contract");
         conflict(t.finish_blob(&a, &file(1), 12));
-        assert_eq!(t.partial_len(&a, &file(1)).unwrap(), None);
-        assert_eq!(t.complete_len(&a, &file(1)).unwrap(), Some(11));
+        assert_eq!(t.partial_len(&a, &file(1)).expect("the Transport contract"), None);
+        assert_eq!(t.complete_len(&a, &file(1)).expect("the Transport contract"), Some(11));
         conflict(t.put_range(&a, &file(1), 0, b"again"));
         conflict(t.put_range(&a, &file(1), 11, b"more"));
 
         // Ranges.
-        assert_eq!(t.read_range(&a, &file(1), 0, 100).unwrap(), b"hello there");
-        assert_eq!(t.read_range(&a, &file(1), 6, 3).unwrap(), b"the");
-        assert_eq!(t.read_range(&a, &file(1), 11, 3).unwrap(), b"");
-        assert_eq!(t.read_range(&a, &file(1), 50, 3).unwrap(), b"");
-        assert_eq!(t.read_range(&a, &file(1), 10, u64::MAX).unwrap(), b"e");
+        assert_eq!(t.read_range(&a, &file(1), 0, 100).expect("the Transport contract"), b"hello there");
+        assert_eq!(t.read_range(&a, &file(1), 6, 3).expect("the Transport contract"), b"the");
+        assert_eq!(t.read_range(&a, &file(1), 11, 3).expect("the Transport contract"), b"");
+        assert_eq!(t.read_range(&a, &file(1), 50, 3).expect("the Transport contract"), b"");
+        assert_eq!(t.read_range(&a, &file(1), 10, u64::MAX).expect("the Transport contract"), b"e");
 
         // An empty blob.
-        t.put_range(&a, &file(2), 0, b"").unwrap();
-        assert_eq!(t.partial_len(&a, &file(2)).unwrap(), Some(0));
-        t.finish_blob(&a, &file(2), 0).unwrap();
-        assert_eq!(t.complete_len(&a, &file(2)).unwrap(), Some(0));
+        t.put_range(&a, &file(2), 0, b"").expect("the Transport contract");
+        assert_eq!(t.partial_len(&a, &file(2)).expect("the Transport contract"), Some(0));
+        t.finish_blob(&a, &file(2), 0).expect("the Transport contract");
+        assert_eq!(t.complete_len(&a, &file(2)).expect("the Transport contract"), Some(0));
 
         // Finishing the transfer needs the manifest.
         conflict(t.finish_transfer(&a, 100));
-        t.put_range(&a, &manifest(), 0, b"sealed manifest").unwrap();
+        t.put_range(&a, &manifest(), 0, b"sealed manifest").expect("the Transport contract");
         conflict(t.finish_transfer(&a, 100));
-        t.finish_blob(&a, &manifest(), 15).unwrap();
-        t.finish_transfer(&a, 100).unwrap();
-        t.finish_transfer(&a, 100).unwrap();
+        t.finish_blob(&a, &manifest(), 15).expect("the Transport contract");
+        t.finish_transfer(&a, 100).expect("the Transport contract");
+        t.finish_transfer(&a, 100).expect("the Transport contract");
         conflict(t.finish_transfer(&a, 101));
-        assert_eq!(t.expiry(&a).unwrap(), Some(100));
+        assert_eq!(t.expiry(&a).expect("the Transport contract"), Some(100));
         conflict(t.put_range(&a, &file(3), 0, b"late"));
 
         // A second transfer, unfinished.
-        t.put_range(&b, &file(1), 0, b"other").unwrap();
-        assert_eq!(t.complete_len(&b, &file(1)).unwrap(), None);
-        assert_eq!(t.read_range(&a, &file(1), 0, 5).unwrap(), b"hello");
+        t.put_range(&b, &file(1), 0, b"other").expect("the Transport contract");
+        assert_eq!(t.complete_len(&b, &file(1)).expect("the Transport contract"), None);
+        assert_eq!(t.read_range(&a, &file(1), 0, 5).expect("the Transport contract"), b"hello");
 
         // Expiry listing and deletion.
-        assert!(t.list_expired(99).unwrap().is_empty());
-        assert_eq!(t.list_expired(100).unwrap(), vec![a]);
-        assert_eq!(purge_expired(t, u64::MAX).unwrap(), vec![a]);
+        assert!(t.list_expired(99).expect("the Transport contract").is_empty());
+        assert_eq!(t.list_expired(100).expect("the Transport contract"), vec![a]);
+        assert_eq!(purge_expired(t, u64::MAX).expect("the Transport contract"), vec![a]);
         not_found(t.expiry(&a));
         not_found(t.read_range(&a, &file(1), 0, 5));
-        assert_eq!(t.expiry(&b).unwrap(), None);
-        t.delete_transfer(&a).unwrap();
-        t.delete_transfer(&b).unwrap();
+        assert_eq!(t.expiry(&b).expect("the Transport contract"), None);
+        t.delete_transfer(&a).expect("the Transport contract");
+        t.delete_transfer(&b).expect("the Transport contract");
         not_found(t.expiry(&b));
-        assert!(t.list_expired(u64::MAX).unwrap().is_empty());
+        assert!(t.list_expired(u64::MAX).expect("the Transport contract").is_empty());
     }
 }
