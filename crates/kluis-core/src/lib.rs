@@ -75,7 +75,7 @@ pub use header::{
 pub use inspect::{EnvelopeInfo, SlotInfo, inspect, inspect_bytes};
 pub use keys::{InvalidKey, Key, Password, Secret};
 pub use limits::{Argon2Params, OpenLimits};
-pub use metadata::{Metadata, is_plain_file_name};
+pub use metadata::{Metadata, file_name_problem, is_plain_file_name};
 pub use open::{Opener, open_bytes};
 pub use output::{OutputError, OutputFile, OutputKind};
 pub use push::PushOpener;

@@ -96,10 +96,7 @@ impl Metadata {
 }
 
 /// True when `name` can be used as a file name in a folder on any common
-/// system: not empty, at most 255 bytes, not `.` or `..`, no path separator
-/// (`/`, `\\`), no drive or stream colon (`:`), no control character, no
-/// trailing dot or space, and not a reserved Windows device name (`CON`,
-/// `NUL`, `COM1`, ... with or without an extension).
+/// system: [`file_name_problem`] finds nothing.
 ///
 /// ```
 /// use kluis_core::is_plain_file_name;
@@ -108,19 +105,49 @@ impl Metadata {
 /// assert!(!is_plain_file_name("a\\b"));
 /// assert!(!is_plain_file_name("C:evil"));
 /// assert!(!is_plain_file_name("nul.txt"));
+/// assert!(!is_plain_file_name("what?.txt"));
 /// ```
 pub fn is_plain_file_name(name: &str) -> bool {
-    const RESERVED: [&str; 22] = [
-        "con", "prn", "aux", "nul", "com1", "com2", "com3", "com4", "com5", "com6", "com7", "com8", "com9", "lpt1",
-        "lpt2", "lpt3", "lpt4", "lpt5", "lpt6", "lpt7", "lpt8", "lpt9",
-    ];
-    let stem = name.split('.').next().unwrap_or(name).trim_end().to_ascii_lowercase();
-    !name.is_empty()
-        && name.len() <= 255
-        && name != "."
-        && name != ".."
-        && !name.contains(['/', '\\', ':'])
-        && !name.chars().any(char::is_control)
-        && !name.ends_with(['.', ' '])
-        && !RESERVED.contains(&stem.as_str())
+    file_name_problem(name).is_none()
+}
+
+/// Why `name` cannot be a file name in a folder on every common system, or
+/// `None` when it can (the one file-name rule of Kluis, docs/TRANSFER.md
+/// §6.3): not empty, not `.` or `..`, no `/` or `\\`, no control character,
+/// at most 255 bytes, and nothing Windows refuses or reinterprets: `<>:"|?*`
+/// (a `:` names a drive or an alternate data stream), a trailing dot or
+/// space (silently dropped), a device name (`CON`, `PRN`, `AUX`, `NUL`,
+/// `CONIN$`, `CONOUT$`, `COM0`–`COM9`, `LPT0`–`LPT9`, in any case, with or
+/// without an extension).
+///
+/// ```
+/// use kluis_core::file_name_problem;
+/// assert_eq!(file_name_problem("report.pdf"), None);
+/// assert_eq!(file_name_problem("lpt0.txt"), Some("is a Windows device name"));
+/// ```
+pub fn file_name_problem(name: &str) -> Option<&'static str> {
+    if name.is_empty() || name == "." || name == ".." || name.contains(['/', '\\']) {
+        return Some("not a plain file name (empty, . or .., or contains / or \\)");
+    }
+    if name.chars().any(char::is_control) {
+        return Some("contains control characters");
+    }
+    if name.len() > 255 {
+        return Some("longer than 255 bytes");
+    }
+    if name.contains(['<', '>', ':', '"', '|', '?', '*']) {
+        return Some("contains a character Windows does not allow (<>:\"|?*)");
+    }
+    if name.ends_with(['.', ' ']) {
+        return Some("ends with a dot or a space");
+    }
+    let stem = name.split('.').next().unwrap_or(name).trim_end().to_ascii_uppercase();
+    let device = matches!(stem.as_str(), "CON" | "PRN" | "AUX" | "NUL" | "CONIN$" | "CONOUT$")
+        || (stem.len() == 4
+            && (stem.starts_with("COM") || stem.starts_with("LPT"))
+            && stem.as_bytes()[3].is_ascii_digit());
+    if device {
+        return Some("is a Windows device name");
+    }
+    None
 }

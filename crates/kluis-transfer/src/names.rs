@@ -3,52 +3,22 @@
 
 use std::collections::{HashMap, HashSet};
 
-use kluis_core::is_plain_file_name;
 use unicode_normalization::UnicodeNormalization;
 
 use crate::manifest::MAX_NAME_LEN;
 
 /// A name that can be a file name in a folder on every common system;
 /// what a sender may put into a manifest and what a recipient will create:
-/// not empty, not `.` or `..`, no `/` or `\\`, no control characters, at
-/// most 255 bytes, and nothing Windows refuses or reinterprets (`<>:"|?*`,
-/// a trailing dot or space, device names such as `CON` or `nul.txt`).
-/// It also passes [`is_plain_file_name`].
+/// kluis-core's one rule ([`kluis_core::file_name_problem`]), with the
+/// manifest's byte limit named.
 pub(crate) fn check_file_name(name: &str) -> Result<(), String> {
-    if name.is_empty() || name == "." || name == ".." || name.contains(['/', '\\']) {
-        return Err("not a plain file name (empty, . or .., or contains / or \\)".into());
+    match kluis_core::file_name_problem(name) {
+        None => Ok(()),
+        Some(_) if name.len() > MAX_NAME_LEN && !name.chars().any(char::is_control) && !name.contains(['/', '\\']) => {
+            Err(format!("{} bytes, above the limit of {MAX_NAME_LEN}", name.len()))
+        }
+        Some(problem) => Err(problem.into()),
     }
-    if name.chars().any(char::is_control) {
-        return Err("contains control characters".into());
-    }
-    if name.len() > MAX_NAME_LEN {
-        return Err(format!("{} bytes, above the limit of {MAX_NAME_LEN}", name.len()));
-    }
-    check_windows_name(name)?;
-    if !is_plain_file_name(name) {
-        return Err("not a portable file name".into());
-    }
-    Ok(())
-}
-
-/// The Windows rules: no `<>:"|?*` (a `:` would name an alternate data
-/// stream), no trailing dot or space (silently dropped), no device names.
-fn check_windows_name(name: &str) -> Result<(), String> {
-    if name.contains(['<', '>', ':', '"', '|', '?', '*']) {
-        return Err("contains a character Windows does not allow (<>:\"|?*)".into());
-    }
-    if name.ends_with(['.', ' ']) {
-        return Err("ends with a dot or a space".into());
-    }
-    let stem = name.split('.').next().unwrap_or(name).trim_end().to_ascii_uppercase();
-    let device = matches!(stem.as_str(), "CON" | "PRN" | "AUX" | "NUL" | "CONIN$" | "CONOUT$")
-        || (stem.len() == 4
-            && (stem.starts_with("COM") || stem.starts_with("LPT"))
-            && stem.as_bytes()[3].is_ascii_digit());
-    if device {
-        return Err("is a Windows device name".into());
-    }
-    Ok(())
 }
 
 /// How two names compare on a case-insensitive, normalising file system
