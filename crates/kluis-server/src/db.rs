@@ -546,11 +546,12 @@ mod tests {
     #[tokio::test]
     async fn old_audit_entries_are_purged() -> Result<()> {
         let db = Db::connect("sqlite::memory:").await?;
-        db.audit("created", Some("t"), None, None).await?;
+        let t = &TransferId::from_bytes([3; 16]);
+        db.audit("created", Some(t), None, None).await?;
         sqlx::query("UPDATE audit_log SET at = 1000").execute(&db.pool).await?;
-        db.audit("downloaded", Some("t"), None, None).await?;
+        db.audit("downloaded", Some(t), None, None).await?;
         assert_eq!(db.purge_audit(crate::now() - 86_400).await?, 1);
-        assert_eq!(db.audit_events("t").await?, ["downloaded"]);
+        assert_eq!(db.audit_events(t).await?, ["downloaded"]);
         Ok(())
     }
 

@@ -277,15 +277,17 @@ mod tests {
         let dir = tempfile::tempdir().map_err(io_error)?;
         let root = dir.path().join("a").join("blobs");
         let store = FsStore::new(&root)?;
-        let t = "aaaaaaaaaaaaaaaaaaaaaaaaaa";
-        store.append(t, "manifest", 0, Bytes::from_static(b"abc")).await?;
+        let t = &TransferId::from_bytes([0; 16]);
+        let m = &BlobName::Manifest;
+        store.append(t, m, 0, Bytes::from_static(b"abc")).await?;
         let mode = |p: &Path| fs::metadata(p).map(|m| m.permissions().mode() & 0o777).map_err(io_error);
+        let folder = root.join(t.to_string());
         assert_eq!(mode(&dir.path().join("a"))?, 0o700);
         assert_eq!(mode(&root)?, 0o700);
-        assert_eq!(mode(&root.join(t))?, 0o700);
-        assert_eq!(mode(&root.join(t).join("manifest.part"))?, 0o600);
-        store.complete(t, "manifest", 3).await?;
-        assert_eq!(mode(&root.join(t).join("manifest"))?, 0o600);
+        assert_eq!(mode(&folder)?, 0o700);
+        assert_eq!(mode(&folder.join("manifest.part"))?, 0o600);
+        store.complete(t, m, 3).await?;
+        assert_eq!(mode(&folder.join("manifest"))?, 0o600);
         Ok(())
     }
 
