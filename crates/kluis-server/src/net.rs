@@ -43,9 +43,10 @@ pub fn body_timeout_layer(config: &ConnectionConfig) -> tower_http::timeout::Req
     tower_http::timeout::RequestBodyTimeoutLayer::new(Duration::from_secs(config.body_timeout_secs))
 }
 
-/// The per-IP key of a client: its IPv4 address, or the /64 network of its
-/// IPv6 address (as the rate limits count).
-fn ip_key(ip: IpAddr) -> IpAddr {
+/// The per-IP key of a client, for the connection caps and the rate limits:
+/// its IPv4 address (also when written as an IPv4-mapped IPv6 address), or
+/// the /64 network of its IPv6 address (one host usually holds a whole /64).
+pub(crate) fn ip_key(ip: IpAddr) -> IpAddr {
     match ip.to_canonical() {
         IpAddr::V6(v6) => {
             let s = v6.segments();

@@ -111,18 +111,12 @@ pub(super) fn client_ip(state: &AppState, peer: SocketAddr, headers: &HeaderMap)
     peer.ip()
 }
 
-/// The rate-limit key of a client: its IPv4 address, or the /64 network of
-/// its IPv6 address (one host usually holds a whole /64).
+/// The rate-limit key of a client: [`crate::net::ip_key`] as text
+/// (`192.0.2.7`, `2001:db8:1:2::/64`).
 pub(super) fn ip_key(ip: IpAddr) -> String {
-    match ip {
+    match crate::net::ip_key(ip) {
         IpAddr::V4(v4) => v4.to_string(),
-        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
-            Some(v4) => v4.to_string(),
-            None => {
-                let s = v6.segments();
-                format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
-            }
-        },
+        IpAddr::V6(v6) => format!("{v6}/64"),
     }
 }
 
