@@ -7,6 +7,9 @@
 #
 #   scripts/test-all.sh
 #
+# kluis-protocol is also built for wasm32-unknown-unknown (the target is
+# installed with rustup when missing).
+#
 # Each artifact is built once (scripts/lib/artifacts.sh): one
 # `cargo test --no-run` of the whole workspace in the `fast` profile makes
 # the libkluis_ffi.so that Python, Kotlin and C# load, the `kluis` and
@@ -158,6 +161,21 @@ end
 
 begin "clippy --all-targets -D warnings"
 cargo clippy --all-targets "${KLUIS_CARGO_ARGS[@]}" -- -D warnings
+# kluis-protocol's optional features (openapi, random) on their own too.
+cargo clippy --all-targets --locked -p kluis-protocol --all-features --profile "$KLUIS_PROFILE" -- -D warnings
+end
+
+# The wire contract builds for the browser (the JavaScript client uses it).
+begin "kluis-protocol for wasm32-unknown-unknown"
+if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
+    command -v rustup >/dev/null ||
+        missing "the wasm32-unknown-unknown target is not installed and there is no rustup" \
+            "install the Rust standard library for wasm32-unknown-unknown"
+    rustup target add wasm32-unknown-unknown ||
+        missing "rustup could not install the wasm32-unknown-unknown target" \
+            "run: rustup target add wasm32-unknown-unknown"
+fi
+cargo build --locked -p kluis-protocol --target wasm32-unknown-unknown --features openapi --profile "$KLUIS_PROFILE"
 end
 
 await "venvs and Maven artifacts"
