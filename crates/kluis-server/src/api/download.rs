@@ -93,8 +93,9 @@ pub(super) fn parse_range(headers: &HeaderMap, len: u64) -> AppResult<Option<std
     Ok(Some(range))
 }
 
-/// Streams a blob, or a range of it. A read of the manifest from byte 0
-/// counts as a download.
+/// Streams a blob, or a range of it. Every `GET` of the manifest counts as
+/// a download, whatever its range: a client that skips byte 0 (the magic,
+/// known to anyone) gets past neither the limit nor the sender's notice.
 #[utoipa::path(get, path = "/api/v1/transfers/{id}/blobs/{blob}",
     params(("id" = String, Path, pattern = "^[a-z2-7]{25}[aeimquy4]$"), ("blob" = String, Path, pattern = "^(manifest|[a-z2-7]{25}[aeimquy4])$"),
            ("Range" = Option<String>, Header, description = "bytes=a-b, bytes=a- or bytes=-n")),
@@ -122,7 +123,7 @@ pub(super) async fn download_blob(
     let range = parse_range(&headers, len)?;
     let partial = range.is_some();
     let range = range.unwrap_or(0..len);
-    if blob == BlobName::Manifest && range.start == 0 && method == Method::GET {
+    if blob == BlobName::Manifest && method == Method::GET {
         let Some(count) = state.db.count_download(&id, now()).await? else {
             return Err(ApiError::gone("the download limit is reached"));
         };
@@ -134,7 +135,11 @@ pub(super) async fn download_blob(
                 let (subject, body) = mail::downloaded_mail(&id, &link(&state, &id));
                 match state.mailer.send(&sender, &subject, body).await {
                     Ok(()) => audit(&state, "notified", Some(&id), Some(&sender), None).await,
-                    Err(e) => tracing::warn!(%e, transfer = %id, "could not mail the sender"),
+                    Err(e) => {
+                        // The id is the download capability: debug only.
+                        tracing::warn!(%e, "could not mail a sender the notice of a first download");
+                        tracing::debug!(transfer = %id, "the transfer whose sender was not mailed");
+                    }
                 }
             });
         }
