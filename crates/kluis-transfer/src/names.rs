@@ -36,11 +36,25 @@ fn numbered(name: &str, n: usize) -> String {
     }
 }
 
-/// Names to save the files under, one per file, all different even on a
-/// case-insensitive file system: the first file of a name keeps it, later
-/// ones get ` (2)`, ` (3)`, … before the extension, skipping any name
-/// another file of the transfer has.
+/// The name a received file is saved under: a name that starts with a dot
+/// (`.bashrc`, `.gitconfig`: hidden, and read by programs that trust them)
+/// starts with `_` instead, so that a sender cannot plant a hidden file in
+/// the recipient's folder (often their home folder).
+fn visible(name: &str) -> String {
+    match name.strip_prefix('.') {
+        Some(rest) => format!("_{rest}"),
+        None => name.to_owned(),
+    }
+}
+
+/// Names to save the files under, one per file: each made
+/// [`visible`], and all different even on a case-insensitive file system:
+/// the first file of a name keeps it, later ones get ` (2)`, ` (3)`, …
+/// before the extension, skipping any name another file of the transfer
+/// has.
 pub(crate) fn unique_names(names: &[&str]) -> Vec<String> {
+    let names: Vec<String> = names.iter().map(|n| visible(n)).collect();
+    let names: Vec<&str> = names.iter().map(String::as_str).collect();
     let originals: HashSet<String> = names.iter().map(|n| fold(n)).collect();
     let mut taken = HashSet::new();
     // Per name (folded), the first number not yet tried: every smaller one
@@ -167,6 +181,14 @@ mod tests {
         let folded: HashSet<_> = got.iter().map(|n| fold(n)).collect();
         assert_eq!(folded.len(), got.len());
         assert_eq!(unique_names(&[".profile", ".profile"]), [".profile", ".profile (2)"]);
+    }
+
+    #[test]
+    fn hidden_names_are_saved_visible() {
+        assert_eq!(
+            unique_names(&[".bashrc", ".gitconfig", "_bashrc", "a.txt", ".hidden.txt"]),
+            ["_bashrc", "_gitconfig", "_bashrc (2)", "a.txt", "_hidden.txt"]
+        );
     }
 
     #[test]
