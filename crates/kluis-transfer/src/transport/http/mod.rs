@@ -139,8 +139,14 @@ impl HttpTransport {
     }
 
     fn remember_link(&self, transfer: &TransferId, link: String) {
-        // Only a link that parses as one to this very transfer is kept.
-        if Link::parse(&link).is_ok_and(|l| l.transfer() == *transfer) {
+        // Only a link to this very transfer on this server's own origin is
+        // kept (it goes into the recipients' mail): not one to another host,
+        // scheme or port, nor a `file://` link.
+        let ours = match Link::parse(&link) {
+            Ok(Link::Server { base, transfer: t }) => t == *transfer && origin(&base) == origin(&self.client.base),
+            _ => false,
+        };
+        if ours {
             self.links.lock().unwrap_or_else(|p| p.into_inner()).insert(*transfer, link);
         }
     }
@@ -201,6 +207,12 @@ fn announcement(plan: &TransferPlan, options: &HttpOptions) -> Announcement {
             .then(|| Notice { subject: Some(plan.subject.clone()), file_names: plan.file_names.clone() }),
         language: options.language,
     }
+}
+
+/// The origin (`scheme://host[:port]`) of an http(s) address.
+fn origin(url: &str) -> &str {
+    let after_scheme = url.find("://").map_or(0, |i| i + 3);
+    url[after_scheme..].find('/').map_or(url, |i| &url[..after_scheme + i])
 }
 
 impl Transport for HttpTransport {
@@ -302,19 +314,18 @@ impl Transport for HttpTransport {
         }
         let path = paths::blob(transfer, blob);
         let range = format!("bytes={offset}-{}", offset.saturating_add(len - 1));
-        // A server that ignores `Range` (200) sends the whole blob.
-        let answer = self.client.call(Method::Get, &path, None, Some(range), None, offset.saturating_add(len))?;
+        // Exactly the range asked for: no answer may be longer than `len`
+        // (the read fails past it), and a server that ignores `Range` (200,
+        // the whole blob) is refused unless the range starts at 0, so that
+        // memory never grows with the offset.
+        let answer = self.client.call(Method::Get, &path, None, Some(range), None, len)?;
         match answer.status {
-            206 => {
-                let mut body = answer.body;
-                body.truncate(usize::try_from(len).unwrap_or(usize::MAX));
-                Ok(body)
-            }
-            200 => {
-                let start = usize::try_from(offset).unwrap_or(usize::MAX).min(answer.body.len());
-                let end = start.saturating_add(usize::try_from(len).unwrap_or(usize::MAX)).min(answer.body.len());
-                Ok(answer.body[start..end].to_vec())
-            }
+            206 => Ok(answer.body),
+            200 if offset == 0 => Ok(answer.body),
+            200 => Err(HttpError::Protocol(format!(
+                "the server ignored the Range of a read at byte {offset} (answered 200 with the whole blob)"
+            ))
+            .into()),
             416 => Ok(Vec::new()),
             _ => Err(answer.error().into()),
         }
@@ -447,6 +458,66 @@ mod tests {
         assert!(server.is_ok_and(|s| s.link(&id) == "https://example.org/k/t/aaaaaaaaaaaaaaaaaaaaaaaaaa"));
         let directory = Link::parse("file:///srv/store/aaaaaaaaaaaaaaaaaaaaaaaaaa");
         assert!(directory.is_ok_and(|l| HttpTransport::for_link(&l).is_ok_and(|t| t.is_none())));
+    }
+
+    #[test]
+    fn only_links_on_the_servers_own_origin_are_kept() {
+        let id = TransferId::from_bytes([0; 16]);
+        let Ok(server) = HttpTransport::new("https://example.org/k", None, HttpOptions::default()) else {
+            panic!("a valid server address");
+        };
+        let default = "https://example.org/k/t/aaaaaaaaaaaaaaaaaaaaaaaaaa";
+        for foreign in [
+            "https://evil.example/t/aaaaaaaaaaaaaaaaaaaaaaaaaa",
+            "https://example.org:8443/t/aaaaaaaaaaaaaaaaaaaaaaaaaa",
+            "http://example.org/k/t/aaaaaaaaaaaaaaaaaaaaaaaaaa",
+            "file:///srv/store/aaaaaaaaaaaaaaaaaaaaaaaaaa",
+            "https://example.org/k/t/baaaaaaaaaaaaaaaaaaaaaaaaa",
+        ] {
+            server.remember_link(&id, foreign.into());
+            assert_eq!(server.link(&id), default, "{foreign}");
+        }
+        server.remember_link(&id, "https://example.org/share/t/aaaaaaaaaaaaaaaaaaaaaaaaaa".into());
+        assert_eq!(server.link(&id), "https://example.org/share/t/aaaaaaaaaaaaaaaaaaaaaaaaaa");
+        assert_eq!(origin("https://example.org:1/a/b"), "https://example.org:1");
+        assert_eq!(origin("http://[::1]:8080"), "http://[::1]:8080");
+    }
+
+    /// A one-shot HTTP server on loopback that answers every request with
+    /// `status` and `body`, whatever it asked.
+    fn answering(status: &str, body: Vec<u8>) -> String {
+        use std::io::{Read, Write};
+        let Ok(listener) = std::net::TcpListener::bind("127.0.0.1:0") else { panic!("a loopback port") };
+        let Ok(addr) = listener.local_addr() else { panic!("its address") };
+        let head = format!("HTTP/1.1 {status}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n", body.len());
+        std::thread::spawn(move || {
+            for stream in listener.incoming().take(4) {
+                let Ok(mut stream) = stream else { return };
+                let mut request = [0u8; 4096];
+                let _ = stream.read(&mut request);
+                let _ = stream.write_all(head.as_bytes());
+                let _ = stream.write_all(&body);
+            }
+        });
+        format!("http://{addr}")
+    }
+
+    #[test]
+    fn reads_take_exactly_the_range_asked_for() {
+        let id = TransferId::from_bytes([0; 16]);
+        let options = HttpOptions { retries: 0, ..HttpOptions::default() };
+        // A server that ignores Range: refused past byte 0, whatever the blob's size.
+        let Ok(ignoring) = HttpTransport::new(&answering("200 OK", vec![7; 100_000]), None, options.clone()) else {
+            panic!("a transport");
+        };
+        let read = ignoring.read_range(&id, &BlobName::Manifest, 90_000, 10);
+        assert!(matches!(&read, Err(TransportError::Other(m)) if m.contains("ignored the Range")), "{read:?}");
+        // A partial answer longer than asked: refused, not read whole.
+        let Ok(long) = HttpTransport::new(&answering("206 Partial Content", vec![7; 100_000]), None, options) else {
+            panic!("a transport");
+        };
+        let read = long.read_range(&id, &BlobName::Manifest, 0, 10);
+        assert!(matches!(&read, Err(TransportError::Other(m)) if m.contains("longer than")), "{read:?}");
     }
 
     #[test]
