@@ -314,12 +314,19 @@ impl Transport for HttpTransport {
         }
         let path = paths::blob(transfer, blob);
         let range = format!("bytes={offset}-{}", offset.saturating_add(len - 1));
-        // Exactly the range asked for: no answer may be longer than `len`
-        // (the read fails past it), and a server that ignores `Range` (200,
-        // the whole blob) is refused unless the range starts at 0, so that
-        // memory never grows with the offset.
-        let answer = self.client.call(Method::Get, &path, None, Some(range), None, len)?;
+        // Exactly the range asked for: no blob bytes past `len` are read
+        // (an error answer, small JSON, may use up to MAX_JSON), and a
+        // server that ignores `Range` (200, the whole blob) is refused
+        // unless the range starts at 0, so that memory never grows with the
+        // offset.
+        let answer = self.client.call(Method::Get, &path, None, Some(range), None, len.max(MAX_JSON))?;
+        let too_long = || {
+            TransportError::from(HttpError::Protocol(format!(
+                "the answer is longer than the {len} bytes asked for (at byte {offset})"
+            )))
+        };
         match answer.status {
+            206 | 200 if answer.body.len() as u64 > len => Err(too_long()),
             206 => Ok(answer.body),
             200 if offset == 0 => Ok(answer.body),
             200 => Err(HttpError::Protocol(format!(
@@ -507,7 +514,7 @@ mod tests {
         let id = TransferId::from_bytes([0; 16]);
         let options = HttpOptions { retries: 0, ..HttpOptions::default() };
         // A server that ignores Range: refused past byte 0, whatever the blob's size.
-        let Ok(ignoring) = HttpTransport::new(&answering("200 OK", vec![7; 100_000]), None, options.clone()) else {
+        let Ok(ignoring) = HttpTransport::new(&answering("200 OK", vec![7; 10]), None, options.clone()) else {
             panic!("a transport");
         };
         let read = ignoring.read_range(&id, &BlobName::Manifest, 90_000, 10);
