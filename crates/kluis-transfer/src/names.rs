@@ -27,8 +27,8 @@ fn fold(name: &str) -> String {
     name.nfc().collect::<String>().to_lowercase()
 }
 
-/// `report.pdf` → `report (n).pdf`; `notes` → `notes (n)`; `.profile` →
-/// `.profile (n)`.
+/// `report.pdf` → `report (n).pdf`; `notes` → `notes (n)`; `.x` (not
+/// reached by a save name, see [`visible`]) → `.x (n)`.
 fn numbered(name: &str, n: usize) -> String {
     match name.rfind('.') {
         Some(i) if i > 0 => format!("{} ({n}){}", &name[..i], &name[i..]),
@@ -47,13 +47,15 @@ fn visible(name: &str) -> String {
     }
 }
 
-/// Names to save the files under, one per file: each made
+/// Names to save the files under, one per file: each portable one made
 /// [`visible`], and all different even on a case-insensitive file system:
 /// the first file of a name keeps it, later ones get ` (2)`, ` (3)`, …
 /// before the extension, skipping any name another file of the transfer
 /// has.
 pub(crate) fn unique_names(names: &[&str]) -> Vec<String> {
-    let names: Vec<String> = names.iter().map(|n| visible(n)).collect();
+    // A name refused by check_file_name stays as it is, to be refused by it.
+    let names: Vec<String> =
+        names.iter().map(|&n| if check_file_name(n).is_ok() { visible(n) } else { n.to_owned() }).collect();
     let names: Vec<&str> = names.iter().map(String::as_str).collect();
     let originals: HashSet<String> = names.iter().map(|n| fold(n)).collect();
     let mut taken = HashSet::new();
@@ -180,7 +182,7 @@ mod tests {
         );
         let folded: HashSet<_> = got.iter().map(|n| fold(n)).collect();
         assert_eq!(folded.len(), got.len());
-        assert_eq!(unique_names(&[".profile", ".profile"]), [".profile", ".profile (2)"]);
+        assert_eq!(unique_names(&[".profile", ".profile"]), ["_profile", "_profile (2)"]);
     }
 
     #[test]
