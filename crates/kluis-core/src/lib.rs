@@ -54,6 +54,7 @@ mod inspect;
 mod keys;
 mod limits;
 mod metadata;
+mod names;
 mod open;
 mod output;
 mod primitives;
@@ -75,7 +76,10 @@ pub use header::{
 pub use inspect::{EnvelopeInfo, SlotInfo, inspect, inspect_bytes};
 pub use keys::{InvalidKey, Key, Password, Secret};
 pub use limits::{Argon2Params, OpenLimits};
-pub use metadata::{Metadata, file_name_problem, is_plain_file_name};
+pub use metadata::Metadata;
+pub use names::{
+    MAX_FILE_NAME_BYTES, MAX_FILE_NAME_UTF16_NFD, file_name_problem, is_invisible_char, is_plain_file_name, save_name,
+};
 pub use open::{Opener, open_bytes};
 pub use output::{OutputError, OutputFile, OutputKind};
 pub use push::PushOpener;
