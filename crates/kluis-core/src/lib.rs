@@ -16,6 +16,7 @@
 //! | a stream (`Write` / `Read`) | [`Sealer`], [`Opener`] (`Seek` for random access) |
 //! | pieces arriving from elsewhere | [`PushOpener`] |
 //! | an envelope and no secret | [`inspect`] |
+//! | a recorded file name to write to disk | [`save_name`] (the one file-name rule: [`file_name_problem`]) |
 //!
 //! ```
 //! use kluis_core::{open_bytes, seal_bytes, Argon2Params, Key, Metadata, OpenLimits, SealOptions, Secret};
