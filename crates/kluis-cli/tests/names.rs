@@ -42,12 +42,21 @@ impl Outcome {
     #[track_caller]
     fn assert_terminal_safe(&self) -> &Self {
         for (what, text) in [("stdout", &self.stdout), ("stderr", &self.stderr)] {
-            let bad: Vec<char> =
-                text.chars().filter(|&c| (c.is_control() && c != '\n') || kluis_core::is_invisible_char(c)).collect();
+            let bad: Vec<char> = text.chars().filter(|&c| (c.is_control() && c != '\n') || is_deceiving(c)).collect();
             assert!(bad.is_empty(), "{what} holds {bad:?}: {text:?}");
         }
         self
     }
+}
+
+/// The Bidi_Control characters and the invisible ones these tests use,
+/// listed here rather than taken from kluis-core, so that the tests do not
+/// depend on the list they check.
+fn is_deceiving(c: char) -> bool {
+    matches!(
+        c,
+        '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200b}' | '\u{feff}'
+    )
 }
 
 /// `kluis ARGS` in `dir`, with no standard input and the transfer password
@@ -209,5 +218,37 @@ fn receive_refuses_a_name_that_cannot_be_saved_and_quotes_it_safely() -> TestRes
     assert_eq!(json["files"][1]["path"], Value::Null);
     assert_eq!(json["files"][2]["name"], "COM\u{b2}.log");
     assert_eq!(names(&d.join("out")), ["ok.txt"]);
+    Ok(())
+}
+
+#[test]
+fn error_lines_are_escaped_whatever_they_quote() -> TestResult {
+    // An error that quotes a path as it is (here: an output that exists).
+    let dir = tempfile::tempdir()?;
+    let d = dir.path();
+    let key = [9u8; 32];
+    fs::write(d.join("k"), key)?;
+    fs::write(d.join("e.kluis"), forge::key_envelope(&key, r#"{"name":"a.txt"}"#, b"payload"))?;
+    let taken = "taken\u{1b}[2J\u{202e}txt.exe";
+    fs::write(d.join(taken), b"keep")?;
+    let out = run(d, &["open", "e.kluis", "-o", taken, "--key-file", "k"]);
+    out.assert_code(2).assert_terminal_safe();
+    assert!(out.stderr.contains(r"taken\u{1b}[2J\u{202e}txt.exe already exists"), "{}", out.stderr);
+    assert_eq!(fs::read(d.join(taken))?, b"keep");
+    Ok(())
+}
+
+#[test]
+fn send_refuses_a_deceiving_local_name_and_quotes_it_safely() -> TestResult {
+    let dir = tempfile::tempdir()?;
+    let d = dir.path();
+    for name in [DECEIVING, "COM\u{b9}", "scan\u{200b}.pdf"] {
+        fs::write(d.join(name), b"x")?;
+        let args = ["send", name, "--to", "bob@example.org", "--from", "ann@example.org", "--store", "store"];
+        let out = run(d, &[&args[..], &["--argon2", "m=1024,t=1,p=1"]].concat());
+        out.assert_code(2).assert_terminal_safe();
+        assert!(out.stderr.contains("refused"), "{name:?}: {}", out.stderr);
+        assert!(!d.join("store").exists() || names(&d.join("store")).is_empty(), "{name:?}: nothing stored");
+    }
     Ok(())
 }
