@@ -46,11 +46,12 @@ pub(crate) fn relative(at: u64, now: u64) -> String {
 
 /// True for characters that must not reach a terminal as they are:
 /// control characters (escape sequences, carriage returns, ...) and the
-/// bidirectional formatting characters that can make `gpj.exe` look like
-/// `exe.jpg`.
-fn is_unsafe_for_terminal(c: char) -> bool {
-    c.is_control()
-        || matches!(c, '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+/// characters a file name may not hold for the same reason: the
+/// bidirectional and invisible formatting characters that can make
+/// `gpj.exe` look like `exe.jpg` (kluis-core's one list,
+/// [`kluis_core::is_invisible_char`]).
+pub(crate) fn is_unsafe_for_terminal(c: char) -> bool {
+    c.is_control() || kluis_core::is_invisible_char(c)
 }
 
 /// `text` with every character unsafe for a terminal written as `\u{..}`
@@ -112,6 +113,7 @@ mod tests {
         assert_eq!(line("a\u{1b}[2Jb"), "a\\u{1b}[2Jb");
         assert_eq!(line("x\u{202e}fdp.exe"), "x\\u{202e}fdp.exe");
         assert_eq!(line("two\nlines"), "two\\u{a}lines");
+        assert_eq!(line("a\u{200b}b\u{2067}c\u{9b}d\u{200d}e"), "a\\u{200b}b\\u{2067}c\\u{9b}d\u{200d}e");
         assert_eq!(paragraph("two\nlines\r\tx"), "two\nlines\\u{d}\tx");
     }
 }

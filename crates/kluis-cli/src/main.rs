@@ -76,6 +76,7 @@
 mod cli_error;
 mod commands;
 mod human;
+mod json;
 mod progress;
 mod secret_args;
 mod streams;
@@ -169,7 +170,9 @@ fn main() -> ExitCode {
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
-            eprintln!("kluis: {err}");
+            // One line, safe for a terminal: an error may quote a name, a
+            // path or a server's message.
+            eprintln!("kluis: {}", human::line(&err.to_string()));
             ExitCode::from(err.exit_code())
         }
     }

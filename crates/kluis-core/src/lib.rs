@@ -16,6 +16,7 @@
 //! | a stream (`Write` / `Read`) | [`Sealer`], [`Opener`] (`Seek` for random access) |
 //! | pieces arriving from elsewhere | [`PushOpener`] |
 //! | an envelope and no secret | [`inspect`] |
+//! | a recorded file name to write to disk | [`save_name`] (the one file-name rule: [`file_name_problem`]) |
 //!
 //! ```
 //! use kluis_core::{open_bytes, seal_bytes, Argon2Params, Key, Metadata, OpenLimits, SealOptions, Secret};
@@ -54,6 +55,7 @@ mod inspect;
 mod keys;
 mod limits;
 mod metadata;
+mod names;
 mod open;
 mod output;
 mod primitives;
@@ -75,7 +77,10 @@ pub use header::{
 pub use inspect::{EnvelopeInfo, SlotInfo, inspect, inspect_bytes};
 pub use keys::{InvalidKey, Key, Password, Secret};
 pub use limits::{Argon2Params, OpenLimits};
-pub use metadata::{Metadata, file_name_problem, is_plain_file_name};
+pub use metadata::Metadata;
+pub use names::{
+    MAX_FILE_NAME_BYTES, MAX_FILE_NAME_UTF16_NFD, file_name_problem, is_invisible_char, is_plain_file_name, save_name,
+};
 pub use open::{Opener, open_bytes};
 pub use output::{OutputError, OutputFile, OutputKind};
 pub use push::PushOpener;

@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::header::MAX_METADATA_LEN;
+use crate::names::{file_name_problem, is_plain_file_name, save_name};
 
 /// The metadata sealed in the header (encrypted and authenticated).
 ///
@@ -60,8 +61,8 @@ impl Metadata {
     /// Checks that `name`, if present, is a plain file name (what a sealer
     /// must write; see [`is_plain_file_name`]).
     pub fn check_name(&self) -> Result<(), String> {
-        match &self.name {
-            Some(name) if !is_plain_file_name(name) => Err(format!("name {name:?} is not a plain file name")),
+        match self.name.as_deref().map(|name| (name, file_name_problem(name))) {
+            Some((name, Some(problem))) => Err(format!("name {name:?} is not a plain file name: {problem}")),
             _ => Ok(()),
         }
     }
@@ -70,7 +71,7 @@ impl Metadata {
     ///
     /// Readers accept any string as `name` (a sealer that broke the rule
     /// should not make the contents unreadable), so whoever turns it into a
-    /// path must use this, or refuse.
+    /// path must use this or [`Metadata::save_name`], or refuse.
     ///
     /// ```
     /// use kluis_core::Metadata;
@@ -79,6 +80,22 @@ impl Metadata {
     /// ```
     pub fn plain_name(&self) -> Option<&str> {
         self.name.as_deref().filter(|n| is_plain_file_name(n))
+    }
+
+    /// The name to save the contents under, by the rule every Kluis reader
+    /// follows ([`save_name`](crate::save_name): invisible characters and a
+    /// leading dot shown as `_`), or `None` when there is no name or it
+    /// cannot be a file name.
+    ///
+    /// ```
+    /// use kluis_core::Metadata;
+    /// assert_eq!(Metadata::named(".bashrc").save_name().as_deref(), Some("_bashrc"));
+    /// assert_eq!(Metadata::named("a\u{202e}txt.exe").save_name().as_deref(), Some("a_txt.exe"));
+    /// assert_eq!(Metadata::named("../a.txt").save_name(), None);
+    /// assert_eq!(Metadata::default().save_name(), None);
+    /// ```
+    pub fn save_name(&self) -> Option<String> {
+        self.name.as_deref().and_then(|name| save_name(name).ok())
     }
 
     /// Parses and checks metadata JSON: an object of at most 65,536 bytes
@@ -93,61 +110,4 @@ impl Metadata {
         }
         serde_json::from_value(value).map_err(|e| e.to_string())
     }
-}
-
-/// True when `name` can be used as a file name in a folder on any common
-/// system: [`file_name_problem`] finds nothing.
-///
-/// ```
-/// use kluis_core::is_plain_file_name;
-/// assert!(is_plain_file_name("résumé.pdf"));
-/// assert!(!is_plain_file_name("../etc/passwd"));
-/// assert!(!is_plain_file_name("a\\b"));
-/// assert!(!is_plain_file_name("C:evil"));
-/// assert!(!is_plain_file_name("nul.txt"));
-/// assert!(!is_plain_file_name("what?.txt"));
-/// ```
-pub fn is_plain_file_name(name: &str) -> bool {
-    file_name_problem(name).is_none()
-}
-
-/// Why `name` cannot be a file name in a folder on every common system, or
-/// `None` when it can (the one file-name rule of Kluis, docs/TRANSFER.md
-/// §6.3): not empty, not `.` or `..`, no `/` or `\\`, no control character,
-/// at most 255 bytes, and nothing Windows refuses or reinterprets: `<>:"|?*`
-/// (a `:` names a drive or an alternate data stream), a trailing dot or
-/// space (silently dropped), a device name (`CON`, `PRN`, `AUX`, `NUL`,
-/// `CONIN$`, `CONOUT$`, `COM0`–`COM9`, `LPT0`–`LPT9`, in any case, with or
-/// without an extension).
-///
-/// ```
-/// use kluis_core::file_name_problem;
-/// assert_eq!(file_name_problem("report.pdf"), None);
-/// assert_eq!(file_name_problem("lpt0.txt"), Some("is a Windows device name"));
-/// ```
-pub fn file_name_problem(name: &str) -> Option<&'static str> {
-    if name.is_empty() || name == "." || name == ".." || name.contains(['/', '\\']) {
-        return Some("not a plain file name (empty, . or .., or contains / or \\)");
-    }
-    if name.chars().any(char::is_control) {
-        return Some("contains control characters");
-    }
-    if name.len() > 255 {
-        return Some("longer than 255 bytes");
-    }
-    if name.contains(['<', '>', ':', '"', '|', '?', '*']) {
-        return Some("contains a character Windows does not allow (<>:\"|?*)");
-    }
-    if name.ends_with(['.', ' ']) {
-        return Some("ends with a dot or a space");
-    }
-    let stem = name.split('.').next().unwrap_or(name).trim_end().to_ascii_uppercase();
-    let device = matches!(stem.as_str(), "CON" | "PRN" | "AUX" | "NUL" | "CONIN$" | "CONOUT$")
-        || (stem.len() == 4
-            && (stem.starts_with("COM") || stem.starts_with("LPT"))
-            && stem.as_bytes()[3].is_ascii_digit());
-    if device {
-        return Some("is a Windows device name");
-    }
-    None
 }

@@ -1,34 +1,34 @@
 //! File names: what a sender may send, what a recipient may write, and
-//! unique names for files that share one.
+//! unique names for files that share one. The rule itself is kluis-core's
+//! ([`kluis_core::file_name_problem`], [`kluis_core::save_name`]), the one
+//! every front end uses.
 
 use std::collections::{HashMap, HashSet};
 
+use caseless::Caseless;
 use unicode_normalization::UnicodeNormalization;
-
-use crate::manifest::MAX_NAME_LEN;
 
 /// A name that can be a file name in a folder on every common system;
 /// what a sender may put into a manifest and what a recipient will create:
-/// kluis-core's one rule ([`kluis_core::file_name_problem`]), with the
-/// manifest's byte limit named.
+/// kluis-core's one rule ([`kluis_core::file_name_problem`]).
 pub(crate) fn check_file_name(name: &str) -> Result<(), String> {
     match kluis_core::file_name_problem(name) {
         None => Ok(()),
-        Some(_) if name.len() > MAX_NAME_LEN && !name.chars().any(char::is_control) && !name.contains(['/', '\\']) => {
-            Err(format!("{} bytes, above the limit of {MAX_NAME_LEN}", name.len()))
-        }
         Some(problem) => Err(problem.into()),
     }
 }
 
 /// How two names compare on a case-insensitive, normalising file system
-/// (macOS, Windows): NFC, then lower case.
+/// (APFS, NTFS): Unicode canonical caseless matching (Unicode §3.13, D145),
+/// NFD, full case folding, NFD again; so `aσ.txt`, `aς.txt` and `AΣ.TXT`
+/// are one name, and so are `ß` and `SS`, the Kelvin sign `K` and `k`, and
+/// `é` written as one character or as `e` and a combining accent.
 fn fold(name: &str) -> String {
-    name.nfc().collect::<String>().to_lowercase()
+    name.nfd().default_case_fold().nfd().collect()
 }
 
 /// `report.pdf` → `report (n).pdf`; `notes` → `notes (n)`; `.x` (not
-/// reached by a save name, see [`visible`]) → `.x (n)`.
+/// reached by a save name, see [`kluis_core::save_name`]) → `.x (n)`.
 fn numbered(name: &str, n: usize) -> String {
     match name.rfind('.') {
         Some(i) if i > 0 => format!("{} ({n}){}", &name[..i], &name[i..]),
@@ -36,26 +36,18 @@ fn numbered(name: &str, n: usize) -> String {
     }
 }
 
-/// The name a received file is saved under: a name that starts with a dot
-/// (`.bashrc`, `.gitconfig`: hidden, and read by programs that trust them)
-/// starts with `_` instead, so that a sender cannot plant a hidden file in
-/// the recipient's folder (often their home folder).
-fn visible(name: &str) -> String {
-    match name.strip_prefix('.') {
-        Some(rest) => format!("_{rest}"),
-        None => name.to_owned(),
-    }
-}
-
-/// Names to save the files under, one per file: each portable one made
-/// [`visible`], and all different even on a case-insensitive file system:
+/// Names to save the files under, one per file: each made visible by
+/// [`kluis_core::save_name`] (invisible characters and a leading dot shown
+/// as `_`: `.bashrc` is saved as `_bashrc`, so that a sender cannot plant a
+/// hidden file in the recipient's folder, often their home folder), and all
+/// different even on a case-insensitive, normalising file system ([`fold`]):
 /// the first file of a name keeps it, later ones get ` (2)`, ` (3)`, …
 /// before the extension, skipping any name another file of the transfer
 /// has.
 pub(crate) fn unique_names(names: &[&str]) -> Vec<String> {
-    // A name refused by check_file_name stays as it is, to be refused by it.
-    let names: Vec<String> =
-        names.iter().map(|&n| if check_file_name(n).is_ok() { visible(n) } else { n.to_owned() }).collect();
+    // A name that cannot be saved stays as it is, to be refused by
+    // check_file_name under the name the manifest gives.
+    let names: Vec<String> = names.iter().map(|&n| kluis_core::save_name(n).unwrap_or_else(|_| n.to_owned())).collect();
     let names: Vec<&str> = names.iter().map(String::as_str).collect();
     let originals: HashSet<String> = names.iter().map(|n| fold(n)).collect();
     let mut taken = HashSet::new();
@@ -183,6 +175,43 @@ mod tests {
         let folded: HashSet<_> = got.iter().map(|n| fold(n)).collect();
         assert_eq!(folded.len(), got.len());
         assert_eq!(unique_names(&[".profile", ".profile"]), ["_profile", "_profile (2)"]);
+    }
+
+    #[test]
+    fn names_are_compared_with_full_case_folding() {
+        assert_eq!(
+            unique_names(&["a\u{3c3}.txt", "a\u{3c2}.txt", "A\u{3a3}.TXT"]),
+            ["a\u{3c3}.txt", "a\u{3c2} (2).txt", "A\u{3a3} (3).TXT"]
+        );
+        assert_eq!(
+            unique_names(&["stra\u{df}e.pdf", "STRASSE.PDF", "strasse.pdf"]),
+            ["stra\u{df}e.pdf", "STRASSE (2).PDF", "strasse (3).pdf"]
+        );
+        assert_eq!(unique_names(&["\u{212a}.txt", "k.txt", "K.txt"]), ["\u{212a}.txt", "k (2).txt", "K (3).txt"]);
+        // One character or a letter and a combining accent, in either case.
+        assert_eq!(
+            unique_names(&["\u{c9}t\u{e9}", "e\u{301}te\u{301}", "E\u{301}TE\u{301}"]),
+            ["\u{c9}t\u{e9}", "e\u{301}te\u{301} (2)", "E\u{301}TE\u{301} (3)"]
+        );
+        // A numbered name is checked the same way: `a (2).txt` is taken as `A (2).TXT`.
+        assert_eq!(
+            unique_names(&["\u{3a3}.txt", "\u{3c2}.txt", "\u{3c3} (2).txt"]),
+            ["\u{3a3}.txt", "\u{3c2} (3).txt", "\u{3c3} (2).txt"]
+        );
+        assert_eq!(fold("\u{1f88}"), fold("\u{1f00}\u{3b9}"), "full folding: one character becomes two");
+    }
+
+    #[test]
+    fn invisible_characters_are_saved_visible() {
+        assert_eq!(
+            unique_names(&["invoice\u{202e}fdp.exe", "invoice_fdp.exe", "\u{2067}a\u{2069}.txt", ".\u{200b}x"]),
+            ["invoice_fdp.exe", "invoice_fdp (2).exe", "_a_.txt", "__x"]
+        );
+        // A name refused for another reason keeps its name, to be refused.
+        assert_eq!(unique_names(&["\u{202e}/x", "COM\u{b9}"]), ["\u{202e}/x", "COM\u{b9}"]);
+        for name in ["\u{202e}/x", "COM\u{b9}", "lpt\u{b3}.txt", "nul .txt", "invoice\u{202e}fdp.exe"] {
+            assert!(check_file_name(name).is_err(), "{name:?}");
+        }
     }
 
     #[test]

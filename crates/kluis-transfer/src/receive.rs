@@ -168,9 +168,15 @@ impl OpenedTransfer {
     }
 
     /// The name file `index` is saved under by [`download_file`]: its own
-    /// name, or, when an earlier file of the transfer has the same name
-    /// (ignoring case and Unicode normalisation), that name with ` (2)`,
-    /// ` (3)`, … before the extension. `None` for an index out of range.
+    /// name made visible by [`kluis_core::save_name`] (an invisible or
+    /// bidirectional formatting character and a leading dot shown as `_`:
+    /// `invoice\u{202e}fdp.exe` as `invoice_fdp.exe`, `.bashrc` as
+    /// `_bashrc`), or, when an earlier file of the transfer has the same
+    /// name (with full Unicode case folding and normalisation, as APFS and
+    /// NTFS compare names), that name with ` (2)`, ` (3)`, … before the
+    /// extension. A name that cannot be saved (a path, a control character,
+    /// a device name) is left as the manifest gives it, for
+    /// [`download_file`] to refuse. `None` for an index out of range.
     ///
     /// [`download_file`]: OpenedTransfer::download_file
     ///
@@ -339,7 +345,8 @@ impl OpenedTransfer {
     /// verifies, never replaced (what was written before an error stays
     /// written). A name
     /// that is not a portable file name (docs/TRANSFER.md §6.3: no path, no
-    /// control or Windows-reserved characters, no device name) is refused with
+    /// control or Windows-reserved characters, no device name) even once
+    /// made visible is refused with
     /// [`TransferError::InvalidName`] (use
     /// [`download_file_to`](OpenedTransfer::download_file_to) to choose
     /// another name).

@@ -335,6 +335,44 @@ fn path_traversal_names() {
     assert_eq!(fs::read(&chosen).unwrap(), b"payload");
 }
 
+#[test]
+fn names_that_deceive_are_refused_when_sent_and_saved_visible() {
+    // Issue 12, finding 6. The sender refuses them: a bidirectional control
+    // (`invoice\u{202e}fdp.exe` shows as `invoiceexe.pdf`), an invisible
+    // character, a device name Windows reads through a superscript digit or
+    // behind spaces and an extension.
+    let store = MemoryTransport::new();
+    for bad in ["invoice\u{202e}fdp.exe", "a\u{2066}b", "x\u{200b}.pdf", "COM\u{b9}", "lpt\u{b2}.txt", "nul .txt"] {
+        let err =
+            send_transfer(&store, request(vec![FileSource::bytes(bad, b"x".to_vec())]), &send_options(), &NoProgress)
+                .unwrap_err();
+        assert!(matches!(err, TransferError::InvalidName { ref name, .. } if name == bad), "{bad:?}: {err}");
+    }
+    assert!(store.list_expired(u64::MAX).unwrap().is_empty(), "nothing was stored");
+
+    // A hand-made manifest: the invisible characters are saved as `_`, so
+    // the name shows what the file is; a device name is refused.
+    let id = craft(
+        &store,
+        &[file("invoice\u{202e}fdp.exe", b"exe"), file("invoice_fdp.exe", b"other"), file("COM\u{b3}.txt", b"dev")],
+        1,
+    );
+    let opened = open(&store, &id).unwrap();
+    assert_eq!(opened.info().files[0].name, "invoice\u{202e}fdp.exe", "the manifest's name, as it is");
+    assert_eq!(opened.save_name(0), Some("invoice_fdp.exe"));
+    assert_eq!(opened.save_name(1), Some("invoice_fdp (2).exe"));
+    let dir = tempfile::tempdir().unwrap();
+    let saved = opened.download_file(&store, 0, dir.path(), false, &NoProgress).unwrap();
+    assert_eq!(saved, dir.path().join("invoice_fdp.exe"));
+    assert_eq!(fs::read(&saved).unwrap(), b"exe");
+    opened.download_file(&store, 1, dir.path(), false, &NoProgress).unwrap();
+    assert_eq!(kind(opened.download_file(&store, 2, dir.path(), false, &NoProgress)), "InvalidName");
+    let mut names: Vec<String> =
+        fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
+    names.sort();
+    assert_eq!(names, ["invoice_fdp (2).exe", "invoice_fdp.exe"]);
+}
+
 fn walk_count(dir: &std::path::Path) -> usize {
     fs::read_dir(dir)
         .unwrap()

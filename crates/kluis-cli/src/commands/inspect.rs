@@ -44,7 +44,7 @@ pub(crate) fn run(args: InspectArgs, _global: &Global) -> Result<(), CliError> {
     let input = Input::open(&args.input)?;
     let info = inspect(BufReader::new(input))?;
     if args.json {
-        println!("{}", to_json(&info));
+        println!("{}", crate::json::line(&to_json(&info))?);
     } else {
         print!("{}", to_text(&info));
     }

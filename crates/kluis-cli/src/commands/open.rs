@@ -21,8 +21,11 @@ Examples:
 /// Decrypt an envelope back into its file
 ///
 /// Without -o the file is written to the current folder under the name the
-/// envelope records; a recorded name with a folder part is refused. An
-/// existing file is never replaced without --force.
+/// envelope records, by the rule kluis receive follows: a leading dot and
+/// any invisible or bidirectional formatting character become _ (.bashrc
+/// is written as _bashrc); a name with a folder part, a control character
+/// or a Windows device name is refused. An existing file is never replaced
+/// without --force.
 ///
 /// The output file appears only once every byte of the envelope has
 /// authenticated: on any failure no output file is left behind.
@@ -97,16 +100,19 @@ pub(crate) fn run(args: OpenArgs, global: &Global) -> Result<(), CliError> {
     Ok(())
 }
 
-/// The output file name taken from the envelope's metadata: it must name a
-/// file in the current folder and nothing else ([`Metadata::plain_name`],
-/// and one normal path component on this platform). Any other recorded
-/// name is a usage error: `-o` chooses one.
-fn output_name(metadata: Option<&Metadata>) -> Result<&str, CliError> {
+/// The output file name taken from the envelope's metadata, by the rule
+/// `kluis receive` and every binding follow ([`Metadata::save_name`]:
+/// invisible or bidirectional formatting characters and a leading dot
+/// shown as `_`, so `.bashrc` is written as `_bashrc` and
+/// `invoice\u{202e}fdp.exe` as `invoice_fdp.exe`), and one normal path
+/// component on this platform. Any other recorded name is a usage error:
+/// `-o` chooses one.
+fn output_name(metadata: Option<&Metadata>) -> Result<String, CliError> {
     let Some(recorded) = metadata.and_then(|m| m.name.as_deref()) else {
         return Err(CliError::usage("the envelope records no file name: use -o OUTPUT to say where to write it"));
     };
-    match metadata.and_then(Metadata::plain_name) {
-        Some(name) if is_one_component(name) => Ok(name),
+    match metadata.and_then(Metadata::save_name) {
+        Some(name) if is_one_component(&name) => Ok(name),
         _ => Err(CliError::usage(format!(
             "the envelope names its file {recorded:?}, which is not a plain file name: use -o OUTPUT to choose one"
         ))),
@@ -126,9 +132,20 @@ mod tests {
 
     #[test]
     fn safe_names() {
-        for ok in ["report.pdf", "résumé.txt", ".hidden", "a b", "...a", "C;d"] {
+        for ok in ["report.pdf", "résumé.txt", "a b", "C;d", "a\u{200d}b"] {
             let metadata = Metadata::named(ok);
-            assert_eq!(output_name(Some(&metadata)).ok(), Some(ok), "{ok:?}");
+            assert_eq!(output_name(Some(&metadata)).ok().as_deref(), Some(ok), "{ok:?}");
+        }
+        // Written visible, as kluis receive saves them.
+        for (recorded, written) in [
+            (".hidden", "_hidden"),
+            ("...a", "_..a"),
+            ("invoice\u{202e}fdp.exe", "invoice_fdp.exe"),
+            ("\u{2067}x\u{2069}.pdf", "_x_.pdf"),
+            ("a\u{200b}.txt", "a_.txt"),
+        ] {
+            let metadata = Metadata::named(recorded);
+            assert_eq!(output_name(Some(&metadata)).ok().as_deref(), Some(written), "{recorded:?}");
         }
         for bad in [
             "",
@@ -143,7 +160,11 @@ mod tests {
             "tab\there",
             "C:evil",
             "nul.txt",
+            "nul .txt",
+            "COM\u{b9}",
+            "lpt\u{b3}.log",
             "a.",
+            "\u{202e}/x",
         ] {
             let metadata = Metadata::named(bad);
             let err =

@@ -35,7 +35,10 @@ standard output.
 With --json, standard output is one JSON object instead: id, link, from, to,
 subject, message, created_at, expires_at (RFC 3339), files (each with name,
 save_name, size, sha256, media_type and path, null when not saved) and saved
-(the paths).";
+(the paths). Text from the transfer is shown escaped where a terminal would
+act on it or display it misleadingly (control, bidirectional and invisible
+characters): as \\u{..} in the listing, as a JSON \\uXXXX escape (the same
+string once parsed) with --json.";
 
 /// Receive a transfer: check it, show it, save its files
 ///
@@ -46,7 +49,9 @@ save_name, size, sha256, media_type and path, null when not saved) and saved
 ///
 /// Files are saved all together or not at all: they are collected in a
 /// hidden folder inside DIR and moved into place only once every one has
-/// verified. A name with a folder part is refused. An existing file is never
+/// verified. A leading dot and any invisible or bidirectional formatting
+/// character of a name become _ (.bashrc is saved as _bashrc); a name with
+/// a folder part, a control character or a Windows device name is refused. An existing file is never
 /// replaced without --force. Files of the transfer with the same name are
 /// saved as `name (2).ext`, `name (3).ext`, ...: the names listed are the
 /// names saved, and the names --file selects.
@@ -152,7 +157,7 @@ pub(crate) fn run(args: ReceiveArgs, global: &Global) -> Result<(), CliError> {
     drop(staging);
 
     if args.json {
-        println!("{}", to_json(&opened, &args.link, &selected, &destinations));
+        println!("{}", crate::json::line(&to_json(&opened, &args.link, &selected, &destinations))?);
         return Ok(());
     }
     for path in &destinations {

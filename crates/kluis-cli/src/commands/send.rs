@@ -297,7 +297,7 @@ pub(crate) fn run(args: SendArgs, global: &Global) -> Result<(), CliError> {
         if generated {
             out["password"] = json!(password.expose());
         }
-        println!("{out}");
+        println!("{}", crate::json::line(&out)?);
         return Ok(());
     }
 

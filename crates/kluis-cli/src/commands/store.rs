@@ -72,7 +72,10 @@ fn purge(args: PurgeArgs, _global: &Global) -> Result<(), CliError> {
     };
     if args.json {
         let ids: Vec<String> = removed.iter().map(ToString::to_string).collect();
-        println!("{}", json!({"store": dir.to_string_lossy(), "removed": removed.len(), "transfers": ids}));
+        println!(
+            "{}",
+            crate::json::line(&json!({"store": dir.to_string_lossy(), "removed": removed.len(), "transfers": ids}))?
+        );
     } else {
         let what = crate::human::count(removed.len() as u64, "expired transfer", "expired transfers");
         println!("removed {what} from {}", dir.display());
