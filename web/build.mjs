@@ -122,7 +122,8 @@ async function main() {
     logLevel: "warning",
   });
 
-  const manifest = { "sw.js": `assets/${swName}` };
+  const iconName = emit("favicon.svg", readFileSync(join(root, "templates", "favicon.svg")));
+  const manifest = { "sw.js": `assets/${swName}`, "favicon.svg": `assets/${iconName}` };
   for (const [file, meta] of Object.entries(result.metafile.outputs)) {
     if (!meta.entryPoint) continue;
     const name = meta.entryPoint.includes("receive") ? "receive" : "send";
@@ -143,6 +144,7 @@ async function main() {
         CSS: `/${manifest[`${page}.css`]}`,
         JS: `/${manifest[`${page}.js`]}`,
         SKIP: escapeHtml(words["site.skip"]),
+        ICON: `/assets/${iconName}`,
         OLD_TITLE: escapeHtml(words["state.oldBrowser.title"]),
         OLD_TEXT: escapeHtml(words["state.oldBrowser.text"]),
       });
