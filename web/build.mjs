@@ -12,7 +12,10 @@ import { fileURLToPath } from "node:url";
 
 const root = dirname(fileURLToPath(import.meta.url));
 const fixture = process.argv.includes("--fixture");
-const out = join(root, fixture ? "dist-fixture" : "dist");
+const outArg = process.argv.find((a) => a.startsWith("--out="));
+const out = outArg ? resolve(outArg.slice("--out=".length)) : join(root, fixture ? "dist-fixture" : "dist");
+// The engine package: node_modules/kluis (→ ../bindings/js), or KLUIS_PACKAGE_DIR.
+const packageDir = process.env.KLUIS_PACKAGE_DIR ? resolve(process.env.KLUIS_PACKAGE_DIR) : join(root, "node_modules", "kluis");
 const assets = join(out, "assets");
 
 function hashOf(bytes) {
@@ -37,9 +40,7 @@ function packageAssets() {
   return {
     name: "kluis-package-assets",
     setup(b) {
-      let pkgDir = null;
-      const pkgLink = join(root, "node_modules", "kluis");
-      if (existsSync(pkgLink)) pkgDir = realpathSync(pkgLink);
+      const pkgDir = existsSync(packageDir) ? realpathSync(packageDir) : null;
       const done = new Map();
       b.onLoad({ filter: /\.m?js$/ }, async (args) => {
         if (!pkgDir || !args.path.startsWith(pkgDir)) return undefined;
@@ -92,7 +93,7 @@ function escapeHtml(s) {
 }
 
 async function main() {
-  if (!fixture && !existsSync(join(root, "node_modules", "kluis", "package.json"))) {
+  if (!fixture && !existsSync(join(packageDir, "package.json"))) {
     console.error("web/build.mjs: the engine package `kluis` (bindings/js) is not built: run `npm --prefix bindings/js ci && npm --prefix bindings/js run build`, then `npm --prefix web ci`.");
     process.exit(1);
   }
@@ -104,7 +105,7 @@ async function main() {
   const swName = emit("sw.js", sw.outputFiles[0].contents);
 
   const result = await build({
-    entryPoints: { send: join(root, "src", "send.ts"), receive: join(root, "src", "receive.ts") },
+    entryPoints: { send: join(root, "src", "send.ts"), receive: join(root, "src", "receive.ts"), app: join(root, "src", "styles", "app.css") },
     bundle: true,
     splitting: true,
     format: "esm",
@@ -118,6 +119,7 @@ async function main() {
     metafile: true,
     legalComments: "eof",
     define: { KLUIS_SW_URL: JSON.stringify(`/assets/${swName}`) },
+    alias: fixture || !process.env.KLUIS_PACKAGE_DIR ? {} : { kluis: realpathSync(packageDir) },
     plugins: fixture ? [fixtures()] : [packageAssets()],
     logLevel: "warning",
   });
@@ -126,9 +128,9 @@ async function main() {
   const manifest = { "sw.js": `assets/${swName}`, "favicon.svg": `assets/${iconName}` };
   for (const [file, meta] of Object.entries(result.metafile.outputs)) {
     if (!meta.entryPoint) continue;
-    const name = meta.entryPoint.includes("receive") ? "receive" : "send";
-    manifest[`${name}.js`] = relative(out, join(root, file)).split("\\").join("/");
-    if (meta.cssBundle) manifest[`${name}.css`] = relative(out, join(root, meta.cssBundle)).split("\\").join("/");
+    const rel = relative(out, join(root, file)).split("\\").join("/");
+    if (meta.entryPoint.endsWith(".css")) manifest["app.css"] = rel;
+    else manifest[`${meta.entryPoint.includes("receive") ? "receive" : "send"}.js`] = rel;
   }
 
   const catalogs = await loadCatalogs();
@@ -141,7 +143,7 @@ async function main() {
       const html = fill(template, {
         LANG: lang,
         TITLE: escapeHtml(words[page === "send" ? "site.title" : "site.receiveTitle"]),
-        CSS: `/${manifest[`${page}.css`]}`,
+        CSS: `/${manifest["app.css"]}`,
         JS: `/${manifest[`${page}.js`]}`,
         SKIP: escapeHtml(words["site.skip"]),
         ICON: `/assets/${iconName}`,
@@ -160,7 +162,7 @@ async function main() {
     .filter((v, i, all) => all.indexOf(v) === i)
     .sort();
   writeFileSync(join(out, "manifest.json"), `${JSON.stringify(manifest, null, 2)}\n`);
-  console.log(`built ${relative(root, out)}/ (${manifest.assets.length} assets)`);
+  console.log(`built ${out} (${manifest.assets.length} assets)`);
 }
 
 function readdirAssets() {

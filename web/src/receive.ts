@@ -1,5 +1,4 @@
 /** Entry of the receive page (`/t/{id}`). */
-import "./styles/app.css";
 import { pageData } from "./config";
 import { ready } from "./engine";
 import { landingStep } from "./receive/landing";

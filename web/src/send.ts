@@ -1,5 +1,4 @@
 /** Entry of the send page (`/`). */
-import "./styles/app.css";
 import { pageData } from "./config";
 import { ready } from "./engine";
 import { makeFlow } from "./send/flow";

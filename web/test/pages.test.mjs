@@ -40,7 +40,7 @@ for (const lang of ["nl", "en"]) {
 
   test(`send pages and their errors (${lang})`, async () => {
     const { context, page, errors } = await open(browser, { lang });
-    await page.goto(`${server.url}/?lang=${lang}&sendMs=3000`);
+    await page.goto(`${server.url}/?lang=${lang}&sendMs=6000`);
     assert.equal(await page.getAttribute("html", "lang"), lang);
     await page.waitForSelector("#address");
     await check(page, `${lang}-send-01-address`);
@@ -98,7 +98,7 @@ for (const lang of ["nl", "en"]) {
     await check(page, `${lang}-send-07-check`);
     await page.click("#send");
     await page.waitForSelector("#send-progress-bar");
-    await page.waitForTimeout(1600);
+    await page.waitForTimeout(2200);
     await check(page, `${lang}-send-08-progress`);
     await heading(page, w.done);
     await check(page, `${lang}-send-09-done`);

@@ -60,7 +60,7 @@ for (const dir of ["dist-fixture", "dist"]) {
   test(`${dir}: hashed assets, a manifest, and no inline script or style`, { skip: !existsSync(join(webRoot, dir, "manifest.json")) && `${dir} not built` }, () => {
     const root = join(webRoot, dir);
     const manifest = JSON.parse(readFileSync(join(root, "manifest.json"), "utf8"));
-    for (const key of ["send.js", "send.css", "receive.js", "receive.css", "sw.js"]) {
+    for (const key of ["send.js", "receive.js", "app.css", "sw.js"]) {
       assert.ok(existsSync(join(root, manifest[key])), `${key} → ${manifest[key]}`);
       assert.match(manifest[key], /^assets\/[a-z]+-[A-Za-z0-9_-]{8,}\.(js|css)$/, `${key} has a hashed name`);
     }

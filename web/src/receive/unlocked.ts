@@ -42,7 +42,7 @@ export function unlockedStep(data: PageData, facts: TransferFacts, opened: Opene
     const s = states[i]!;
     if (cell) {
       cell.textContent = statusText(i);
-      cell.className = `kluis-file-status kluis-file-status--${s.kind}`;
+      cell.className = `kluis-received__status kluis-file-status kluis-file-status--${s.kind}`;
     }
     if (bar) {
       bar.hidden = s.kind !== "busy";
@@ -106,23 +106,19 @@ export function unlockedStep(data: PageData, facts: TransferFacts, opened: Opene
 
   return () => {
     const title = opened.subject || t("unlocked.title");
-    const rows = opened.files.map((f, i) =>
+    const items = opened.files.map((f, i) =>
       h(
-        "tr",
-        { class: "utrecht-table__row" },
-        h("th", { class: "utrecht-table__header-cell kluis-file-name", scope: "row" }, f.name),
-        h("td", { class: "utrecht-table__cell utrecht-table__cell--numeric" }, bytes(f.size)),
+        "li",
+        { class: "kluis-received__item" },
+        h("span", { class: "kluis-received__name", id: `file-name-${i}` }, f.name),
+        h("span", { class: "kluis-received__size" }, bytes(f.size)),
         h(
-          "td",
-          { class: "utrecht-table__cell" },
-          h("span", { id: `file-status-${i}`, class: "kluis-file-status" }, statusText(i)),
-          h("progress", { id: `file-bar-${i}`, max: 100, value: 0, hidden: true, "aria-label": f.name }),
-        ),
-        h(
-          "td",
-          { class: "utrecht-table__cell" },
+          "span",
+          { class: "kluis-received__action" },
           button([t("save.one"), hidden(` ${f.name}`)], () => void saveOne(i, null), { id: `save-${i}` }),
         ),
+        h("span", { id: `file-status-${i}`, class: "kluis-received__status kluis-file-status" }, statusText(i)),
+        h("progress", { id: `file-bar-${i}`, class: "kluis-received__bar", max: 100, value: 0, hidden: true, "aria-labelledby": `file-name-${i}` }),
       ),
     );
     return {
@@ -133,27 +129,7 @@ export function unlockedStep(data: PageData, facts: TransferFacts, opened: Opene
         h("h2", { class: "utrecht-heading-2" }, t("unlocked.message")),
         opened.message ? h("p", { class: "utrecht-paragraph kluis-message", id: "message" }, opened.message) : p(t("unlocked.noMessage")),
         h("h2", { class: "utrecht-heading-2", id: "files-heading" }, t("unlocked.files")),
-        h(
-          "div",
-          { class: "utrecht-table-container utrecht-table-container--overflow-inline" },
-          h(
-            "table",
-            { class: "utrecht-table utrecht-table--html-table kluis-files-table", "aria-labelledby": "files-heading" },
-            h(
-              "thead",
-              { class: "utrecht-table__header" },
-              h(
-                "tr",
-                { class: "utrecht-table__row" },
-                h("th", { class: "utrecht-table__header-cell", scope: "col" }, t("unlocked.name")),
-                h("th", { class: "utrecht-table__header-cell utrecht-table__header-cell--numeric", scope: "col" }, t("unlocked.size")),
-                h("th", { class: "utrecht-table__header-cell", scope: "col" }, t("unlocked.status")),
-                h("td", { class: "utrecht-table__header-cell" }),
-              ),
-            ),
-            h("tbody", { class: "utrecht-table__body" }, rows),
-          ),
-        ),
+        h("ul", { class: "kluis-received", "aria-labelledby": "files-heading" }, items),
         actions(button(t("save.all"), () => void saveAll(), { kind: "primary", id: "save-all" })),
         p(t("unlocked.keepOpen")),
         facts.replyAllowed ? h("h2", { class: "utrecht-heading-2" }, t("reply.title")) : null,

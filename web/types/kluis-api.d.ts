@@ -1,8 +1,9 @@
 /**
  * The API of the npm package `kluis` (bindings/js, issue 13) as far as the
- * pages use it, typed from the issue's names. TypeScript uses the
- * package's own types once it is installed (a resolved file wins over an
- * ambient declaration), and engine.ts checks them against `KluisApi`.
+ * pages use it, typed from the issue's names. Used by the type check only
+ * while the package is not installed (typecheck.mjs picks
+ * tsconfig.shim.json then): an ambient declaration would otherwise hide
+ * the package's own types, which are the ones checked once it exists.
  */
 declare module "kluis" {
   export const ready: Promise<unknown>;
