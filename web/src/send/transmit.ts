@@ -43,6 +43,9 @@ export function sendingStep(flow: Flow): () => { title: string; body: Node[] } {
   let lastEvent = performance.now();
   const totals = new Totals(d.files.reduce((s, f) => s + f.size, 0));
   const watch = window.setInterval(() => view.stalled(!navigator.onLine || performance.now() - lastEvent > 15_000), 2_000);
+  // Leaving the page would stop the send: the browser asks first.
+  const guard = (e: BeforeUnloadEvent): void => e.preventDefault();
+  window.addEventListener("beforeunload", guard);
 
   const run = async (): Promise<void> => {
     try {
@@ -81,6 +84,7 @@ export function sendingStep(flow: Flow): () => { title: string; body: Node[] } {
       refresh();
     } finally {
       window.clearInterval(watch);
+      window.removeEventListener("beforeunload", guard);
     }
   };
   void run();
