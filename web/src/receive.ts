@@ -4,8 +4,9 @@ import { ready } from "./engine";
 import { landingStep } from "./receive/landing";
 import { statePage } from "./receive/states";
 import { browserSupported } from "./support";
-import { start } from "./ui/app";
+import { initLang, start } from "./ui/app";
 
+initLang();
 const data = pageData();
 const facts = data.transfer;
 if (!browserSupported()) {

@@ -7,8 +7,9 @@ import { addressStep } from "./send/verify";
 import { savedSender } from "./storage";
 import { browserSupported } from "./support";
 import { statePage } from "./receive/states";
-import { start } from "./ui/app";
+import { initLang, start } from "./ui/app";
 
+initLang();
 const data = pageData();
 if (!browserSupported()) {
   start(data, "site.title", statePage("old_browser"));

@@ -240,5 +240,5 @@ export const en: Record<Key, string> = {
   "state.busy.title": "The service is busy",
   "state.busy.text": "Try again in a few minutes.",
   "state.oldBrowser.title": "Your browser is too old",
-  "state.oldBrowser.text": "This page works in a current version of Firefox, Chrome, Edge or Safari. Update your browser or use another one. If that does not work, ask the sender for help.",
+  "state.oldBrowser.text": "This page works in a current version of Firefox, Chrome, Edge or Safari. Update your browser or use another one. If that does not work, contact the organisation that runs this website.",
 };

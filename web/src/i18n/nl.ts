@@ -242,7 +242,7 @@ export const nl = {
   "state.busy.title": "Het is nu te druk",
   "state.busy.text": "Probeer het over een paar minuten opnieuw.",
   "state.oldBrowser.title": "Uw browser is te oud",
-  "state.oldBrowser.text": "Deze pagina werkt in een recente versie van Firefox, Chrome, Edge of Safari. Werk uw browser bij of gebruik een andere browser. Lukt dat niet? Vraag de afzender om hulp.",
+  "state.oldBrowser.text": "Deze pagina werkt in een recente versie van Firefox, Chrome, Edge of Safari. Werk uw browser bij of gebruik een andere browser. Lukt dat niet? Neem dan contact op met de organisatie van deze website.",
 } as const;
 
 /** The keys every catalog has. */

@@ -121,11 +121,14 @@ export function refresh(focus = true): void {
   render(focus);
 }
 
-/** Starts the shell with its first step. */
-export function start(data: PageData, titleKey: Shell["titleKey"], first: Step): void {
-  const chosen = savedLang();
+/** Speaks the language the user chose earlier, else the one the server served. */
+export function initLang(): void {
   const served = document.documentElement.lang === "en" ? "en" : "nl";
-  setLang(chosen ?? served);
+  setLang(savedLang() ?? served);
+}
+
+/** Starts the shell with its first step (the language as `initLang` found it). */
+export function start(data: PageData, titleKey: Shell["titleKey"], first: Step): void {
   shell = { data, titleKey, history: [first], index: 0 };
   live = document.getElementById("live");
   history.replaceState({ kluisStep: 0 }, "");
