@@ -30,34 +30,63 @@ function emit(name, bytes) {
   return hashed;
 }
 
+/** A hash of every file of the package (its worker scripts are named by it, see below). */
+function packageHash(dir) {
+  const h = createHash("sha256");
+  const walk = (d) => {
+    for (const entry of readdirSync(d, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      if (entry.name === "node_modules") continue;
+      const p = join(d, entry.name);
+      if (entry.isDirectory()) walk(p);
+      else if (/\.(m?js|wasm|json)$/.test(entry.name)) h.update(relative(dir, p)).update(readFileSync(p));
+    }
+  };
+  walk(dir);
+  return h.digest("base64url").slice(0, 10);
+}
+
 /**
  * The engine package loads its .wasm and worker scripts with
  * `new URL("./file", import.meta.url)`, which esbuild leaves alone. This
  * plugin copies each such file into assets/ under a hashed name (a worker
- * script bundled on its own first) and points the URL at it.
+ * script bundled on its own first) and points the URL at it. A .wasm is
+ * named by its content; a worker script by the hash of the whole package,
+ * since it may refer to itself (a worker that starts workers), which no
+ * content hash could name.
  */
-function packageAssets() {
+function packageAssets(shared = { done: new Map(), pkgHash: null }) {
   return {
     name: "kluis-package-assets",
     setup(b) {
       const pkgDir = existsSync(packageDir) ? realpathSync(packageDir) : null;
-      const done = new Map();
+      const { done } = shared;
+      if (pkgDir && process.env.KLUIS_PACKAGE_DIR) {
+        // A package outside node_modules: its entry from package.json ("exports" or "main").
+        b.onResolve({ filter: /^kluis$/ }, () => {
+          const meta = JSON.parse(readFileSync(join(pkgDir, "package.json"), "utf8"));
+          const dot = meta.exports?.["."];
+          const entry = (typeof dot === "string" ? dot : dot?.browser ?? dot?.import ?? dot?.default) ?? meta.module ?? meta.main ?? "index.js";
+          return { path: resolve(pkgDir, entry) };
+        });
+      }
       b.onLoad({ filter: /\.m?js$/ }, async (args) => {
         if (!pkgDir || !args.path.startsWith(pkgDir)) return undefined;
         let code = readFileSync(args.path, "utf8");
         const pattern = /new\s+URL\(\s*(["'])(\.{1,2}\/[^"']+)\1\s*,\s*import\.meta\.url\s*\)/g;
-        const found = [...code.matchAll(pattern)];
-        for (const m of found) {
+        for (const m of [...code.matchAll(pattern)]) {
           const target = resolve(dirname(args.path), m[2]);
           let hashed = done.get(target);
           if (!hashed) {
             if (/\.m?js$/.test(target)) {
-              const r = await build({ entryPoints: [target], bundle: true, format: "esm", minify: true, write: false, target: "es2022", plugins: [packageAssets()] });
-              hashed = emit(basename(target), r.outputFiles[0].contents);
+              shared.pkgHash ??= packageHash(pkgDir);
+              hashed = `${basename(target, extname(target))}-${shared.pkgHash}.js`;
+              done.set(target, hashed); // before building: the worker may name itself
+              const r = await build({ entryPoints: [target], bundle: true, format: "esm", minify: true, write: false, target: "es2022", plugins: [packageAssets(shared)] });
+              writeFileSync(join(assets, hashed), r.outputFiles[0].contents);
             } else {
               hashed = emit(basename(target), readFileSync(target));
+              done.set(target, hashed);
             }
-            done.set(target, hashed);
           }
           code = code.replace(m[0], `new URL("./${hashed}", import.meta.url)`);
         }
@@ -119,7 +148,6 @@ async function main() {
     metafile: true,
     legalComments: "eof",
     define: { KLUIS_SW_URL: JSON.stringify(`/assets/${swName}`) },
-    alias: fixture || !process.env.KLUIS_PACKAGE_DIR ? {} : { kluis: realpathSync(packageDir) },
     plugins: fixture ? [fixtures()] : [packageAssets()],
     logLevel: "warning",
   });

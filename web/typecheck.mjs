@@ -13,6 +13,11 @@ const real = existsSync(join(root, "node_modules", "kluis", "package.json"));
 const pages = real ? "tsconfig.json" : "tsconfig.shim.json";
 console.log(`typecheck: the engine's types from ${real ? "the installed kluis package" : "types/kluis-api.d.ts (kluis not installed)"}`);
 for (const project of [pages, "tsconfig.sw.json"]) {
-  execFileSync(process.execPath, [tsc, "-p", join(root, project), "--strict", "--noEmit"], { stdio: "inherit" });
+  try {
+    execFileSync(process.execPath, [tsc, "-p", join(root, project), "--strict", "--noEmit"], { stdio: "inherit" });
+  } catch {
+    console.error(`typecheck: ${project} has errors (above)`);
+    process.exit(1);
+  }
 }
 console.log("typecheck: ok");

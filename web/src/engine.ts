@@ -23,7 +23,15 @@ export function asEngineError(e: unknown): EngineError {
   return new EngineError("Other", e instanceof Error ? e.message : String(e));
 }
 
-function progress(e: kluis.ProgressEvent): Progress {
+/** A progress report as the package gives it (only the fields the pages read). */
+interface PackageProgress {
+  phase: unknown;
+  file?: number | null;
+  done: number | bigint;
+  total: number | bigint;
+}
+
+function progress(e: PackageProgress): Progress {
   const p = String(e.phase).toLowerCase();
   const phase: Phase = p.startsWith("seal") ? "sealing" : p.startsWith("up") ? "uploading" : "downloading";
   return { phase, file: e.file ?? null, done: Number(e.done), total: Number(e.total) };
@@ -47,10 +55,14 @@ export function newPassword(): string {
   return kluis.generatePassword();
 }
 
-/** Rates a password the user chose; `context`: addresses and subject it should not be built from. */
-export function rate(password: string, context: string[]): Rating {
-  const r = kluis.ratePassword(password, context);
-  return { score: Math.max(0, Math.min(4, Math.round(r.score))), acceptable: r.acceptable, chars: r.chars };
+/** Rates a password the user chose; `context`: addresses and subject it should not be built from. The first call loads the rater. */
+export async function rate(password: string, context: string[]): Promise<Rating> {
+  try {
+    const r = await kluis.ratePassword(password, context);
+    return { score: Math.max(0, Math.min(4, Math.round(r.score))), acceptable: r.acceptable, chars: r.chars };
+  } catch (e) {
+    throw asEngineError(e);
+  }
 }
 
 /** Seals and uploads a transfer; resumes by itself after a dropped connection. */
@@ -70,7 +82,7 @@ export async function send(input: SendInput, onProgress: (p: Progress) => void, 
         downloadLimit: input.downloadLimit,
         language: input.language,
       },
-      { onProgress: (e) => onProgress(progress(e)), signal },
+      { onProgress: (e: PackageProgress) => onProgress(progress(e)), signal },
     );
     return { id: sent.id, link: sent.link, expiresAt: unixSeconds(sent.expiresAt) };
   } catch (e) {
@@ -81,7 +93,7 @@ export async function send(input: SendInput, onProgress: (p: Progress) => void, 
 /** Opens the transfer of `link` with `password` (the slow password check runs in a worker). */
 export async function open(link: string, password: string, onProgress: (p: Progress) => void): Promise<Opened> {
   try {
-    const received = await kluis.openTransfer(link, password, { onProgress: (e) => onProgress(progress(e)) });
+    const received = await kluis.openTransfer(link, password, { onProgress: (e: PackageProgress) => onProgress(progress(e)) });
     const info = received.info;
     return {
       sender: info.sender,

@@ -29,7 +29,7 @@ function buildWithStandIn() {
       "export class KluisError extends Error { constructor(kind, m) { super(m); this.kind = kind; } }",
       "export class HttpTransport { constructor(base, o) { this.base = base; this.o = o; } }",
       "export function generatePassword() { return 'aaaa-bbbb-cccc-dddd-eeee-ffff'; }",
-      "export function ratePassword(p) { return { score: p.length > 12 ? 4 : 1, acceptable: p.length > 12, chars: p.length, warning: null, suggestions: [], guessesLog10: 3 }; }",
+      "export async function ratePassword(p) { return { score: p.length > 12 ? 4 : 1, acceptable: p.length > 12, chars: p.length, warning: null, suggestions: [], guessesLog10: 3 }; }",
       "export async function sendTransfer(t, req, opts) {",
       "  if (!(t instanceof HttpTransport) || t.o.token !== 'stand-in-token') throw new KluisError('Transport', '401 unauthorized');",
       "  opts.onProgress({ phase: 'Sealing', file: 0, done: 3n, total: 3n });",

@@ -12,13 +12,15 @@ declare module "kluis" {
   export interface PasswordRating {
     score: number;
     acceptable: boolean;
-    warning?: string | null;
-    suggestions?: string[];
-    guessesLog10?: number;
+    warning?: string;
+    suggestions: string[];
+    guessesLog10: number;
+    reason?: string;
     chars: number;
   }
-  export function generatePassword(style?: "characters" | "words"): string;
-  export function ratePassword(password: string, context?: string[]): PasswordRating;
+  export type PasswordStyle = "characters" | "words";
+  export function generatePassword(style?: PasswordStyle): string;
+  export function ratePassword(password: string, context?: string[]): Promise<PasswordRating>;
 
   export class KluisError extends Error {
     readonly kind: string;

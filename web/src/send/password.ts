@@ -52,10 +52,14 @@ export function passwordStep(flow: Flow): () => { title: string; body: Node[] } 
   const d = flow.draft;
   let errors: FieldError[] = [];
   if (!d.generated) d.generated = newPassword();
-  const submit = (): void => {
+  let busy = false;
+  const submit = async (): Promise<void> => {
+    if (busy) return;
     errors = [];
     if (d.passwordMode === "own") {
-      const r = d.own ? rate(d.own, context(d)) : null;
+      busy = true;
+      const r = d.own ? await rate(d.own, context(d)).catch(() => null) : null;
+      busy = false;
       if (!d.own) errors.push({ field: "own-password", message: t("password.empty") });
       else if (!r?.acceptable) errors.push({ field: "own-password", message: t("password.weak", { reason: explain(d.own, r) }) });
     }
@@ -106,8 +110,11 @@ export function passwordStep(flow: Flow): () => { title: string; body: Node[] } 
       const level = h("span", { id: "meter-level", class: "kluis-meter__level" });
       const words = h("p", { class: "utrecht-paragraph kluis-meter__words", id: "meter-words", "aria-live": "polite" }, t("meter.empty"));
       let timer = 0;
-      const update = (value: string, now: boolean): void => {
-        const r = value ? rate(value, context(d)) : null;
+      let latest = 0;
+      const update = async (value: string, now: boolean): Promise<void> => {
+        const asked = ++latest;
+        const r = value ? await rate(value, context(d)).catch(() => null) : null;
+        if (asked !== latest) return; // a newer keystroke answers instead
         meterValue.value = r ? r.score : 0;
         level.textContent = r ? t(`meter.${r.score}` as Key) : "";
         window.clearTimeout(timer);
@@ -127,7 +134,7 @@ export function passwordStep(flow: Flow): () => { title: string; body: Node[] } 
         spellcheck: false,
         onInput: (v) => {
           d.own = v;
-          update(v, false);
+          void update(v, false);
         },
       });
       const toggle = revealToggle(input as HTMLInputElement, announce);
@@ -139,11 +146,11 @@ export function passwordStep(flow: Flow): () => { title: string; body: Node[] } 
         h("div", { class: "kluis-meter" }, h("p", { class: "utrecht-paragraph", id: "meter-label" }, t("meter.label"), ": ", level), meterValue, words),
         h("div", { class: "utrecht-alert utrecht-alert--warning kluis-advice" }, p(h("strong", {}, t("password.advice")))),
       );
-      update(d.own, true);
+      void update(d.own, true);
     }
     return {
       title: errors.length ? `${t("common.errorPrefix")} ${t("password.title")}` : t("password.title"),
-      body: [errorSummary(errors), h1(t("password.title")), p(t("password.intro")), form(submit, choice, detail, actions(button(t("common.continue"), () => undefined, { kind: "primary", type: "submit" })))].filter(
+      body: [errorSummary(errors), h1(t("password.title")), p(t("password.intro")), form(() => void submit(), choice, detail, actions(button(t("common.continue"), () => undefined, { kind: "primary", type: "submit" })))].filter(
         (n): n is HTMLElement => n !== null,
       ),
     };
