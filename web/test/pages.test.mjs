@@ -206,6 +206,21 @@ for (const lang of ["nl", "en"]) {
   });
 }
 
+test("a municipality's theme: its tokens, name and logo, from the server", async () => {
+  const { context, page, errors } = await open(browser, { lang: "nl" });
+  await page.goto(`${server.url}/t/countedabcdefghijklmnopqr?lang=nl&theme=demo`);
+  await page.waitForSelector("#password");
+  assert.equal(await page.getAttribute(".kluis-header__logo", "alt"), "Gemeente Groenstad");
+  const color = await page.evaluate(() => getComputedStyle(document.querySelector("#open")).backgroundColor);
+  assert.equal(color, "rgb(0, 100, 60)", "the theme's token colours the primary button");
+  await check(page, "nl-receive-01-landing-theme");
+  await page.goto(`${server.url}/?lang=nl&theme=demo`);
+  await page.waitForSelector("#address");
+  await check(page, "nl-send-01-address-theme");
+  assertClean(errors, "theme");
+  await context.close();
+});
+
 test("the language switch changes the page and is remembered", async () => {
   const { context, page, errors } = await open(browser, { lang: "nl" });
   await page.goto(`${server.url}/`);

@@ -23,6 +23,19 @@ export function escapeHtml(s) {
 }
 
 const SITE = { name: "Gemeente Voorbeeld", logo: null };
+const DEMO_SITE = { name: "Gemeente Groenstad", logo: "/logo-demo.svg" };
+const DEMO_THEME = `.kluis-theme {
+  --utrecht-button-primary-action-background-color: #00643c;
+  --utrecht-button-primary-action-border-color: #00643c;
+  --utrecht-button-primary-action-hover-background-color: #004d2e;
+  --utrecht-button-secondary-action-color: #00643c;
+  --utrecht-button-secondary-action-border-color: #00643c;
+  --utrecht-button-subtle-color: #00643c;
+  --utrecht-heading-color: #003d25;
+  --basis-color-accent-1-bg-document: #00643c;
+}
+`;
+const DEMO_LOGO = '<svg xmlns="http://www.w3.org/2000/svg" width="180" height="48" viewBox="0 0 180 48"><circle cx="24" cy="24" r="20" fill="#00643c"/><path d="M24 10c-8 8-8 20 0 28 8-8 8-20 0-28z" fill="#fff"/><text x="52" y="31" font-family="sans-serif" font-size="18" font-weight="bold" fill="#003d25">Groenstad</text></svg>';
 const LIMITS = { maxTransferBytes: 10 * 1024 ** 3, maxRecipients: 50, maxFiles: 10000, maxExpiryDays: 30, defaultExpiryDays: 7 };
 
 /** The receive page's facts by the link's id: its first word picks the state. */
@@ -58,17 +71,22 @@ export function serve(dir) {
       res.writeHead(status, { ...SECURITY_HEADERS, "Content-Type": type, ...extra });
       res.end(body);
     };
+    // ?theme=demo: a municipality's own theme (tokens, name, logo) from the server's configuration.
+    const demo = url.searchParams.get("theme") === "demo";
     const page = (name, data) => {
       const l = lang(req, url);
+      if (demo) data = { ...data, site: DEMO_SITE };
       const html = readFileSync(join(dir, manifest.templates[name][l]), "utf8")
-        .replaceAll("{{site_name}}", escapeHtml(SITE.name))
-        .replaceAll("{{theme_css}}", "/theme.css")
+        .replaceAll("{{site_name}}", escapeHtml(data.site.name))
+        .replaceAll("{{theme_css}}", demo ? "/theme-demo.css" : "/theme.css")
         .replaceAll("{{data}}", escapeHtml(JSON.stringify(data)));
       send(200, TYPES[".html"], html, { "Cache-Control": "no-store", "Content-Language": l, Vary: "Accept-Language" });
     };
     if (url.pathname === "/") return page("send", { site: SITE, limits: LIMITS });
     const t = /^\/t\/([a-z0-9]+)$/.exec(url.pathname);
     if (t) return page("receive", { site: SITE, limits: LIMITS, transfer: transferFacts(t[1]) });
+    if (url.pathname === "/theme-demo.css") return send(200, TYPES[".css"], DEMO_THEME, { "Cache-Control": "no-cache" });
+    if (url.pathname === "/logo-demo.svg") return send(200, TYPES[".svg"], DEMO_LOGO, { "Cache-Control": "no-cache" });
     if (url.pathname === "/theme.css") return send(200, TYPES[".css"], "/* the municipality's token overrides */\n", { "Cache-Control": "no-cache" });
     if (url.pathname.startsWith("/assets/")) {
       const file = normalize(join(dir, url.pathname));
