@@ -1,0 +1,2 @@
+/** CSS files are imported for their side effect (esbuild bundles them). */
+declare module "*.css";
