@@ -16,6 +16,7 @@
 //! | a stream (`Write` / `Read`) | [`Sealer`], [`Opener`] (`Seek` for random access) |
 //! | pieces arriving from elsewhere | [`PushOpener`] |
 //! | an envelope and no secret | [`inspect`] |
+//! | workers of your own for the chunks (WebAssembly) | [`seal_header`], [`open_header`], [`ChunkSplitter`], [`ChunkCipher`] |
 //!
 //! ```
 //! use kluis_core::{open_bytes, seal_bytes, Argon2Params, Key, Metadata, OpenLimits, SealOptions, Secret};
@@ -47,6 +48,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+mod chunks;
 mod error;
 mod file;
 mod header;
@@ -67,6 +69,10 @@ mod workers;
 #[cfg(test)]
 mod tests;
 
+pub use chunks::{
+    ChunkCipher, ChunkKey, ChunkSplitter, HeaderLen, OpenedHeader, Piece, ReleaseCheck, header_len, open_header,
+    seal_header,
+};
 pub use error::{OpenError, SealError};
 pub use file::{AtomicFile, open_file, seal_file};
 pub use header::{
