@@ -32,6 +32,7 @@ pub mod chunks;
 mod convert;
 pub mod envelope;
 mod error;
+#[cfg(feature = "passwords")]
 pub mod password;
 
 pub use error::Failure;

@@ -1,0 +1,48 @@
+// Builds the package from the repository: the Rust crate kluis-wasm for
+// wasm32-unknown-unknown (cargo, `release` profile), the JavaScript glue
+// (wasm-bindgen, the exact version the crate pins), then the TypeScript
+// (tsc). Run as `npm run build`.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, rmSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const WASM_BINDGEN_VERSION = '0.2.130';
+const here = dirname(fileURLToPath(import.meta.url));
+const pkg = resolve(here, '..');
+const repo = resolve(pkg, '../..');
+
+function run(cmd, args, options = {}) {
+  console.log(`$ ${cmd} ${args.join(' ')}`);
+  const r = spawnSync(cmd, args, { stdio: 'inherit', cwd: repo, ...options });
+  if (r.error) throw new Error(`${cmd}: ${r.error.message}`);
+  if (r.status !== 0) throw new Error(`${cmd} exited with ${r.status}`);
+}
+
+function wasmBindgenVersion() {
+  const r = spawnSync('wasm-bindgen', ['--version'], { encoding: 'utf8' });
+  return r.status === 0 ? r.stdout.trim().split(/\s+/)[1] : null;
+}
+
+// 1. The WebAssembly module. Every target but the host's has its own
+// folder under target/, so this never disturbs the native build.
+run('cargo', ['build', '-p', 'kluis-wasm', '--release', '--target', 'wasm32-unknown-unknown', '--locked']);
+const meta = JSON.parse(execFileSync('cargo', ['metadata', '--format-version', '1', '--no-deps'], { cwd: repo, encoding: 'utf8', maxBuffer: 64 << 20 }));
+const wasm = join(meta.target_directory, 'wasm32-unknown-unknown', 'release', 'kluis_wasm.wasm');
+
+// 2. The glue, from the wasm-bindgen CLI of exactly the pinned version
+// (installed from crates.io with cargo when missing: no prebuilt download).
+const found = wasmBindgenVersion();
+if (found !== WASM_BINDGEN_VERSION) {
+  console.log(`wasm-bindgen ${WASM_BINDGEN_VERSION} is needed (found: ${found ?? 'none'}); installing it with cargo`);
+  run('cargo', ['install', 'wasm-bindgen-cli', '--version', WASM_BINDGEN_VERSION, '--locked']);
+}
+const out = join(pkg, 'wasm');
+rmSync(out, { recursive: true, force: true });
+mkdirSync(out);
+run('wasm-bindgen', ['--target', 'web', '--out-dir', out, '--out-name', 'kluis_wasm', wasm]);
+
+// 3. The TypeScript.
+rmSync(join(pkg, 'dist'), { recursive: true, force: true });
+run(process.execPath, [join(pkg, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(pkg, 'tsconfig.json')]);
+console.log('built bindings/js (dist/, wasm/)');
