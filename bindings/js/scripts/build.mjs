@@ -24,23 +24,32 @@ function wasmBindgenVersion() {
   return r.status === 0 ? r.stdout.trim().split(/\s+/)[1] : null;
 }
 
-// 1. The WebAssembly module. Every target but the host's has its own
-// folder under target/, so this never disturbs the native build.
-run('cargo', ['build', '-p', 'kluis-wasm', '--release', '--target', 'wasm32-unknown-unknown', '--locked']);
-const meta = JSON.parse(execFileSync('cargo', ['metadata', '--format-version', '1', '--no-deps'], { cwd: repo, encoding: 'utf8', maxBuffer: 64 << 20 }));
-const wasm = join(meta.target_directory, 'wasm32-unknown-unknown', 'release', 'kluis_wasm.wasm');
-
-// 2. The glue, from the wasm-bindgen CLI of exactly the pinned version
-// (installed from crates.io with cargo when missing: no prebuilt download).
+// 1. The wasm-bindgen CLI of exactly the pinned version (installed from
+// crates.io with cargo when missing: no prebuilt download).
 const found = wasmBindgenVersion();
 if (found !== WASM_BINDGEN_VERSION) {
   console.log(`wasm-bindgen ${WASM_BINDGEN_VERSION} is needed (found: ${found ?? 'none'}); installing it with cargo`);
   run('cargo', ['install', 'wasm-bindgen-cli', '--version', WASM_BINDGEN_VERSION, '--locked']);
 }
+
+// 2. Two modules from the crate kluis-wasm: `kluis_wasm` (the envelope
+// and generatePassword), which every page loads, and `kluis_rate`
+// (ratePassword: zxcvbn's dictionaries, five times the size of the rest),
+// loaded on the first rating. Each feature set keeps its own artifacts
+// under target/, so neither rebuilds the other; wasm32 has its own folder
+// there, so the native build is never disturbed.
+const meta = JSON.parse(execFileSync('cargo', ['metadata', '--format-version', '1', '--no-deps'], { cwd: repo, encoding: 'utf8', maxBuffer: 64 << 20 }));
+const built = join(meta.target_directory, 'wasm32-unknown-unknown', 'release', 'kluis_wasm.wasm');
 const out = join(pkg, 'wasm');
 rmSync(out, { recursive: true, force: true });
 mkdirSync(out);
-run('wasm-bindgen', ['--target', 'web', '--out-dir', out, '--out-name', 'kluis_wasm', wasm]);
+for (const [name, features] of [
+  ['kluis_wasm', 'envelope,generate'],
+  ['kluis_rate', 'rate'],
+]) {
+  run('cargo', ['build', '-p', 'kluis-wasm', '--release', '--target', 'wasm32-unknown-unknown', '--locked', '--no-default-features', '--features', features]);
+  run('wasm-bindgen', ['--target', 'web', '--out-dir', out, '--out-name', name, '--remove-name-section', '--remove-producers-section', built]);
+}
 
 // 3. The TypeScript.
 rmSync(join(pkg, 'dist'), { recursive: true, force: true });

@@ -4,6 +4,7 @@
  */
 
 import { initSync } from '../wasm/kluis_wasm.js';
+import { initSync as initRater, ratePassword as wasmRate } from '../wasm/kluis_rate.js';
 import { KluisError } from './errors.js';
 import { compileWasm, cores } from './platform.js';
 import { MAX_WORKERS, Pool } from './pool.js';
@@ -13,7 +14,7 @@ let pool: Pool | null = null;
 let workers = 0;
 
 async function init(): Promise<void> {
-  module = await compileWasm();
+  module = await compileWasm('kluis_wasm_bg.wasm');
   initSync({ module });
   workers = Math.max(1, Math.min(await cores(), MAX_WORKERS));
 }
@@ -56,4 +57,24 @@ export function workerCount(): number {
 export function terminateWorkers(): void {
   pool?.terminate();
   pool = null;
+}
+
+let rater: Promise<typeof wasmRate> | null = null;
+
+/**
+ * The password rater (zxcvbn: a module of its own, five times the size of
+ * the rest), loaded on first use.
+ */
+export function loadRater(): Promise<typeof wasmRate> {
+  if (rater === null) {
+    rater = compileWasm('kluis_rate_bg.wasm').then((m) => {
+      initRater({ module: m });
+      return wasmRate;
+    });
+    // A failed load is tried again on the next call.
+    rater.catch(() => {
+      rater = null;
+    });
+  }
+  return rater;
 }

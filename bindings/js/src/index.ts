@@ -14,8 +14,8 @@
  * ```
  */
 
-import { generatePassword as wasmGenerate, inspect as wasmInspect, ratePassword as wasmRate } from '../wasm/kluis_wasm.js';
-import { assertReady, ready, setWorkers, terminateWorkers, workerCount } from './engine.js';
+import { generatePassword as wasmGenerate, inspect as wasmInspect } from '../wasm/kluis_wasm.js';
+import { assertReady, loadRater, ready, setWorkers, terminateWorkers, workerCount } from './engine.js';
 import { KluisError, toKluisError } from './errors.js';
 import { openStream, sealStream } from './streams.js';
 import type { EnvelopeInfo, Metadata, OpenLimits, PasswordRating, PasswordStyle, SealOptions, Secret, StreamOptions } from './types.js';
@@ -121,13 +121,16 @@ export function generatePassword(style?: PasswordStyle): string {
 }
 
 /**
- * Rates a password a person chose; `context` lists words it should not
- * lean on (the sender's name, the subject). After `await ready`.
+ * Rates a password a person chose, by the rules every Kluis binding
+ * applies; `context` lists words it should not lean on (the sender's name,
+ * the subject). Asynchronous only the first time: the rater (zxcvbn's
+ * dictionaries, about 1 MiB gzipped) is loaded on first use.
  */
-export function ratePassword(password: string, context?: string[]): PasswordRating {
-  assertReady();
+export async function ratePassword(password: string, context?: string[]): Promise<PasswordRating> {
   try {
-    return wasmRate(password, context) as PasswordRating;
+    if (typeof password !== 'string') throw new KluisError('InvalidArgument', 'password must be a string');
+    const rate = await loadRater();
+    return rate(password, context) as PasswordRating;
   } catch (e) {
     throw toKluisError(e);
   }

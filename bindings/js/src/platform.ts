@@ -14,9 +14,9 @@ export function nodeImport<T>(name: string): Promise<T> {
   return import(/* @vite-ignore */ /* webpackIgnore: true */ name) as Promise<T>;
 }
 
-/** Compiles the package's own `.wasm` (next to the glue, in `wasm/`). */
-export async function compileWasm(): Promise<WebAssembly.Module> {
-  const url = new URL('../wasm/kluis_wasm_bg.wasm', import.meta.url);
+/** Compiles one of the package's own `.wasm` files (in `wasm/`, next to its glue). */
+export async function compileWasm(file: 'kluis_wasm_bg.wasm' | 'kluis_rate_bg.wasm'): Promise<WebAssembly.Module> {
+  const url = file === 'kluis_wasm_bg.wasm' ? new URL('../wasm/kluis_wasm_bg.wasm', import.meta.url) : new URL('../wasm/kluis_rate_bg.wasm', import.meta.url);
   if (url.protocol === 'file:') {
     const fs = await nodeImport<{ readFile(u: URL): Promise<Uint8Array<ArrayBuffer>> }>('node:fs/promises');
     return WebAssembly.compile(await fs.readFile(url));

@@ -34,11 +34,11 @@ export function suite(test, env) {
     equal(pw.length, 29, 'characters password length');
     ok(pw.split('-').every((g) => g.length === 4), 'groups of four');
     equal(kluis.generatePassword('words').split('-').length, 10, 'ten words');
-    ok(kluis.ratePassword(pw).acceptable, 'a generated password is acceptable');
-    const weak = kluis.ratePassword('hunter2');
+    ok((await kluis.ratePassword(pw)).acceptable, 'a generated password is acceptable');
+    const weak = await kluis.ratePassword('hunter2');
     ok(!weak.acceptable && typeof weak.reason === 'string', 'a weak password is rated so, with a reason');
-    const plain = kluis.ratePassword('Jansen-Rotterdam-1975');
-    const known = kluis.ratePassword('Jansen-Rotterdam-1975', ['Jansen', 'Rotterdam']);
+    const plain = await kluis.ratePassword('Jansen-Rotterdam-1975');
+    const known = await kluis.ratePassword('Jansen-Rotterdam-1975', ['Jansen', 'Rotterdam']);
     ok(known.guessesLog10 < plain.guessesLog10, 'context words make a password easier to guess');
     const err = (() => {
       try {

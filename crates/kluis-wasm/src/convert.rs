@@ -1,3 +1,5 @@
+#![cfg_attr(not(feature = "envelope"), allow(dead_code))]
+
 //! Reading the JavaScript arguments (plain objects, numbers, byte arrays)
 //! into the core's types, and writing results back as plain objects.
 

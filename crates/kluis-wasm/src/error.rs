@@ -3,7 +3,7 @@
 //! (docs/BINDINGS.md), the core's finer `reason`, and a readable message.
 
 use kluis_core::{InvalidKey, OpenError, SealError};
-#[cfg(feature = "passwords")]
+#[cfg(feature = "generate")]
 use kluis_transfer::TransferError;
 use wasm_bindgen::JsValue;
 
@@ -91,7 +91,7 @@ impl From<InvalidKey> for Failure {
     }
 }
 
-#[cfg(feature = "passwords")]
+#[cfg(feature = "generate")]
 impl From<TransferError> for Failure {
     fn from(err: TransferError) -> Self {
         let kind = match err {

@@ -22,17 +22,24 @@
 //! | `convert.rs` | JavaScript objects to the core's types and back |
 //! | `error.rs` | [`Failure`]: the thrown `KluisError` |
 //!
+//! The features (all on by default) pick what a module holds: `envelope`,
+//! `generate` (generatePassword) and `rate` (ratePassword, zxcvbn: large).
+//! The npm package ships two modules: `envelope` + `generate`, which every
+//! page loads, and `rate`, loaded on the first rating.
+//!
 //! Randomness comes from `crypto.getRandomValues` (getrandom's `wasm_js`
 //! backend); there is no rayon and no thread in this build.
 
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+#[cfg(feature = "envelope")]
 pub mod chunks;
 mod convert;
+#[cfg(feature = "envelope")]
 pub mod envelope;
 mod error;
-#[cfg(feature = "passwords")]
+#[cfg(any(feature = "generate", feature = "rate"))]
 pub mod password;
 
 pub use error::Failure;
