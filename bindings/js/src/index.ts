@@ -34,7 +34,7 @@ function single(bytes: Uint8Array): ReadableStream<Uint8Array> {
   });
 }
 
-async function collect(stream: ReadableStream<Uint8Array>): Promise<Uint8Array> {
+async function collect(stream: ReadableStream<Uint8Array>): Promise<Uint8Array<ArrayBuffer>> {
   const parts: Uint8Array[] = [];
   let total = 0;
   const reader = stream.getReader();
@@ -65,7 +65,11 @@ function bytesArg(value: unknown, what: string): Uint8Array {
  * const envelope = await sealBytes(data, [{ password }, { key }], { metadata: { name: 'plan.pdf' } });
  * ```
  */
-export async function sealBytes(plaintext: Uint8Array, secrets: Secret | Secret[], options?: SealOptions): Promise<Uint8Array> {
+export async function sealBytes(
+  plaintext: Uint8Array,
+  secrets: Secret | Secret[],
+  options?: SealOptions,
+): Promise<Uint8Array<ArrayBuffer>> {
   try {
     return await collect(sealStream(single(bytesArg(plaintext, 'plaintext')), secrets, options));
   } catch (e) {
@@ -86,7 +90,7 @@ export async function openBytes(
   secret: Secret,
   limits?: OpenLimits,
   options?: StreamOptions,
-): Promise<{ plaintext: Uint8Array; metadata: Metadata | null }> {
+): Promise<{ plaintext: Uint8Array<ArrayBuffer>; metadata: Metadata | null }> {
   try {
     const stream = openStream(single(bytesArg(envelope, 'envelope')), secret, limits, options);
     const plaintext = await collect(stream);
