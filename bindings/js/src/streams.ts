@@ -255,6 +255,7 @@ export function openStream(
           }
           const r = await reader.read();
           if (r.done) break;
+          if (!(r.value instanceof Uint8Array)) throw new KluisError('InvalidArgument', 'the input stream must yield Uint8Array chunks');
           prefix = concat(prefix, r.value);
         }
         const pool = await getPool();

@@ -169,6 +169,9 @@ export function suite(test, env) {
     await rejects(kluis.sealBytes(new Uint8Array(1), { key: KEY }, { chunkSize: 4096.5 }), 'InvalidArgument');
     await rejects(kluis.sealBytes(new Uint8Array(1), { password: 'x' }, { argon2: { mKib: 1 << 30, t: 3, p: 4 } }), 'InvalidArgument');
     await rejects(kluis.sealBytes('text', { key: KEY }), 'InvalidArgument');
+    const strings = () => new ReadableStream({ start: (c) => (c.enqueue('not bytes'), c.close()) });
+    equal((await drain(kluis.sealStream(strings(), { key: KEY }))).error?.kind, 'InvalidArgument', 'sealStream of strings');
+    equal((await drain(kluis.openStream(strings(), { key: KEY }))).error?.kind, 'InvalidArgument', 'openStream of strings');
     const envelope = await kluis.sealBytes(new Uint8Array(10), { password: 'geheim wachtwoord' }, { argon2: { mKib: 8192, t: 2, p: 1 } });
     await rejects(kluis.openBytes(envelope, { password: 'geheim wachtwoord' }, { maxMKib: 4096 }), 'LimitsExceeded', 'LimitsExceeded');
     await rejects(kluis.openBytes(envelope, { password: 'geheim wachtwoord' }, { maxT: 1 }), 'LimitsExceeded');
