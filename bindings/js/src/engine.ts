@@ -6,7 +6,7 @@
 import { initSync } from '../wasm/kluis_wasm.js';
 import { initSync as initRater, ratePassword as wasmRate } from '../wasm/kluis_rate.js';
 import { KluisError } from './errors.js';
-import { compileWasm, cores } from './platform.js';
+import { compileWasm, cores, hasSimd } from './platform.js';
 import { MAX_WORKERS, Pool } from './pool.js';
 
 let module: WebAssembly.Module | null = null;
@@ -14,7 +14,7 @@ let pool: Pool | null = null;
 let workers = 0;
 
 async function init(): Promise<void> {
-  module = await compileWasm('kluis_wasm_bg.wasm');
+  module = await compileWasm(hasSimd ? 'kluis_wasm_simd_bg.wasm' : 'kluis_wasm_bg.wasm');
   initSync({ module });
   workers = Math.max(1, Math.min(await cores(), MAX_WORKERS));
 }
@@ -77,4 +77,9 @@ export function loadRater(): Promise<typeof wasmRate> {
     });
   }
   return rater;
+}
+
+/** Whether the SIMD build of the module is in use (the engine has WebAssembly SIMD). */
+export function simdInUse(): boolean {
+  return hasSimd;
 }

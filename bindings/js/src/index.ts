@@ -15,7 +15,7 @@
  */
 
 import { generatePassword as wasmGenerate, inspect as wasmInspect } from '../wasm/kluis_wasm.js';
-import { assertReady, loadRater, ready, setWorkers, terminateWorkers, workerCount } from './engine.js';
+import { assertReady, loadRater, ready, setWorkers, simdInUse, terminateWorkers, workerCount } from './engine.js';
 import { KluisError, toKluisError } from './errors.js';
 import { openStream, sealStream } from './streams.js';
 import type { EnvelopeInfo, Metadata, OpenLimits, PasswordRating, PasswordStyle, SealOptions, Secret, StreamOptions } from './types.js';
@@ -153,4 +153,12 @@ export async function configure(options: { workers?: number; terminate?: boolean
 /** The number of workers the pool uses. */
 export function workers(): number {
   return workerCount();
+}
+
+/**
+ * Whether the module in use is the WebAssembly SIMD build (faster AES and
+ * Argon2); engines without SIMD get the baseline build.
+ */
+export function simd(): boolean {
+  return simdInUse();
 }

@@ -14,9 +14,41 @@ export function nodeImport<T>(name: string): Promise<T> {
   return import(/* @vite-ignore */ /* webpackIgnore: true */ name) as Promise<T>;
 }
 
-/** Compiles one of the package's own `.wasm` files (in `wasm/`, next to its glue). */
-export async function compileWasm(file: 'kluis_wasm_bg.wasm' | 'kluis_rate_bg.wasm'): Promise<WebAssembly.Module> {
-  const url = file === 'kluis_wasm_bg.wasm' ? new URL('../wasm/kluis_wasm_bg.wasm', import.meta.url) : new URL('../wasm/kluis_rate_bg.wasm', import.meta.url);
+/**
+ * A module with one SIMD instruction (`i8x16.splat`, `i8x16.popcnt`): it
+ * validates exactly where the engine has WebAssembly SIMD (simd128).
+ */
+const SIMD_PROBE = new Uint8Array([
+  0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98, 11,
+]);
+
+/** Whether this engine runs WebAssembly SIMD. */
+export const hasSimd: boolean = (() => {
+  try {
+    return WebAssembly.validate(SIMD_PROBE);
+  } catch {
+    return false;
+  }
+})();
+
+/** The package's `.wasm` files (in `wasm/`): the envelope module with and without SIMD, the rater. */
+export type WasmFile = 'kluis_wasm_bg.wasm' | 'kluis_wasm_simd_bg.wasm' | 'kluis_rate_bg.wasm';
+
+function wasmUrl(file: WasmFile): URL {
+  // Literal URLs, so that bundlers find and copy each file.
+  switch (file) {
+    case 'kluis_wasm_bg.wasm':
+      return new URL('../wasm/kluis_wasm_bg.wasm', import.meta.url);
+    case 'kluis_wasm_simd_bg.wasm':
+      return new URL('../wasm/kluis_wasm_simd_bg.wasm', import.meta.url);
+    case 'kluis_rate_bg.wasm':
+      return new URL('../wasm/kluis_rate_bg.wasm', import.meta.url);
+  }
+}
+
+/** Compiles one of the package's own `.wasm` files (the glue is the same for both envelope builds). */
+export async function compileWasm(file: WasmFile): Promise<WebAssembly.Module> {
+  const url = wasmUrl(file);
   if (url.protocol === 'file:') {
     const fs = await nodeImport<{ readFile(u: URL): Promise<Uint8Array<ArrayBuffer>> }>('node:fs/promises');
     return WebAssembly.compile(await fs.readFile(url));

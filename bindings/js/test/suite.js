@@ -48,6 +48,8 @@ export function suite(test, env) {
       }
     })();
     equal(err?.kind, 'InvalidArgument', 'unknown style');
+    // Node 20 and current Chromium have WebAssembly SIMD: the simd128 build is used.
+    equal(kluis.simd(), true, 'the SIMD build in an engine that has SIMD');
     ok(err instanceof kluis.KluisError, 'a KluisError instance');
   });
 
