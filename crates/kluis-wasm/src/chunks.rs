@@ -19,6 +19,13 @@ fn index(value: f64) -> Result<u64, Failure> {
 }
 
 /// Seals and opens the chunks of one envelope; one per worker and envelope.
+///
+/// ```js
+/// const cipher = new ChunkCipher(chunkKey);
+/// const sealed = cipher.seal(0, true, new Uint8Array([1, 2, 3]));
+/// cipher.open(0, true, sealed); // Uint8Array [1, 2, 3]
+/// cipher.free();
+/// ```
 #[wasm_bindgen]
 pub struct ChunkCipher(kluis_core::ChunkCipher);
 
@@ -43,6 +50,11 @@ impl ChunkCipher {
 }
 
 /// Cuts plaintext (to seal) or a payload (to open) into chunks.
+///
+/// ```js
+/// const splitter = ChunkSplitter.forPlaintext(chunkKey);
+/// const pieces = [...splitter.push(data), splitter.finish()]; // [{ index, last, bytes }, ...]
+/// ```
 #[wasm_bindgen]
 pub struct ChunkSplitter(Option<kluis_core::ChunkSplitter>);
 
@@ -84,6 +96,12 @@ impl ChunkSplitter {
 }
 
 /// Checks the plaintext released, in order, against the metadata's size.
+///
+/// ```js
+/// const check = new ReleaseCheck(metadataJson); // '{"size":10}', or undefined
+/// check.release(8); // before releasing 8 bytes
+/// check.finish();   // throws: Tampered (SizeMismatch), 8 of 10 bytes
+/// ```
 #[wasm_bindgen]
 pub struct ReleaseCheck(kluis_core::ReleaseCheck);
 

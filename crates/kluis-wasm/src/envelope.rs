@@ -12,6 +12,10 @@ use crate::error::Failure;
 /// { mKib, t, p }, metadata?: { name?, mediaType?, modified? } }`): returns
 /// `{ header: Uint8Array, chunkKey: Uint8Array }`, the envelope's first bytes
 /// and the key its chunks are sealed with.
+///
+/// ```js
+/// const { header, chunkKey } = sealHeader([{ password: 'paard batterij' }], { chunkSize: 65536 });
+/// ```
 #[wasm_bindgen(js_name = sealHeader)]
 pub fn seal_header(secrets: JsValue, options: JsValue) -> Result<JsValue, Failure> {
     let secrets = convert::secrets(&secrets)?;
@@ -23,6 +27,10 @@ pub fn seal_header(secrets: JsValue, options: JsValue) -> Result<JsValue, Failur
 /// How far `prefix` is from a whole header: `{ complete: true, length }`, or
 /// `{ complete: false, length }` with the bytes needed in all before asking
 /// again. A prefix that cannot start an envelope is refused at once.
+///
+/// ```js
+/// headerLength(new Uint8Array([0x4b, 0x4c])); // { complete: false, length: 6 }: the magic first
+/// ```
 #[wasm_bindgen(js_name = headerLength)]
 pub fn header_length(prefix: &[u8]) -> Result<JsValue, Failure> {
     let (complete, length) = match kluis_core::header_len(prefix)? {
@@ -35,6 +43,10 @@ pub fn header_length(prefix: &[u8]) -> Result<JsValue, Failure> {
 /// Opens the header at the start of `bytes` with `secret` under `limits`:
 /// returns `{ chunkKey, headerLength, metadata, metadataJson }`
 /// (`metadata` and `metadataJson` `null` when the envelope has none).
+///
+/// ```js
+/// const { chunkKey, headerLength, metadata } = openHeader(prefix, { password }, { maxMKib: 262144 });
+/// ```
 #[wasm_bindgen(js_name = openHeader)]
 pub fn open_header(bytes_in: &[u8], secret: JsValue, limits: JsValue) -> Result<JsValue, Failure> {
     let secret = convert::secret(&secret)?;
@@ -58,6 +70,10 @@ pub fn open_header(bytes_in: &[u8], secret: JsValue, limits: JsValue) -> Result<
 /// headerLength, metadataLength, slots }`, each slot `{ kind: "password",
 /// argon2: { mKib, t, p } }`, `{ kind: "key" }` or `{ kind: "unknown",
 /// type, bodyLength }`. `bytes` may go on past the header.
+///
+/// ```js
+/// inspect(envelope).slots; // [{ kind: 'password', argon2: { mKib: 65536, t: 3, p: 4 } }]
+/// ```
 #[wasm_bindgen]
 pub fn inspect(bytes_in: &[u8]) -> Result<JsValue, Failure> {
     let info = kluis_core::inspect_bytes(bytes_in)?;

@@ -11,6 +11,10 @@ use crate::error::Failure;
 #[cfg(feature = "generate")]
 /// A random password of at least 100 bits: `style` `"characters"` (the
 /// default, `k7mq-3xpz-...`) or `"words"` (ten words).
+///
+/// ```js
+/// generatePassword('words'); // 'employ-source-foot-...' (ten words)
+/// ```
 #[wasm_bindgen(js_name = generatePassword)]
 pub fn generate_password(style: Option<String>) -> Result<String, Failure> {
     let style = match style.as_deref() {
@@ -27,6 +31,10 @@ pub fn generate_password(style: Option<String>) -> Result<String, Failure> {
 /// Rates a password a person chose: `{ acceptable, score, guessesLog10,
 /// chars, warning?, suggestions, reason? }`; `context` lists words the
 /// password should not lean on (names, addresses).
+///
+/// ```js
+/// ratePassword('hunter2', []).acceptable; // false
+/// ```
 #[wasm_bindgen(js_name = ratePassword)]
 pub fn rate_password(password: String, context: Option<Vec<String>>) -> JsValue {
     let context = context.unwrap_or_default();
