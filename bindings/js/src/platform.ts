@@ -49,7 +49,7 @@ function wasmUrl(file: WasmFile): URL {
 /** Compiles one of the package's own `.wasm` files (the glue is the same for both envelope builds). */
 export async function compileWasm(file: WasmFile): Promise<WebAssembly.Module> {
   const url = wasmUrl(file);
-  if (url.protocol === 'file:') {
+  if (isNode && url.protocol === 'file:') {
     const fs = await nodeImport<{ readFile(u: URL): Promise<Uint8Array<ArrayBuffer>> }>('node:fs/promises');
     return WebAssembly.compile(await fs.readFile(url));
   }
