@@ -1,7 +1,10 @@
 // The measurement both bench runners share (Node: scripts/bench.mjs,
 // Chromium: scripts/bench-browser.mjs): seal and open of `mib` MiB through
 // the stream API with one worker and with the whole pool, and Argon2id at
-// the default cost. Returns lines of text.
+// the default cost. Returns lines of text. `cpu`, where the runner has it
+// (Node), gives the process's CPU seconds so far (every thread): on a busy
+// machine MB per CPU second says what the code costs when wall time
+// cannot.
 
 function source(total, piece) {
   let sent = 0;
@@ -35,7 +38,7 @@ function fromParts(parts) {
   return new ReadableStream({ pull: (c) => (i < parts.length ? c.enqueue(parts[i++]) : c.close()) }, { highWaterMark: 0 });
 }
 
-export async function bench(kluis, mib) {
+export async function bench(kluis, mib, cpu = null) {
   const lines = [];
   const total = mib * (1 << 20);
   const key = { key: new Uint8Array(32).fill(7) };
@@ -47,22 +50,33 @@ export async function bench(kluis, mib) {
     await kluis.configure({ workers });
     await drain(kluis.sealStream(source(4 << 20, piece), key)); // start the workers
     let t = performance.now();
+    let c = cpu?.();
     const sealed = await drain(kluis.sealStream(source(total, piece), key), true);
     const sealS = (performance.now() - t) / 1000;
+    const sealCpu = cpu ? cpu() - c : null;
     t = performance.now();
+    c = cpu?.();
     const opened = await drain(kluis.openStream(fromParts(sealed.parts), key));
     const openS = (performance.now() - t) / 1000;
+    const openCpu = cpu ? cpu() - c : null;
     if (opened.n !== total) throw new Error('the round trip lost bytes');
     const rate = (s) => (total / s / 1e6).toFixed(1);
-    lines.push(`workers=${workers}: seal ${rate(sealS)} MB/s (${sealS.toFixed(2)} s), open ${rate(openS)} MB/s (${openS.toFixed(2)} s)`);
+    const perCpu = (s) => (s === null ? '' : `, ${rate(s)} MB per CPU second`);
+    lines.push(
+      `workers=${workers}: seal ${rate(sealS)} MB/s (${sealS.toFixed(2)} s${perCpu(sealCpu)}), open ${rate(openS)} MB/s (${openS.toFixed(2)} s${perCpu(openCpu)})`,
+    );
   }
   await kluis.configure({ workers: pool });
   const runs = [];
+  const cpus = [];
   for (let i = 0; i < 3; i++) {
     const t = performance.now();
+    const c = cpu?.();
     await kluis.sealBytes(new Uint8Array(0), { password: 'paard batterij nietje' });
     runs.push(performance.now() - t);
+    if (cpu) cpus.push((cpu() - c) * 1000);
   }
-  lines.push(`Argon2id m=65536 KiB t=3 p=4 (sealBytes of nothing, in a worker): ${runs.map((r) => r.toFixed(0)).join(', ')} ms`);
+  const cpuNote = cpu ? ` (CPU ${cpus.map((r) => r.toFixed(0)).join(', ')} ms)` : '';
+  lines.push(`Argon2id m=65536 KiB t=3 p=4 (sealBytes of nothing, in a worker): ${runs.map((r) => r.toFixed(0)).join(', ')} ms${cpuNote}`);
   return lines;
 }
