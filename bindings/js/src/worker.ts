@@ -57,18 +57,34 @@ function chunks(job: Extract<Job, { op: 'seal' | 'open' }>): ChunkResult {
   }
 }
 
+/** Overwrites the key bytes of the secrets this worker was handed (its copies). */
+function wipeSecrets(secrets: unknown): void {
+  for (const s of Array.isArray(secrets) ? secrets : [secrets]) {
+    const key = (s as { key?: unknown } | null)?.key;
+    if (key instanceof Uint8Array) key.fill(0);
+  }
+}
+
 function run(job: Job): [unknown, Transferable[]] {
   switch (job.op) {
     case 'init':
       initSync({ module: job.module });
       return [null, []];
     case 'sealHeader': {
-      const r = sealHeader(job.secrets, job.options) as { header: Uint8Array; chunkKey: Uint8Array };
-      return [r, [r.header.buffer, r.chunkKey.buffer]];
+      try {
+        const r = sealHeader(job.secrets, job.options) as { header: Uint8Array; chunkKey: Uint8Array };
+        return [r, [r.header.buffer, r.chunkKey.buffer]];
+      } finally {
+        wipeSecrets(job.secrets);
+      }
     }
     case 'openHeader': {
-      const r = openHeader(job.bytes, job.secret, job.limits) as { chunkKey: Uint8Array };
-      return [r, [r.chunkKey.buffer]];
+      try {
+        const r = openHeader(job.bytes, job.secret, job.limits) as { chunkKey: Uint8Array };
+        return [r, [r.chunkKey.buffer]];
+      } finally {
+        wipeSecrets(job.secret);
+      }
     }
     case 'seal':
     case 'open': {
