@@ -94,8 +94,12 @@ interface NodeWorker {
 /** Starts a worker running `worker.js` of this package. */
 export async function spawnWorker(): Promise<WorkerHandle> {
   if (isNode) {
-    const wt = await nodeImport<{ Worker: new (url: URL) => NodeWorker }>('node:worker_threads');
-    const w = new wt.Worker(new URL('./worker.js', import.meta.url));
+    const wt = await nodeImport<{ Worker: new (url: URL, options: { execArgv: string[] }) => NodeWorker }>('node:worker_threads');
+    // A worker takes the process's Node options, except those that only
+    // make sense for a main script given as text (`node --input-type=module -e`).
+    const proc = (globalThis as unknown as { process: { execArgv: string[] } }).process;
+    const execArgv = proc.execArgv.filter((a) => !a.startsWith('--input-type'));
+    const w = new wt.Worker(new URL('./worker.js', import.meta.url), { execArgv });
     w.unref();
     return {
       post: (m, t) => w.postMessage(m, t),

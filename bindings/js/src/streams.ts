@@ -245,6 +245,8 @@ export function openStream(
     readable,
     async (reader) => {
       try {
+        // The header is measured by the module on this thread: it must be loaded.
+        const pool = await getPool();
         let prefix: Uint8Array = new Uint8Array(0);
         let length = -1;
         for (;;) {
@@ -258,7 +260,6 @@ export function openStream(
           if (!(r.value instanceof Uint8Array)) throw new KluisError('InvalidArgument', 'the input stream must yield Uint8Array chunks');
           prefix = concat(prefix, r.value);
         }
-        const pool = await getPool();
         const header = length < 0 ? prefix : prefix.slice(0, length);
         const opened = await pool.run<{ chunkKey: Uint8Array; headerLength: number; metadata: Metadata | null; metadataJson: string | null }>(
           { op: 'openHeader', bytes: header, secret, limits },
