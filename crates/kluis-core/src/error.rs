@@ -32,6 +32,17 @@ pub enum SealError {
         /// Bytes actually written.
         actual: u64,
     },
+    /// A chunk handed to [`crate::ChunkCipher::seal`] has a length no
+    /// sealer writes: a chunk other than the final one must hold exactly the
+    /// chunk size, the final one at most that and, unless it is chunk 0, at
+    /// least one byte.
+    #[error("chunk {index} cannot hold {len} bytes")]
+    ChunkLength {
+        /// The chunk's index.
+        index: u64,
+        /// Its plaintext length.
+        len: usize,
+    },
     /// The operating system's random number generator failed.
     #[error("the operating system's random number generator failed")]
     Randomness,

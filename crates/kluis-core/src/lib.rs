@@ -17,6 +17,7 @@
 //! | pieces arriving from elsewhere | [`PushOpener`] |
 //! | an envelope and no secret | [`inspect`] |
 //! | a recorded file name to write to disk | [`save_name`] (the one file-name rule: [`file_name_problem`]) |
+//! | workers of your own for the chunks (WebAssembly) | [`seal_header`], [`open_header`], [`ChunkSplitter`], [`ChunkCipher`] |
 //!
 //! ```
 //! use kluis_core::{open_bytes, seal_bytes, Argon2Params, Key, Metadata, OpenLimits, SealOptions, Secret};
@@ -48,6 +49,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+mod chunks;
 mod error;
 mod file;
 mod header;
@@ -69,6 +71,10 @@ mod workers;
 #[cfg(test)]
 mod tests;
 
+pub use chunks::{
+    ChunkCipher, ChunkKey, ChunkSplitter, HeaderLen, OpenedHeader, Piece, ReleaseCheck, header_len, open_header,
+    seal_header,
+};
 pub use error::{OpenError, SealError};
 pub use file::{AtomicFile, open_file, seal_file};
 pub use header::{

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use rand_core::TryCryptoRng;
 use zeroize::Zeroizing;
 
+use crate::chunks::ChunkKey;
 use crate::error::SealError;
 use crate::header::{
     self, ARGON_SALT_LEN, DEFAULT_CHUNK_LOG2, KeySlot, MAX_CHUNK_LOG2, MAX_PASSWORD_SLOTS, MAX_SLOTS, MIN_CHUNK_LOG2,
@@ -127,6 +128,8 @@ fn fill<R: TryCryptoRng + ?Sized>(rng: &mut R, buf: &mut [u8]) -> Result<(), Sea
 /// A freshly built header and the payload cipher bound to it.
 pub(crate) struct SealedHeader {
     pub(crate) bytes: Vec<u8>,
+    /// The payload key as workers take it ([`crate::chunks`]).
+    pub(crate) key: ChunkKey,
     pub(crate) cipher: PayloadCipher,
     pub(crate) chunk_size: usize,
     pub(crate) expected_size: Option<u64>,
@@ -207,6 +210,7 @@ pub(crate) fn finish_header(
     bytes.extend_from_slice(&mac);
     SealedHeader {
         bytes,
+        key: ChunkKey::new(&keys.payload_key, &mac, options.chunk_log2),
         cipher: PayloadCipher::new(&keys.payload_key, &mac),
         chunk_size: options.chunk_size(),
         expected_size: options.metadata().and_then(|m| m.size),

@@ -2,6 +2,7 @@
 
 use subtle::ConstantTimeEq;
 
+use crate::chunks::ChunkKey;
 use crate::error::OpenError;
 use crate::header::{Header, Slot};
 use crate::keys::Secret;
@@ -16,6 +17,8 @@ const ZERO_NONCE: [u8; 12] = [0; 12];
 /// What a successful unlock yields.
 pub(crate) struct Unlocked {
     pub(crate) cipher: PayloadCipher,
+    /// The payload key as workers take it ([`crate::chunks`]).
+    pub(crate) key: ChunkKey,
     pub(crate) metadata: Option<Metadata>,
 }
 
@@ -28,7 +31,11 @@ pub(crate) fn unlock(header: &Header, secret: &Secret, limits: &OpenLimits) -> R
         return Err(OpenError::HeaderTampered);
     }
     let metadata = decrypt_metadata(header, &keys)?;
-    Ok(Unlocked { cipher: PayloadCipher::new(&keys.payload_key, &header.mac), metadata })
+    Ok(Unlocked {
+        cipher: PayloadCipher::new(&keys.payload_key, &header.mac),
+        key: ChunkKey::new(&keys.payload_key, &header.mac, header.chunk_log2),
+        metadata,
+    })
 }
 
 fn find_file_key(header: &Header, secret: &Secret, limits: &OpenLimits) -> Result<Option<FileKey>, OpenError> {

@@ -6,11 +6,20 @@
 //! bytes it becomes (or came from): chunk `j` of the batch occupies
 //! `j * (C + 16) ..` in it. Sealing and opening work in place in that buffer
 //! (no per-chunk allocation or copy), split across the pool's threads.
+//!
+//! WebAssembly has no threads: there the pool does not exist (not even
+//! rayon is built) and every batch runs on the caller's thread; the
+//! JavaScript package spreads chunks over Web Workers through
+//! [`crate::chunks`] instead.
 
-use std::collections::HashMap;
 use std::num::NonZeroUsize;
-use std::sync::{Arc, Mutex, OnceLock, mpsc};
+#[cfg(not(target_family = "wasm"))]
+use std::{
+    collections::HashMap,
+    sync::{Arc, Mutex, OnceLock, mpsc},
+};
 
+#[cfg(not(target_family = "wasm"))]
 use rayon::prelude::*;
 
 use crate::error::OpenError;
@@ -63,13 +72,25 @@ impl Default for Threads {
     }
 }
 
+/// A shared thread pool (none in WebAssembly, which has no threads).
+#[cfg(not(target_family = "wasm"))]
+type Pool = Arc<rayon::ThreadPool>;
+#[cfg(target_family = "wasm")]
+type Pool = std::convert::Infallible;
+
 /// Runs batch jobs: inline with one thread, else on a shared pool.
 #[derive(Clone)]
 pub(crate) struct Workers {
-    pool: Option<Arc<rayon::ThreadPool>>,
+    pool: Option<Pool>,
     threads: usize,
 }
 
+#[cfg(target_family = "wasm")]
+fn pool_for(_threads: usize) -> Option<Pool> {
+    None
+}
+
+#[cfg(not(target_family = "wasm"))]
 fn pool_for(threads: usize) -> Option<Arc<rayon::ThreadPool>> {
     static POOLS: OnceLock<Mutex<HashMap<usize, Arc<rayon::ThreadPool>>>> = OnceLock::new();
     let mut pools = POOLS.get_or_init(Default::default).lock().unwrap_or_else(|p| p.into_inner());
@@ -104,6 +125,9 @@ impl Workers {
     pub(crate) fn start<T: Send + 'static>(&self, job: impl FnOnce(&Workers) -> T + Send + 'static) -> Pending<T> {
         match &self.pool {
             None => Pending::Ready(job(self)),
+            #[cfg(target_family = "wasm")]
+            Some(never) => match *never {},
+            #[cfg(not(target_family = "wasm"))]
             Some(pool) => {
                 let (tx, rx) = mpsc::sync_channel(1);
                 let me = self.clone();
@@ -125,6 +149,7 @@ impl Workers {
         f: impl Fn(usize, &mut [u8]) -> T + Sync,
     ) -> Vec<T> {
         match &self.pool {
+            #[cfg(not(target_family = "wasm"))]
             Some(pool) if buf.len() > stride => {
                 pool.install(|| buf.par_chunks_mut(stride).enumerate().map(|(j, c)| f(j, c)).collect())
             }
@@ -136,6 +161,7 @@ impl Workers {
 /// A job started by [`Workers::start`].
 pub(crate) enum Pending<T> {
     Ready(T),
+    #[cfg(not(target_family = "wasm"))]
     Running(mpsc::Receiver<T>),
 }
 
@@ -144,6 +170,7 @@ impl<T> Pending<T> {
     pub(crate) fn wait(self) -> Option<T> {
         match self {
             Pending::Ready(t) => Some(t),
+            #[cfg(not(target_family = "wasm"))]
             Pending::Running(rx) => rx.recv().ok(),
         }
     }

@@ -1,0 +1,164 @@
+/**
+ * # kluis: Kluis envelopes in the browser and in Node
+ *
+ * The Rust core of Kluis compiled to WebAssembly: the same envelope format,
+ * checks and errors as the `kluis` command. Argon2 and chunk encryption run
+ * in Web Workers (browsers) or worker threads (Node), so they never block a
+ * page.
+ *
+ * ```js
+ * import * as kluis from 'kluis';
+ * await kluis.ready;
+ * const envelope = await kluis.sealBytes(new TextEncoder().encode('hi'), [{ password: 'paard batterij nietje' }]);
+ * const { plaintext } = await kluis.openBytes(envelope, { password: 'paard batterij nietje' });
+ * ```
+ */
+
+import { generatePassword as wasmGenerate, inspect as wasmInspect } from '../wasm/kluis_wasm.js';
+import { assertReady, loadRater, ready, setWorkers, simdInUse, terminateWorkers, workerCount } from './engine.js';
+import { KluisError, toKluisError } from './errors.js';
+import { openStream, sealStream } from './streams.js';
+import type { EnvelopeInfo, Metadata, OpenLimits, PasswordRating, PasswordStyle, SealOptions, Secret, StreamOptions } from './types.js';
+
+export { ready, KluisError, sealStream, openStream };
+export type { KluisErrorKind } from './errors.js';
+export type { OpenedStream } from './streams.js';
+export type * from './types.js';
+
+function single(bytes: Uint8Array): ReadableStream<Uint8Array> {
+  return new ReadableStream<Uint8Array>({
+    start(controller) {
+      if (bytes.length > 0) controller.enqueue(bytes);
+      controller.close();
+    },
+  });
+}
+
+async function collect(stream: ReadableStream<Uint8Array>): Promise<Uint8Array<ArrayBuffer>> {
+  const parts: Uint8Array[] = [];
+  let total = 0;
+  const reader = stream.getReader();
+  for (;;) {
+    const r = await reader.read();
+    if (r.done) break;
+    parts.push(r.value);
+    total += r.value.length;
+  }
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+function bytesArg(value: unknown, what: string): Uint8Array {
+  if (!(value instanceof Uint8Array)) throw new KluisError('InvalidArgument', `${what} must be a Uint8Array`);
+  return value;
+}
+
+/**
+ * Seals `plaintext` for `secrets` (one or more; any of them opens it).
+ *
+ * ```js
+ * const envelope = await sealBytes(data, [{ password }, { key }], { metadata: { name: 'plan.pdf' } });
+ * ```
+ */
+export async function sealBytes(
+  plaintext: Uint8Array,
+  secrets: Secret | Secret[],
+  options?: SealOptions,
+): Promise<Uint8Array<ArrayBuffer>> {
+  try {
+    return await collect(sealStream(single(bytesArg(plaintext, 'plaintext')), secrets, options));
+  } catch (e) {
+    throw options?.signal?.aborted && e === options.signal.reason ? e : toKluisError(e);
+  }
+}
+
+/**
+ * Opens an envelope held in memory: the plaintext and the metadata
+ * (`null` when the envelope has none).
+ *
+ * ```js
+ * const { plaintext, metadata } = await openBytes(envelope, { password });
+ * ```
+ */
+export async function openBytes(
+  envelope: Uint8Array,
+  secret: Secret,
+  limits?: OpenLimits,
+  options?: StreamOptions,
+): Promise<{ plaintext: Uint8Array<ArrayBuffer>; metadata: Metadata | null }> {
+  try {
+    const stream = openStream(single(bytesArg(envelope, 'envelope')), secret, limits, options);
+    const plaintext = await collect(stream);
+    return { plaintext, metadata: await stream.metadata };
+  } catch (e) {
+    throw options?.signal?.aborted && e === options.signal.reason ? e : toKluisError(e);
+  }
+}
+
+/**
+ * What an envelope's header says without a secret: version, chunk size,
+ * slots and their Argon2 costs. `headerBytes` may go on past the header.
+ * Synchronous; call it after `await ready`.
+ */
+export function inspect(headerBytes: Uint8Array): EnvelopeInfo {
+  assertReady();
+  try {
+    return wasmInspect(bytesArg(headerBytes, 'headerBytes')) as EnvelopeInfo;
+  } catch (e) {
+    throw toKluisError(e);
+  }
+}
+
+/** A random transfer password of at least 100 bits (after `await ready`). */
+export function generatePassword(style?: PasswordStyle): string {
+  assertReady();
+  try {
+    return wasmGenerate(style);
+  } catch (e) {
+    throw toKluisError(e);
+  }
+}
+
+/**
+ * Rates a password a person chose, by the rules every Kluis binding
+ * applies; `context` lists words it should not lean on (the sender's name,
+ * the subject). Asynchronous only the first time: the rater (zxcvbn's
+ * dictionaries, about 1 MiB gzipped) is loaded on first use.
+ */
+export async function ratePassword(password: string, context?: string[]): Promise<PasswordRating> {
+  try {
+    if (typeof password !== 'string') throw new KluisError('InvalidArgument', 'password must be a string');
+    const rate = await loadRater();
+    return rate(password, context) as PasswordRating;
+  } catch (e) {
+    throw toKluisError(e);
+  }
+}
+
+/**
+ * Sets how many workers seal and open (1 to 16; default: one per core),
+ * stopping the current ones. `terminate: true` only stops them (they start
+ * again on the next call).
+ */
+export async function configure(options: { workers?: number; terminate?: boolean }): Promise<void> {
+  if (options.workers !== undefined) await setWorkers(options.workers);
+  if (options.terminate) terminateWorkers();
+}
+
+/** The number of workers the pool uses. */
+export function workers(): number {
+  return workerCount();
+}
+
+/**
+ * Whether the module in use is the WebAssembly SIMD build (faster AES and
+ * Argon2); engines without SIMD get the baseline build.
+ */
+export function simd(): boolean {
+  return simdInUse();
+}

@@ -1,0 +1,45 @@
+//! # kluis-wasm: Kluis as a WebAssembly module
+//!
+//! The engine of the npm package `kluis` (bindings/js), built for
+//! `wasm32-unknown-unknown` with wasm-bindgen. As thin as kluis-ffi: it
+//! converts JavaScript values to the core's types and back, and maps
+//! errors to the kinds every binding uses ([`Failure`]); every rule is
+//! kluis-core's or kluis-transfer's, so a page behaves as the `kluis`
+//! command does.
+//!
+//! The package's own API (`sealBytes`, `sealStream`, ...) is written in
+//! TypeScript over these exports, since WebAssembly has no threads: it
+//! runs [`envelope::seal_header`] and [`envelope::open_header`] (Argon2)
+//! and the chunk work ([`chunks::ChunkCipher`]) in Web Workers or Node
+//! worker threads, and cuts and orders the stream on the caller's thread
+//! ([`chunks::ChunkSplitter`], [`chunks::ReleaseCheck`]).
+//!
+//! | file | holds |
+//! |---|---|
+//! | `envelope.rs` | `sealHeader`, `headerLength`, `openHeader`, `inspect` |
+//! | `chunks.rs` | `ChunkCipher`, `ChunkSplitter`, `ReleaseCheck` |
+//! | `password.rs` | `generatePassword`, `ratePassword` |
+//! | `convert.rs` | JavaScript objects to the core's types and back |
+//! | `error.rs` | [`Failure`]: the thrown `KluisError` |
+//!
+//! The features (all on by default) pick what a module holds: `envelope`,
+//! `generate` (generatePassword) and `rate` (ratePassword, zxcvbn: large).
+//! The npm package ships two modules: `envelope` + `generate`, which every
+//! page loads, and `rate`, loaded on the first rating.
+//!
+//! Randomness comes from `crypto.getRandomValues` (getrandom's `wasm_js`
+//! backend); there is no rayon and no thread in this build.
+
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+#[cfg(feature = "envelope")]
+pub mod chunks;
+mod convert;
+#[cfg(feature = "envelope")]
+pub mod envelope;
+mod error;
+#[cfg(any(feature = "generate", feature = "rate"))]
+pub mod password;
+
+pub use error::Failure;
