@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Runs every test of the project: Rust (format, lints, unit, integration,
-# doc tests, vectors, malformed kit), Python, Kotlin, C#, the demo, the drop
-# server end to end, a bounded fuzz run and the supply-chain check. This is
+# doc tests, vectors, malformed kit), Python, Kotlin, C#, JavaScript in Node
+# and in headless Chromium, the web pages (axe-core, keyboard only), the
+# demo, the drop server end to end, a bounded fuzz run and the supply-chain
+# check. This is
 # the README's test command and what CI runs (`.ci/run` calls it after
 # installing system packages).
 #
@@ -24,7 +26,8 @@
 # the whole run's.
 #
 # It installs what it can (Python venvs under target/, Maven artifacts,
-# mono-mcs and postgresql from Debian when run as root) and says plainly
+# mono-mcs, postgresql and chromium from Debian when run as root,
+# wasm-bindgen-cli with cargo install) and says plainly
 # what is missing otherwise. Environment:
 #   KLUIS_FUZZ_SECONDS   seconds per fuzz target (default 20; 0 skips fuzzing)
 #   KLUIS_PROFILE        cargo profile of the test build (default fast)
@@ -33,6 +36,8 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 # shellcheck source=lib/artifacts.sh
 source scripts/lib/artifacts.sh
+# shellcheck source=lib/web-tools.sh
+source scripts/lib/web-tools.sh
 
 start=$(date +%s)
 LOGS="$ROOT/target/test-all-logs"
@@ -134,7 +139,9 @@ if ((${#apt_missing[@]})); then
             "install them with: sudo apt-get install ${apt_missing[*]}"
     fi
 fi
-echo "cargo $(cargo --version | cut -d' ' -f2), $(python3 --version), java $(java -version 2>&1 | head -1 | cut -d'"' -f2), $(mvn -v 2>/dev/null | head -1 | cut -d' ' -f1-3), mcs $(mcs --version | awk '{print $NF}'), $(nproc) cores"
+kluis_check_node
+kluis_ensure_chromium
+echo "cargo $(cargo --version | cut -d' ' -f2), $(python3 --version), java $(java -version 2>&1 | head -1 | cut -d'"' -f2), $(mvn -v 2>/dev/null | head -1 | cut -d' ' -f1-3), mcs $(mcs --version | awk '{print $NF}'), node $(node --version), $("$KLUIS_CHROMIUM" --version 2>/dev/null | head -1), $(nproc) cores"
 echo "test build: profile $KLUIS_PROFILE, artifacts in $KLUIS_ARTIFACTS"
 end
 
@@ -178,6 +185,15 @@ fi
 cargo build --locked -p kluis-protocol --target wasm32-unknown-unknown --features openapi --profile "$KLUIS_PROFILE"
 end
 
+# One WebAssembly build for every JavaScript suite: the npm package (kluis-wasm
+# for wasm32 in `release`, baseline, SIMD and the password rater; wasm-bindgen
+# of the version Cargo.lock pins).
+begin "wasm and JavaScript build (bindings/js)"
+kluis_ensure_wasm_bindgen
+npm --prefix bindings/js ci --no-audit --no-fund
+npm --prefix bindings/js run build
+end
+
 await "venvs and Maven artifacts"
 
 begin "cargo test"
@@ -198,6 +214,10 @@ end
 
 begin "C# bindings (mcs -langversion:6, mono)"
 bash bindings/csharp/run-tests.sh
+end
+
+begin "JavaScript package (Node, headless Chromium)"
+KLUIS_JS_BUILT=1 bash bindings/js/run-tests.sh
 end
 
 begin "kluis-server end to end"

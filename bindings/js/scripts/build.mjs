@@ -29,7 +29,12 @@ function wasmBindgenVersion() {
 const found = wasmBindgenVersion();
 if (found !== WASM_BINDGEN_VERSION) {
   console.log(`wasm-bindgen ${WASM_BINDGEN_VERSION} is needed (found: ${found ?? 'none'}); installing it with cargo`);
-  run('cargo', ['install', 'wasm-bindgen-cli', '--version', WASM_BINDGEN_VERSION, '--locked']);
+  // --locked first; a registry mirror may lack a version that the CLI's
+  // published lock file names, and then cargo resolves the newest compatible.
+  const install = ['install', 'wasm-bindgen-cli', '--version', `=${WASM_BINDGEN_VERSION}`];
+  if (spawnSync('cargo', [...install, '--locked'], { stdio: 'inherit', cwd: repo }).status !== 0) {
+    run('cargo', install);
+  }
 }
 
 // 2. Two modules from the crate kluis-wasm: `kluis_wasm` (the envelope
