@@ -58,6 +58,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+mod draft;
 mod error;
 mod manifest;
 mod names;
@@ -66,10 +67,12 @@ mod progress;
 mod receive;
 mod resume;
 mod send;
+pub mod session;
 #[cfg(feature = "testing")]
 pub mod testing;
 mod transport;
 
+pub use draft::{FileSealer, FileSpec, SealedFile, SealedTransfer, SendRequest, TransferSealer};
 pub use error::{ErrorCategory, TransferError};
 /// The wire contract shared with the drop server (ids, links, the HTTP
 /// API's types, the recipient notice), re-exported whole.

@@ -16,19 +16,16 @@ use std::path::PathBuf;
 use std::sync::Mutex;
 use std::time::{Duration, SystemTime};
 
-use kluis_core::{
-    Argon2Params, Key, Metadata, OpenLimits, Password, SealError, SealOptions, Sealer, Secret, seal_bytes,
-};
-use sha2::{Digest, Sha256};
+use kluis_core::{Argon2Params, Password};
 
+use crate::draft::{FileSpec, SealedFile, SealedTransfer, SendRequest, TransferSealer};
 use crate::error::TransferError;
-use crate::manifest::{MANIFEST_VERSION, MAX_FILES, Manifest, ManifestFile, TransferInfo, check_media_type};
-use crate::names::{check_file_name, guess_media_type};
-use crate::password::check_password;
+use crate::manifest::TransferInfo;
 use crate::progress::{Phase, Progress, ProgressEvent};
+use crate::session::{Op, Upload, UploadEvent, execute};
 use crate::transport::{TransferPlan, Transport};
 use kluis_protocol::unix_seconds;
-use kluis_protocol::{BlobId, BlobName, TransferId};
+use kluis_protocol::{BlobName, TransferId};
 
 /// The longest allowed lifetime of a transfer (366 days).
 pub const MAX_EXPIRES_IN: Duration = Duration::from_secs(366 * 86_400);
@@ -233,14 +230,8 @@ pub struct SentTransfer {
     pub uploaded_bytes: u64,
 }
 
-/// A sealed blob waiting to be uploaded.
-struct Staged {
-    blob: BlobName,
-    source: StagedSource,
-    len: u64,
-    file: Option<u32>,
-}
-
+/// A sealed blob waiting to be uploaded: a file's envelope in a temporary
+/// file, or the manifest in memory.
 enum StagedSource {
     File(File),
     Memory(Vec<u8>),
@@ -276,9 +267,9 @@ enum StagedSource {
 /// # Ok(()) }
 /// ```
 pub struct PreparedTransfer {
-    id: TransferId,
-    info: TransferInfo,
-    staged: Vec<Staged>,
+    sealed: SealedTransfer,
+    /// The blobs' bytes, in the order of `sealed.blobs()`.
+    staged: Vec<StagedSource>,
     piece_size: usize,
     /// Held while uploading: the staged files' read positions are shared.
     uploading: Mutex<()>,
@@ -286,7 +277,7 @@ pub struct PreparedTransfer {
 
 impl std::fmt::Debug for PreparedTransfer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("PreparedTransfer").field("id", &self.id).field("files", &self.info.files.len()).finish()
+        f.debug_struct("PreparedTransfer").field("id", &self.id()).field("files", &self.info().files.len()).finish()
     }
 }
 
@@ -300,28 +291,9 @@ impl PreparedTransfer {
         options: &SendOptions,
         progress: &dyn Progress,
     ) -> Result<PreparedTransfer, TransferError> {
-        check_piece_size(options.piece_size)?;
-        // What a recipient's default limits refuse is never sent.
-        OpenLimits::TRANSFER.check(&options.argon2).map_err(|e| {
-            TransferError::Seal(SealError::InvalidArgon2(format!(
-                "{e}: a transfer must open within the recipients' default limits (OpenLimits::TRANSFER)"
-            )))
-        })?;
-        if request.expires_in < Duration::from_secs(1) || request.expires_in > MAX_EXPIRES_IN {
-            return Err(TransferError::invalid("the expiry must be between 1 second and 366 days from now"));
-        }
-        let mut context: Vec<&str> = vec![&request.from, &request.subject];
-        context.extend(request.to.iter().map(String::as_str));
-        check_password(&request.password, request.allow_weak_password, &context)?;
-        let seal_options = SealOptions::default()
-            .with_chunk_size(options.chunk_size)
-            .map_err(TransferError::Seal)?
-            .with_argon2(options.argon2)
-            .map_err(TransferError::Seal)?;
-
-        // Names and media types first, so nothing is sealed for a request
-        // that will be refused.
-        let mut described = Vec::with_capacity(request.files.len());
+        // Names and media types are checked by the sealer, before anything
+        // is read; a file on disk is measured when it is opened.
+        let mut specs = Vec::with_capacity(request.files.len());
         for source in &request.files {
             let name = source.name().ok_or_else(|| TransferError::InvalidName {
                 name: match source {
@@ -330,106 +302,52 @@ impl PreparedTransfer {
                 },
                 reason: "the path has no file name in UTF-8".into(),
             })?;
-            check_file_name(&name).map_err(|reason| TransferError::InvalidName { name: name.clone(), reason })?;
-            let media_type = match source {
-                FileSource::Path { media_type, .. } | FileSource::Bytes { media_type, .. } => media_type.clone(),
-            }
-            .or_else(|| guess_media_type(&name).map(str::to_owned));
-            if let Some(t) = &media_type {
-                check_media_type(t).map_err(TransferError::InvalidArgument)?;
-            }
-            described.push((name, media_type));
+            let (media_type, size) = match source {
+                FileSource::Path { media_type, .. } => (media_type.clone(), 0),
+                FileSource::Bytes { media_type, data, .. } => (media_type.clone(), data.len() as u64),
+            };
+            specs.push(FileSpec { name, size, media_type });
         }
-
         let now = unix_seconds(options.now.unwrap_or_else(SystemTime::now));
-        let id = TransferId::generate()?;
-        let mut manifest = Manifest {
-            version: MANIFEST_VERSION,
-            transfer: id,
-            from: request.from.clone(),
-            to: request.to.clone(),
-            subject: request.subject.clone(),
-            message: request.message.clone(),
-            created: now,
-            expires: now + request.expires_in.as_secs(),
-            files: Vec::with_capacity(request.files.len()),
+        let sendable = SendRequest {
+            from: request.from,
+            to: request.to,
+            subject: request.subject,
+            message: request.message,
+            files: specs,
+            expires_in: request.expires_in,
+            password: request.password,
+            allow_weak_password: request.allow_weak_password,
         };
-        // Everything but the files' keys, sizes and hashes is known: check
-        // it before sealing anything.
-        if request.files.is_empty() || request.files.len() > MAX_FILES {
-            return Err(TransferError::invalid(format!("{} files; 1 to {MAX_FILES} are allowed", request.files.len())));
-        }
-        manifest.files = described
-            .iter()
-            .enumerate()
-            .map(|(i, (name, media_type))| ManifestFile {
-                blob: BlobId::from_bytes((i as u128).to_be_bytes()),
-                name: name.clone(),
-                media_type: media_type.clone(),
-                size: 0,
-                sha256: [0; 32],
-                key: Key::from_bytes([0; 32]),
-            })
-            .collect();
-        manifest.check().map_err(TransferError::InvalidArgument)?;
-        manifest.files.clear();
-
+        let mut sealing = TransferSealer::new(sendable, options, now)?;
         let mut staged = Vec::with_capacity(request.files.len() + 1);
-        for (index, (source, (name, media_type))) in request.files.iter().zip(described).enumerate() {
+        for (index, source) in request.files.iter().enumerate() {
             let file_index = u32::try_from(index).ok();
-            let key = Key::generate().map_err(|_| TransferError::Randomness)?;
-            let blob = BlobId::generate()?;
-            let (sealed, size, sha256) = seal_source(
-                source,
-                &name,
-                media_type.as_deref(),
-                &key,
-                &seal_options,
-                options.temp_dir.as_ref(),
-                &|done, total| {
+            let (sealed, file) =
+                seal_source(&mut sealing, index, source, options.temp_dir.as_ref(), &|done, total| {
                     progress.progress(ProgressEvent { phase: Phase::Sealing, file: file_index, done, total })
-                },
-            )?;
-            let len = sealed.metadata()?.len();
-            staged.push(Staged {
-                blob: BlobName::File(blob),
-                source: StagedSource::File(sealed),
-                len,
-                file: file_index,
-            });
-            manifest.files.push(ManifestFile { blob, name, media_type, size, sha256, key });
+                })?;
+            staged.push(StagedSource::File(sealed));
+            sealing.add(file)?;
         }
-
-        let json = manifest.to_json()?;
-        let sealed_manifest = seal_bytes(&json, &[Secret::Password(request.password.clone())], &seal_options)?;
-        staged.push(Staged {
-            blob: BlobName::Manifest,
-            len: sealed_manifest.len() as u64,
-            source: StagedSource::Memory(sealed_manifest),
-            file: None,
-        });
-        Ok(PreparedTransfer {
-            id,
-            info: manifest.info(),
-            staged,
-            piece_size: options.piece_size,
-            uploading: Mutex::new(()),
-        })
+        let sealed = sealing.finish()?;
+        staged.push(StagedSource::Memory(sealed.manifest().to_vec()));
+        Ok(PreparedTransfer { sealed, staged, piece_size: options.piece_size, uploading: Mutex::new(()) })
     }
 
     /// The transfer's id.
     pub fn id(&self) -> TransferId {
-        self.id
+        self.sealed.id()
     }
 
     /// What the recipients will see (without keys).
     pub fn info(&self) -> &TransferInfo {
-        &self.info
+        self.sealed.info()
     }
 
     /// Sealed bytes to store, all blobs together.
     pub fn sealed_len(&self) -> u64 {
-        self.staged.iter().map(|s| s.len).sum()
+        self.sealed.sealed_len()
     }
 
     /// What [`upload`](Self::upload) announces to the transport first
@@ -437,15 +355,7 @@ impl PreparedTransfer {
     /// sealed size, and the subject and file names (which a transport
     /// discloses only when its user opted in).
     pub fn plan(&self) -> TransferPlan {
-        TransferPlan {
-            id: self.id,
-            sender: self.info.from.clone(),
-            recipients: self.info.to.clone(),
-            expires_at: self.info.expires_at,
-            blobs: self.staged.iter().map(|s| (s.blob, s.len)).collect(),
-            subject: self.info.subject.clone(),
-            file_names: self.info.files.iter().map(|f| f.name.clone()).collect(),
-        }
+        self.sealed.plan()
     }
 
     /// Announces the transfer ([`Transport::begin_transfer`] with
@@ -455,56 +365,94 @@ impl PreparedTransfer {
     /// announcement is repeated (transports treat it as idempotent), each
     /// blob continues from the length the store reports
     /// ([`Transport::partial_len`]), complete blobs are skipped. Reports
-    /// [`Phase::Uploading`] progress.
+    /// [`Phase::Uploading`] progress. One attempt of
+    /// [`session::Upload`](crate::session::Upload).
     pub fn upload(&self, transport: &dyn Transport, progress: &dyn Progress) -> Result<SentTransfer, TransferError> {
+        self.upload_resuming(transport, progress, 1, &mut |_| {})
+    }
+
+    /// Uploads like [`upload`](PreparedTransfer::upload), resuming after a
+    /// failure that [`is_resumable`](crate::is_resumable), up to `attempts`
+    /// attempts in all (at least one): the policy of
+    /// [`session::Upload`](crate::session::Upload). `on_resume` hears of
+    /// each failure before the next attempt (`kluis send` prints a note).
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use kluis_transfer::*;
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let store = MemoryTransport::new();
+    /// let request = TransferRequest {
+    ///     from: "ann@example.org".into(),
+    ///     to: vec!["bob@example.org".into()],
+    ///     subject: "Minutes".into(),
+    ///     message: None,
+    ///     files: vec![FileSource::bytes("minutes.txt", b"all agreed".to_vec())],
+    ///     expires_in: Duration::from_secs(86_400),
+    ///     password: generate_password(PasswordStyle::Characters)?,
+    ///     allow_weak_password: false,
+    /// };
+    /// let options = SendOptions { argon2: Argon2Params::INSECURE_TEST, ..SendOptions::default() };
+    /// let prepared = PreparedTransfer::prepare(request, &options, &NoProgress)?;
+    /// let mut resumed = 0;
+    /// let sent = prepared.upload_resuming(&store, &NoProgress, UPLOAD_ATTEMPTS, &mut |_| resumed += 1)?;
+    /// assert_eq!((sent.id, resumed), (prepared.id(), 0));
+    /// # Ok(()) }
+    /// ```
+    pub fn upload_resuming(
+        &self,
+        transport: &dyn Transport,
+        progress: &dyn Progress,
+        attempts: u32,
+        on_resume: &mut dyn FnMut(&TransferError),
+    ) -> Result<SentTransfer, TransferError> {
         let _guard = self.uploading.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        transport.begin_transfer(&self.plan()).map_err(TransferError::Transport)?;
-        let mut uploaded = 0;
-        // Files first and the manifest last: a manifest in the store means
-        // every file it lists is complete.
-        for staged in &self.staged {
-            let report = |done, total| {
-                progress.progress(ProgressEvent { phase: Phase::Uploading, file: staged.file, done, total })
+        let mut upload = Upload::new(&self.sealed, self.piece_size, attempts)?;
+        let plan = self.plan();
+        let mut buf = Vec::new();
+        while let Some(op) = upload.next_op() {
+            let data: &[u8] = match &op {
+                Op::Put { index, offset, len, .. } => self.read_staged(*index, *offset, *len, &mut buf)?,
+                _ => &[],
             };
-            uploaded += match &staged.source {
-                StagedSource::File(file) => {
-                    let mut reader = file;
-                    upload_blob(transport, &self.id, &staged.blob, &mut reader, staged.len, self.piece_size, &report)?
-                }
-                StagedSource::Memory(bytes) => upload_blob(
-                    transport,
-                    &self.id,
-                    &staged.blob,
-                    &mut io::Cursor::new(bytes),
-                    staged.len,
-                    self.piece_size,
-                    &report,
-                )?,
-            };
+            match upload.on_output(execute(transport, &self.id(), &plan, &op, data))? {
+                UploadEvent::Progress(event) => progress.progress(event),
+                UploadEvent::Resumed(error) => on_resume(&error),
+                _ => {}
+            }
         }
-        transport.finish_transfer(&self.id, self.info.expires_at).map_err(TransferError::Transport)?;
-        Ok(SentTransfer {
-            id: self.id,
-            created_at: self.info.created_at,
-            expires_at: self.info.expires_at,
-            stored_bytes: self.sealed_len(),
-            uploaded_bytes: uploaded,
-        })
+        upload.sent().ok_or_else(|| TransferError::invalid("the upload ended unfinished"))
+    }
+
+    /// Bytes `offset .. offset + len` of staged blob `index`.
+    fn read_staged<'a>(&'a self, index: usize, offset: u64, len: u64, buf: &'a mut Vec<u8>) -> io::Result<&'a [u8]> {
+        let out_of_range = || io::Error::new(io::ErrorKind::InvalidInput, "a range outside the sealed blob");
+        match self.staged.get(index).ok_or_else(out_of_range)? {
+            StagedSource::File(file) => {
+                let mut reader = file;
+                buf.resize(usize::try_from(len).map_err(|_| out_of_range())?, 0);
+                reader.seek(SeekFrom::Start(offset))?;
+                reader.read_exact(buf)?;
+                Ok(buf)
+            }
+            StagedSource::Memory(bytes) => {
+                let start = usize::try_from(offset).map_err(|_| out_of_range())?;
+                let end = usize::try_from(offset + len).map_err(|_| out_of_range())?;
+                bytes.get(start..end).ok_or_else(out_of_range)
+            }
+        }
     }
 }
 
-/// Seals one source into an unnamed temporary file, hashing the plaintext.
-/// Returns the sealed file, the plaintext size and its SHA-256.
+/// Seals file `index` from `source` into an unnamed temporary file.
 fn seal_source(
+    sealing: &mut TransferSealer,
+    index: usize,
     source: &FileSource,
-    name: &str,
-    media_type: Option<&str>,
-    key: &Key,
-    options: &SealOptions,
     temp_dir: Option<&PathBuf>,
     report: &dyn Fn(u64, u64),
-) -> Result<(File, u64, [u8; 32]), TransferError> {
-    let (mut reader, size): (Box<dyn Read + '_>, u64) = match source {
+) -> Result<(File, SealedFile), TransferError> {
+    let mut reader: Box<dyn Read + '_> = match source {
         FileSource::Path { path, .. } => {
             let named = |e: std::io::Error| {
                 TransferError::Io(std::io::Error::new(e.kind(), format!("{}: {e}", path.display())))
@@ -514,19 +462,18 @@ fn seal_source(
             if !meta.is_file() {
                 return Err(TransferError::invalid(format!("{} is not a regular file", path.display())));
             }
-            (Box::new(file), meta.len())
+            sealing.set_size(index, meta.len());
+            Box::new(file)
         }
-        FileSource::Bytes { data, .. } => (Box::new(&data[..]), data.len() as u64),
+        FileSource::Bytes { data, .. } => Box::new(&data[..]),
     };
-    let mut metadata = Metadata::named(name).with_size(size);
-    metadata.media_type = media_type.map(str::to_owned);
-    let options = options.clone().with_metadata(&metadata).map_err(TransferError::Seal)?;
+    let size = sealing.files()[index].size;
+    let mut sealer = sealing.file(index)?;
     let temp = match temp_dir {
         Some(dir) => tempfile::tempfile_in(dir)?,
         None => tempfile::tempfile()?,
     };
-    let mut sealer = Sealer::new(BufWriter::with_capacity(1 << 16, temp), &[Secret::Key(key.clone())], &options)?;
-    let mut hasher = Sha256::new();
+    let mut out = BufWriter::with_capacity(1 << 16, temp);
     let mut buf = zeroize::Zeroizing::new(vec![0u8; 1 << 16]);
     let mut done = 0u64;
     report(0, size);
@@ -537,20 +484,15 @@ fn seal_source(
             Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
             Err(e) => return Err(e.into()),
         };
-        hasher.update(&buf[..n]);
-        sealer.write_all(&buf[..n])?;
+        out.write_all(&sealer.update(&buf[..n])?)?;
         done += n as u64;
         report(done, size.max(done));
     }
-    let writer = sealer.finish().map_err(|e| match e {
-        SealError::SizeMismatch { expected, actual } => TransferError::invalid(format!(
-            "{name}: {actual} bytes read but the file had {expected} when opened (it changed while being sent)"
-        )),
-        e => e.into(),
-    })?;
-    let mut temp = writer.into_inner().map_err(|e| TransferError::Io(e.into_error()))?;
+    let (tail, sealed) = sealer.finish()?;
+    out.write_all(&tail)?;
+    let mut temp = out.into_inner().map_err(|e| TransferError::Io(e.into_error()))?;
     temp.flush()?;
-    Ok((temp, done, hasher.finalize().into()))
+    Ok((temp, sealed))
 }
 
 /// Uploads `total_len` bytes from `source` as `blob`, resuming: a blob that
