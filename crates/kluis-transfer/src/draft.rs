@@ -216,6 +216,7 @@ impl TransferSealer {
 
     /// Sets the size of file `index` once known (a file on disk is
     /// measured when it is opened, after the request's checks).
+    #[cfg(feature = "fs")]
     pub(crate) fn set_size(&mut self, index: usize, size: u64) {
         if let Some(spec) = self.specs.get_mut(index) {
             spec.size = size;

@@ -1,11 +1,16 @@
 //! Receiving: open the manifest with the password (one Argon2 run), then
 //! fetch, decrypt and verify files one by one.
 
-use std::io::{self, Write};
+#[cfg(feature = "fs")]
+use std::io;
+use std::io::Write;
+#[cfg(feature = "fs")]
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
-use kluis_core::{OpenLimits, OutputError, OutputFile, Password};
+use kluis_core::{OpenLimits, Password};
+#[cfg(feature = "fs")]
+use kluis_core::{OutputError, OutputFile};
 
 use crate::error::TransferError;
 use crate::manifest::{Manifest, TransferInfo};
@@ -191,6 +196,37 @@ impl OpenedTransfer {
         self.save_names.get(index).map(String::as_str)
     }
 
+    /// The [`save_name`](OpenedTransfer::save_name) of file `index` if it is
+    /// a portable file name (docs/TRANSFER.md §6.3: no path, no control or
+    /// Windows-reserved characters, no device name), the rule by which
+    /// `kluis receive` saves a file; otherwise [`TransferError::InvalidName`]
+    /// (or [`TransferError::InvalidArgument`] for an index out of range).
+    /// A host that saves files itself (a browser's download) uses this name.
+    ///
+    /// ```
+    /// # use std::time::Duration;
+    /// # use kluis_transfer::*;
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let store = MemoryTransport::new();
+    /// # let password = Password::new("zwaluw-kompas-9-tegelvloer-okapi");
+    /// # let files = vec![FileSource::bytes("report.pdf", b"first".to_vec()), FileSource::bytes("report.pdf", b"second".to_vec())];
+    /// # let request = TransferRequest { from: "ann@example.org".into(), to: vec!["bob@example.org".into()], subject: "Two reports".into(),
+    /// #     message: None, files, expires_in: Duration::from_secs(3600), password: password.clone(), allow_weak_password: false };
+    /// # let options = SendOptions { argon2: Argon2Params::INSECURE_TEST, ..SendOptions::default() };
+    /// # let id = send_transfer(&store, request, &options, &NoProgress)?.id;
+    /// let opened = open_transfer(&store, &id, &password, &ReceiveOptions::default())?;
+    /// assert_eq!(opened.checked_save_name(1)?, "report (2).pdf");
+    /// assert!(matches!(opened.checked_save_name(2), Err(TransferError::InvalidArgument(_))));
+    /// # Ok(()) }
+    /// ```
+    pub fn checked_save_name(&self, index: usize) -> Result<&str, TransferError> {
+        let name = self.save_name(index).ok_or_else(|| {
+            TransferError::invalid(format!("no file {index}: the transfer has {}", self.info.files.len()))
+        })?;
+        check_file_name(name).map_err(|reason| TransferError::InvalidName { name: name.to_owned(), reason })?;
+        Ok(name)
+    }
+
     /// Fetches, decrypts and verifies file `index`, writing its plaintext
     /// to `out` as each chunk authenticates. Returns its size.
     ///
@@ -278,6 +314,7 @@ impl OpenedTransfer {
     /// opened.download_file(&store, 1, dir.path(), true, &NoProgress)?;
     /// # Ok(()) }
     /// ```
+    #[cfg(feature = "fs")]
     pub fn download_file(
         &self,
         transport: &dyn Transport,
@@ -286,10 +323,7 @@ impl OpenedTransfer {
         overwrite: bool,
         progress: &dyn Progress,
     ) -> Result<PathBuf, TransferError> {
-        let name = self.save_name(index).ok_or_else(|| {
-            TransferError::invalid(format!("no file {index}: the transfer has {}", self.info.files.len()))
-        })?;
-        check_file_name(name).map_err(|reason| TransferError::InvalidName { name: name.to_owned(), reason })?;
+        let name = self.checked_save_name(index)?;
         self.download_file_to(transport, index, &dest_dir.join(name), overwrite, progress)
     }
 
@@ -314,6 +348,7 @@ impl OpenedTransfer {
     /// assert_eq!(std::fs::read(path)?, b"first");
     /// # Ok(()) }
     /// ```
+    #[cfg(feature = "fs")]
     pub fn download_file_to(
         &self,
         transport: &dyn Transport,
@@ -354,6 +389,7 @@ impl OpenedTransfer {
     /// assert_eq!(std::fs::read(&paths[1])?, b"second");
     /// # Ok(()) }
     /// ```
+    #[cfg(feature = "fs")]
     pub fn download_all(
         &self,
         transport: &dyn Transport,
