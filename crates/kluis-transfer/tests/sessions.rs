@@ -287,7 +287,7 @@ fn opening_refuses_what_it_must() -> Result<(), TransferError> {
     // An expired transfer is refused after the manifest opened.
     let mut opening = OpenSession::new(&sent.link)?;
     while let Step::Send(request) = opening.poll()? {
-        let answer = server.handle(&request, &[]).map_err(|m| TransferError::InvalidArgument(m))?;
+        let answer = server.handle(&request, &[]).map_err(TransferError::InvalidArgument)?;
         opening.respond(answer)?;
     }
     let expired = opening.open(&Password::new(PASSWORD), &ReceiveOptions::default(), NOW + 86_400);

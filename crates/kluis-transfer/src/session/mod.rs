@@ -170,5 +170,97 @@ pub fn execute(
 /// An output of the wrong kind for the op asked: a host that answered the
 /// wrong question.
 pub(crate) fn unexpected(op: &str, output: &OpOutput) -> TransportError {
-    TransportError::Other(format!("unexpected result {output:?} for {op}"))
+    let kind = match output {
+        OpOutput::Done => "done",
+        OpOutput::Lengths { .. } => "lengths",
+        OpOutput::Expiry(_) => "an expiry",
+        OpOutput::Len(_) => "a length",
+        OpOutput::Bytes(_) => "bytes",
+    };
+    TransportError::Other(format!("unexpected result ({kind}) for {op}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+    use crate::{Argon2Params, FileSpec, Password, SendOptions, SendRequest, TransferError, TransferSealer};
+
+    fn sealed() -> Result<crate::SealedTransfer, TransferError> {
+        let request = SendRequest {
+            from: "ann@example.org".into(),
+            to: vec!["bob@example.org".into()],
+            subject: "S".into(),
+            message: None,
+            files: vec![FileSpec::new("a.txt", 3)],
+            expires_in: Duration::from_secs(60),
+            password: Password::new("zwaluw-kompas-9-tegelvloer-okapi"),
+            allow_weak_password: false,
+        };
+        let options = SendOptions { argon2: Argon2Params::INSECURE_TEST, ..SendOptions::default() };
+        let mut sealing = TransferSealer::new(request, &options, 1_000)?;
+        let mut file = sealing.file(0)?;
+        file.update(b"abc")?;
+        let (_, sealed) = file.finish()?;
+        sealing.add(sealed)?;
+        sealing.finish()
+    }
+
+    #[test]
+    fn an_upload_skips_complete_blobs_and_refuses_other_lengths() -> Result<(), TransferError> {
+        let transfer = sealed()?;
+        let (first, len) = transfer.blobs()[0];
+        let mut upload = Upload::new(&transfer, 4096, 2)?;
+        assert_eq!(upload.next_op(), Some(Op::Begin));
+        upload.on_output(Ok(OpOutput::Done))?;
+        assert_eq!(upload.next_op(), Some(Op::Lengths { blob: first }));
+        // Complete with our length: skipped, reported whole.
+        let event = upload.on_output(Ok(OpOutput::Lengths { partial: None, complete: Some(len) }))?;
+        assert!(matches!(event, UploadEvent::Progress(e) if e.done == len && e.file == Some(0)));
+        assert_eq!(upload.next_op(), Some(Op::Lengths { blob: BlobName::Manifest }));
+        // Complete with another length: a conflict, resumed once, then final.
+        let other = Ok(OpOutput::Lengths { partial: None, complete: Some(1) });
+        assert!(matches!(upload.on_output(other.clone())?, UploadEvent::Resumed(TransferError::Transport(_))));
+        assert_eq!(upload.next_op(), Some(Op::Begin));
+        upload.on_output(Ok(OpOutput::Done))?;
+        upload.on_output(Ok(OpOutput::Lengths { partial: None, complete: Some(len) }))?;
+        let refused = upload.on_output(other);
+        assert!(matches!(refused, Err(TransferError::Transport(TransportError::Conflict(_)))), "{refused:?}");
+        Ok(())
+    }
+
+    #[test]
+    fn a_longer_partial_blob_is_started_over_and_a_wrong_answer_is_refused() -> Result<(), TransferError> {
+        let transfer = sealed()?;
+        let (first, len) = transfer.blobs()[0];
+        let mut upload = Upload::new(&transfer, 4096, 3)?;
+        upload.on_output(Ok(OpOutput::Done))?;
+        upload.on_output(Ok(OpOutput::Lengths { partial: Some(len + 1), complete: None }))?;
+        assert_eq!(upload.next_op(), Some(Op::Put { blob: first, index: 0, offset: 0, len: len.min(4096) }));
+        // An answer to another question is not a failure that may pass.
+        let wrong = upload.on_output(Ok(OpOutput::Bytes(vec![1])));
+        assert!(matches!(wrong, Err(TransferError::Transport(TransportError::Other(m))) if m.contains("bytes")));
+        Ok(())
+    }
+
+    #[test]
+    fn a_manifest_fetch_bounds_what_it_reads() {
+        let id = TransferId::from_bytes([5; 16]);
+        let mut unfinished = ManifestFetch::new(id);
+        let result = unfinished.on_output(Ok(OpOutput::Expiry(None)));
+        assert!(matches!(result, Err(TransferError::NotFound { what }) if what.contains("not completely uploaded")));
+        let mut huge = ManifestFetch::new(id);
+        assert!(huge.on_output(Ok(OpOutput::Expiry(Some(1)))).is_ok());
+        let result = huge.on_output(Ok(OpOutput::Len(Some(u64::MAX))));
+        assert!(matches!(result, Err(TransferError::Tampered { .. })));
+        let mut short = ManifestFetch::new(id);
+        assert!(short.on_output(Ok(OpOutput::Expiry(Some(1)))).is_ok());
+        assert!(short.on_output(Ok(OpOutput::Len(Some(10)))).is_ok());
+        assert_eq!(short.next_op(), Some(Op::Read { blob: BlobName::Manifest, offset: 0, len: 10 }));
+        assert!(short.on_output(Ok(OpOutput::Bytes(vec![0; 4]))).is_ok());
+        assert_eq!(short.next_op(), Some(Op::Read { blob: BlobName::Manifest, offset: 4, len: 6 }));
+        let result = short.on_output(Ok(OpOutput::Bytes(Vec::new())));
+        assert!(matches!(result, Err(TransferError::Tampered { .. })));
+    }
 }
