@@ -10,7 +10,8 @@ use std::time::{Duration, SystemTime};
 use kluis_core::{Argon2Params, Password};
 
 use crate::error::TransferError;
-use crate::transport::Transport;
+use crate::session::{Op, Upload, UploadEvent, execute};
+use crate::transport::{TransferPlan, Transport};
 use kluis_protocol::{BlobName, TransferId};
 
 /// The longest allowed lifetime of a transfer (366 days).
@@ -218,7 +219,9 @@ pub struct SentTransfer {
 
 /// Uploads `total_len` bytes from `source` as `blob`, resuming: a blob that
 /// is already complete is left alone, a partial one continues from the
-/// length the store reports. Returns the bytes sent by this call.
+/// length the store reports (the per-blob steps of
+/// [`session::Upload`](crate::session::Upload), in one attempt). Returns
+/// the bytes sent by this call.
 ///
 /// `report(done, total)` is called after each piece.
 ///
@@ -242,41 +245,27 @@ pub fn upload_blob<R: Read + Seek + ?Sized>(
     piece_size: usize,
     report: &dyn Fn(u64, u64),
 ) -> Result<u64, TransferError> {
-    check_piece_size(piece_size)?;
-    let tx = TransferError::Transport;
-    match transport.complete_len(transfer, blob).map_err(tx)? {
-        Some(len) if len == total_len => {
-            report(total_len, total_len);
-            return Ok(0);
-        }
-        Some(len) => {
-            return Err(TransferError::Transport(crate::TransportError::Conflict(format!(
-                "{blob} is complete with {len} bytes, expected {total_len}"
-            ))));
-        }
-        None => {}
-    }
-    let mut offset = match transport.partial_len(transfer, blob).map_err(tx)? {
-        Some(len) if len <= total_len => len,
-        // Longer than ours: not our bytes; start over.
-        _ => 0,
+    let mut upload = Upload::blob(*transfer, *blob, total_len, piece_size)?;
+    let plan = TransferPlan {
+        id: *transfer,
+        sender: String::new(),
+        recipients: Vec::new(),
+        expires_at: 0,
+        blobs: Vec::new(),
+        subject: String::new(),
+        file_names: Vec::new(),
     };
-    source.seek(SeekFrom::Start(offset))?;
-    report(offset, total_len);
-    let mut sent = 0;
-    let mut buf = vec![0u8; piece_size];
-    // An empty blob still needs to exist before it is finished.
-    if total_len == 0 {
-        transport.put_range(transfer, blob, 0, &[]).map_err(tx)?;
+    let mut buf = Vec::new();
+    while let Some(op) = upload.next_op() {
+        if let Op::Put { offset, len, .. } = op {
+            buf.resize(usize::try_from(len).unwrap_or(piece_size), 0);
+            source.seek(SeekFrom::Start(offset))?;
+            source.read_exact(&mut buf)?;
+        }
+        let data = if matches!(op, Op::Put { .. }) { &buf[..] } else { &[] };
+        if let UploadEvent::Progress(event) = upload.on_output(execute(transport, transfer, &plan, &op, data))? {
+            report(event.done, event.total);
+        }
     }
-    while offset < total_len {
-        let want = usize::try_from(total_len - offset).map_or(piece_size, |left| left.min(piece_size));
-        source.read_exact(&mut buf[..want])?;
-        transport.put_range(transfer, blob, offset, &buf[..want]).map_err(tx)?;
-        offset += want as u64;
-        sent += want as u64;
-        report(offset, total_len);
-    }
-    transport.finish_blob(transfer, blob, total_len).map_err(tx)?;
-    Ok(sent)
+    Ok(upload.uploaded())
 }

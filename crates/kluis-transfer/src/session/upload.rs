@@ -88,6 +88,8 @@ pub struct Upload {
     attempt: u32,
     uploaded: u64,
     state: State,
+    /// Whether the transfer is announced and finished (not for one blob).
+    whole: bool,
 }
 
 impl Upload {
@@ -105,7 +107,31 @@ impl Upload {
             attempt: 1,
             uploaded: 0,
             state: State::Begin,
+            whole: true,
         })
+    }
+
+    /// The upload of one blob of `len` bytes, in one attempt: no
+    /// announcement, no finishing of the transfer ([`upload_blob`](crate::upload_blob)).
+    pub(crate) fn blob(id: TransferId, blob: BlobName, len: u64, piece_size: usize) -> Result<Upload, TransferError> {
+        check_piece_size(piece_size)?;
+        Ok(Upload {
+            id,
+            created_at: 0,
+            expires_at: 0,
+            blobs: vec![(blob, len)],
+            piece_size: piece_size as u64,
+            attempts: 1,
+            attempt: 1,
+            uploaded: 0,
+            state: State::Lengths(0),
+            whole: false,
+        })
+    }
+
+    /// Bytes sent in the current attempt.
+    pub(crate) fn uploaded(&self) -> u64 {
+        self.uploaded
     }
 
     /// The transfer's id.
@@ -166,7 +192,11 @@ impl Upload {
 
     /// After blob `i`: the next blob, or finishing the transfer.
     fn after(&self, i: usize) -> State {
-        if i + 1 < self.blobs.len() { State::Lengths(i + 1) } else { State::FinishTransfer }
+        match (i + 1 < self.blobs.len(), self.whole) {
+            (true, _) => State::Lengths(i + 1),
+            (false, true) => State::FinishTransfer,
+            (false, false) => State::Done,
+        }
     }
 
     fn advance(&mut self, output: OpOutput) -> Result<UploadEvent, TransportError> {
