@@ -156,7 +156,7 @@ pub struct TransferRequest {
 #[derive(Clone, Debug)]
 pub struct SendOptions {
     /// Argon2id cost of the manifest's password slot: at most
-    /// [`OpenLimits::TRANSFER`] (256 MiB, 8 passes, 8 lanes), so that every
+    /// [`OpenLimits::TRANSFER`](kluis_core::OpenLimits::TRANSFER) (256 MiB, 8 passes, 8 lanes), so that every
     /// recipient's default limits accept it.
     pub argon2: Argon2Params,
     /// Envelope chunk size: a power of two from 4 KiB to 16 MiB (default 64 KiB).
@@ -168,7 +168,7 @@ pub struct SendOptions {
     pub temp_dir: Option<PathBuf>,
     /// The current time (tests); `None` uses the system clock.
     pub now: Option<SystemTime>,
-    /// How often [`send_transfer`] attempts the upload in all, resuming
+    /// How often `send_transfer` (and [`http::SendSession`](crate::http::SendSession)) attempts the upload in all, resuming
     /// after a failure that may pass ([`is_resumable`](crate::is_resumable);
     /// default [`UPLOAD_ATTEMPTS`](crate::UPLOAD_ATTEMPTS)).
     pub upload_attempts: u32,

@@ -7,7 +7,7 @@ use zeroize::{Zeroize, ZeroizeOnDrop};
 
 use super::{Exchange, HttpError, HttpOptions, HttpResponse, Method, Server};
 
-/// A sender's bearer token from [`confirm_code`]: zeroized when dropped,
+/// A sender's bearer token from [`code_confirmed`]: zeroized when dropped,
 /// never shown by `Debug`.
 ///
 /// ```
