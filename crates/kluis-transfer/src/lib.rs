@@ -20,6 +20,15 @@
 //! - A [`Link`] names the transfer and where it is stored; it never carries
 //!   the password.
 //!
+//! - Every rule also runs without I/O, for hosts that do their own (a
+//!   browser's `fetch` through kluis-wasm): [`TransferSealer`] and
+//!   [`FileSealer`] seal a transfer from bytes the host feeds in,
+//!   [`session`] holds the upload, manifest and file machines that the
+//!   functions above run on, and [`http`] maps them onto the drop server's
+//!   requests ([`http::SendSession`], [`http::OpenSession`],
+//!   [`http::FileSession`]). With the default features `fs` and `http` off
+//!   the crate builds for `wasm32-unknown-unknown`.
+//!
 //! `docs/TRANSFER.md` specifies the manifest and the storage layout.
 //!
 //! ```
