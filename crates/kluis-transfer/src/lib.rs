@@ -20,6 +20,15 @@
 //! - A [`Link`] names the transfer and where it is stored; it never carries
 //!   the password.
 //!
+//! - Every rule also runs without I/O, for hosts that do their own (a
+//!   browser's `fetch` through kluis-wasm): [`TransferSealer`] and
+//!   [`FileSealer`] seal a transfer from bytes the host feeds in,
+//!   [`session`] holds the upload, manifest and file machines that the
+//!   functions above run on, and [`http`] maps them onto the drop server's
+//!   requests ([`http::SendSession`], [`http::OpenSession`],
+//!   [`http::FileSession`]). With the default features `fs` and `http` off
+//!   the crate builds for `wasm32-unknown-unknown`.
+//!
 //! `docs/TRANSFER.md` specifies the manifest and the storage layout.
 //!
 //! ```
@@ -58,19 +67,26 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+mod draft;
 mod error;
+pub mod http;
 mod manifest;
 mod names;
 mod password;
+#[cfg(feature = "fs")]
+mod prepared;
 mod progress;
 mod receive;
 mod resume;
 mod send;
+pub mod session;
 #[cfg(feature = "testing")]
 pub mod testing;
 mod transport;
 
+pub use draft::{FileSealer, FileSpec, SealedFile, SealedTransfer, SendRequest, TransferSealer};
 pub use error::{ErrorCategory, TransferError};
+pub use http::{HttpError, HttpOptions, Token};
 /// The wire contract shared with the drop server (ids, links, the HTTP
 /// API's types, the recipient notice), re-exported whole.
 pub use kluis_protocol as protocol;
@@ -87,16 +103,19 @@ pub use password::{
     MIN_PASSWORD_CHARS, MIN_PASSWORD_SCORE, PASSWORD_ALPHABET, PASSWORD_GROUP_LEN, PASSWORD_GROUPS, PASSWORD_WORDS,
     PasswordRating, PasswordStyle, generate_password, rate_password,
 };
+#[cfg(feature = "fs")]
+pub use prepared::{PreparedTransfer, send_transfer};
 pub use progress::{NoProgress, Phase, Progress, ProgressEvent};
 pub use receive::{OpenedTransfer, ReceiveOptions, open_transfer};
 pub use resume::{UPLOAD_ATTEMPTS, is_resumable};
 pub use send::{
-    DEFAULT_PIECE_SIZE, FileSource, MAX_EXPIRES_IN, PreparedTransfer, SendOptions, SentTransfer, TransferRequest,
-    send_transfer, upload_blob,
+    DEFAULT_PIECE_SIZE, FileSource, MAX_EXPIRES_IN, SendOptions, SentTransfer, TransferRequest, upload_blob,
 };
+#[cfg(feature = "fs")]
+pub use transport::DirectoryTransport;
 #[cfg(feature = "http")]
-pub use transport::http::{HttpError, HttpOptions, HttpTransport, Token, confirm_code, request_code};
-pub use transport::{DirectoryTransport, MemoryTransport, TransferPlan, Transport, TransportError, purge_expired};
+pub use transport::http::{HttpTransport, confirm_code, request_code};
+pub use transport::{MemoryTransport, TransferPlan, Transport, TransportError, purge_expired};
 
 /// Re-exported from [`kluis_core`], for callers that need nothing else from it.
 pub use kluis_core::{Argon2Params, OpenLimits, Password};

@@ -177,7 +177,7 @@ pub(crate) struct Manifest {
 }
 
 /// One file entry of the manifest.
-#[derive(Serialize, Deserialize)]
+#[derive(Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct ManifestFile {
     pub(crate) blob: BlobId,

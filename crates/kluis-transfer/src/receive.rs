@@ -1,27 +1,26 @@
 //! Receiving: open the manifest with the password (one Argon2 run), then
 //! fetch, decrypt and verify files one by one.
 
-use std::io::{self, Write};
+#[cfg(feature = "fs")]
+use std::io;
+use std::io::Write;
+#[cfg(feature = "fs")]
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
-use kluis_core::{OpenLimits, OutputError, OutputFile, Password, PushOpener, Secret, open_bytes};
-use sha2::{Digest, Sha256};
-use subtle::ConstantTimeEq;
-use zeroize::Zeroizing;
+use kluis_core::{OpenLimits, Password};
+#[cfg(feature = "fs")]
+use kluis_core::{OutputError, OutputFile};
 
 use crate::error::TransferError;
-use crate::manifest::{MAX_MANIFEST_LEN, Manifest, TransferInfo};
+use crate::manifest::{Manifest, TransferInfo};
 use crate::names::{check_file_name, unique_names};
-use crate::progress::{Phase, Progress, ProgressEvent};
+use crate::progress::Progress;
 use crate::send::{DEFAULT_PIECE_SIZE, check_piece_size};
-use crate::transport::Transport;
+use crate::session::{FileDownload, ManifestFetch, execute};
+use crate::transport::{TransferPlan, Transport};
+use kluis_protocol::TransferId;
 use kluis_protocol::unix_seconds;
-use kluis_protocol::{BlobName, TransferId};
-
-/// Largest sealed manifest a reader fetches: the largest manifest plus
-/// room for the envelope's header and tags.
-const MAX_MANIFEST_ENVELOPE_LEN: u64 = MAX_MANIFEST_LEN as u64 + (4 << 20);
 
 /// How to open and download.
 ///
@@ -99,46 +98,48 @@ pub fn open_transfer(
     options: &ReceiveOptions,
 ) -> Result<OpenedTransfer, TransferError> {
     check_piece_size(options.piece_size)?;
-    let not_found = || format!("transfer {id}");
-    match transport.expiry(id).map_err(|e| TransferError::from_transport(e, not_found))? {
-        Some(_) => {}
-        None => return Err(TransferError::not_found(format!("transfer {id} (not completely uploaded yet)"))),
+    let mut fetch = ManifestFetch::new(*id);
+    let plan = recipient_plan(id);
+    while let Some(op) = fetch.next_op() {
+        fetch.on_output(execute(transport, id, &plan, &op, &[]))?;
     }
-    let len = transport
-        .complete_len(id, &BlobName::Manifest)
-        .map_err(|e| TransferError::from_transport(e, not_found))?
-        .ok_or_else(|| TransferError::not_found(format!("the manifest of transfer {id}")))?;
-    if len > MAX_MANIFEST_ENVELOPE_LEN {
-        return Err(TransferError::tampered("manifest", format!("{len} bytes is too large for a manifest")));
+    fetch.open(password, options, now(options))
+}
+
+/// The plan a recipient's operations never announce.
+fn recipient_plan(id: &TransferId) -> TransferPlan {
+    TransferPlan {
+        id: *id,
+        sender: String::new(),
+        recipients: Vec::new(),
+        expires_at: 0,
+        blobs: Vec::new(),
+        subject: String::new(),
+        file_names: Vec::new(),
     }
-    // The whole manifest in one request where the transport allows it: a
-    // drop server counts every read of the manifest as a download.
-    let mut sealed = Vec::with_capacity(len as usize);
-    while (sealed.len() as u64) < len {
-        let piece = transport
-            .read_range(id, &BlobName::Manifest, sealed.len() as u64, len - sealed.len() as u64)
-            .map_err(|e| TransferError::from_transport(e, not_found))?;
-        if piece.is_empty() {
-            return Err(TransferError::tampered("manifest", "the store returned fewer bytes than it announced"));
-        }
-        sealed.extend_from_slice(&piece);
-    }
-    sealed.truncate(len as usize);
-    let (json, _) = open_bytes(&sealed, &Secret::Password(password.clone()), &options.limits)
-        .map_err(|e| TransferError::from_open(e, "manifest", true))?;
-    let json = Zeroizing::new(json);
-    let manifest = Manifest::from_json(&json, id)?;
-    let now = unix_seconds(options.now.unwrap_or_else(SystemTime::now));
-    if now >= manifest.expires {
-        return Err(TransferError::Expired { expired_at: manifest.expires });
-    }
-    let names: Vec<&str> = manifest.files.iter().map(|f| f.name.as_str()).collect();
-    let save_names = unique_names(&names);
-    let info = manifest.info();
-    Ok(OpenedTransfer { manifest, info, save_names, options: options.clone() })
+}
+
+fn now(options: &ReceiveOptions) -> u64 {
+    unix_seconds(options.now.unwrap_or_else(SystemTime::now))
 }
 
 impl OpenedTransfer {
+    /// An opened, checked manifest.
+    pub(crate) fn new(manifest: Manifest, options: ReceiveOptions) -> OpenedTransfer {
+        let names: Vec<&str> = manifest.files.iter().map(|f| f.name.as_str()).collect();
+        let save_names = unique_names(&names);
+        let info = manifest.info();
+        OpenedTransfer { manifest, info, save_names, options }
+    }
+
+    pub(crate) fn manifest(&self) -> &Manifest {
+        &self.manifest
+    }
+
+    pub(crate) fn options(&self) -> &ReceiveOptions {
+        &self.options
+    }
+
     /// Sender, recipients, subject, message, times and files.
     ///
     /// ```
@@ -201,12 +202,35 @@ impl OpenedTransfer {
         self.save_names.get(index).map(String::as_str)
     }
 
-    fn check_expiry(&self) -> Result<(), TransferError> {
-        let now = unix_seconds(self.options.now.unwrap_or_else(SystemTime::now));
-        if now >= self.manifest.expires {
-            return Err(TransferError::Expired { expired_at: self.manifest.expires });
-        }
-        Ok(())
+    /// The [`save_name`](OpenedTransfer::save_name) of file `index` if it is
+    /// a portable file name (docs/TRANSFER.md §6.3: no path, no control or
+    /// Windows-reserved characters, no device name), the rule by which
+    /// `kluis receive` saves a file; otherwise [`TransferError::InvalidName`]
+    /// (or [`TransferError::InvalidArgument`] for an index out of range).
+    /// A host that saves files itself (a browser's download) uses this name.
+    ///
+    /// ```
+    /// # use std::time::Duration;
+    /// # use kluis_transfer::*;
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let store = MemoryTransport::new();
+    /// # let password = Password::new("zwaluw-kompas-9-tegelvloer-okapi");
+    /// # let files = vec![FileSource::bytes("report.pdf", b"first".to_vec()), FileSource::bytes("report.pdf", b"second".to_vec())];
+    /// # let request = TransferRequest { from: "ann@example.org".into(), to: vec!["bob@example.org".into()], subject: "Two reports".into(),
+    /// #     message: None, files, expires_in: Duration::from_secs(3600), password: password.clone(), allow_weak_password: false };
+    /// # let options = SendOptions { argon2: Argon2Params::INSECURE_TEST, ..SendOptions::default() };
+    /// # let id = send_transfer(&store, request, &options, &NoProgress)?.id;
+    /// let opened = open_transfer(&store, &id, &password, &ReceiveOptions::default())?;
+    /// assert_eq!(opened.checked_save_name(1)?, "report (2).pdf");
+    /// assert!(matches!(opened.checked_save_name(2), Err(TransferError::InvalidArgument(_))));
+    /// # Ok(()) }
+    /// ```
+    pub fn checked_save_name(&self, index: usize) -> Result<&str, TransferError> {
+        let name = self.save_name(index).ok_or_else(|| {
+            TransferError::invalid(format!("no file {index}: the transfer has {}", self.info.files.len()))
+        })?;
+        check_file_name(name).map_err(|reason| TransferError::InvalidName { name: name.to_owned(), reason })?;
+        Ok(name)
     }
 
     /// Fetches, decrypts and verifies file `index`, writing its plaintext
@@ -243,92 +267,17 @@ impl OpenedTransfer {
         out: &mut dyn Write,
         progress: &dyn Progress,
     ) -> Result<u64, TransferError> {
-        self.check_expiry()?;
-        let file = self.manifest.files.get(index).ok_or_else(|| {
-            TransferError::invalid(format!("no file {index}: the transfer has {}", self.info.files.len()))
-        })?;
-        let id = self.info.id;
-        let blob = BlobName::File(file.blob);
-        let what = || format!("file {} ({:?})", index + 1, file.name);
-        let len = transport
-            .complete_len(&id, &blob)
-            .map_err(|e| TransferError::from_transport(e, what))?
-            .ok_or_else(|| TransferError::not_found(what()))?;
-        let report = |done| {
-            progress.progress(ProgressEvent {
-                phase: Phase::Downloading,
-                file: u32::try_from(index).ok(),
-                done,
-                total: len,
-            })
-        };
-        report(0);
-        let mut opener = PushOpener::new(Secret::Key(file.key.clone()), self.options.limits);
-        let mut hasher = Sha256::new();
-        let mut plain = Zeroizing::new(Vec::new());
+        let mut download = FileDownload::new(self, index, now(&self.options))?;
+        let plan = recipient_plan(&self.info.id);
         let mut size = 0u64;
-        let mut metadata_checked = false;
-        let mut offset = 0u64;
-        let open_err = |e| TransferError::from_open(e, &what(), false);
-        let mut emit = |plain: &mut Vec<u8>, size: &mut u64| -> Result<(), TransferError> {
-            *size += plain.len() as u64;
-            if *size > file.size {
-                return Err(TransferError::tampered(
-                    what(),
-                    format!("larger than the {} bytes in the manifest", file.size),
-                ));
-            }
-            hasher.update(&plain[..]);
-            out.write_all(plain)?;
-            plain.fill(0);
-            plain.clear();
-            Ok(())
-        };
-        while offset < len {
-            let piece = transport
-                .read_range(&id, &blob, offset, self.options.piece_size as u64)
-                .map_err(|e| TransferError::from_transport(e, what))?;
-            if piece.is_empty() {
-                return Err(TransferError::tampered(what(), "the store returned fewer bytes than it announced"));
-            }
-            offset += piece.len() as u64;
-            opener.update(&piece, &mut plain).map_err(open_err)?;
-            if !metadata_checked && opener.header_done() {
-                self.check_metadata(index, opener.metadata())?;
-                metadata_checked = true;
-            }
-            emit(&mut plain, &mut size)?;
-            report(offset.min(len));
-        }
-        opener.finish(&mut plain).map_err(open_err)?;
-        emit(&mut plain, &mut size)?;
-        if size != file.size {
-            return Err(TransferError::tampered(what(), format!("{size} bytes, the manifest says {}", file.size)));
-        }
-        let digest: [u8; 32] = hasher.finalize().into();
-        if !bool::from(digest.ct_eq(&file.sha256)) {
-            return Err(TransferError::tampered(what(), "its SHA-256 differs from the manifest's"));
+        while let Some(op) = download.next_op() {
+            let plain = download.on_output(execute(transport, &self.info.id, &plan, &op, &[]))?;
+            size += plain.len() as u64;
+            out.write_all(&plain)?;
+            progress.progress(download.progress());
         }
         out.flush()?;
         Ok(size)
-    }
-
-    /// The envelope's own (sealed) metadata, if any, must agree with the
-    /// manifest.
-    fn check_metadata(&self, index: usize, metadata: Option<&kluis_core::Metadata>) -> Result<(), TransferError> {
-        let file = &self.manifest.files[index];
-        let Some(m) = metadata else { return Ok(()) };
-        let agrees = m.name.as_ref().is_none_or(|n| *n == file.name)
-            && m.size.is_none_or(|s| s == file.size)
-            && (m.media_type.is_none() || m.media_type == file.media_type);
-        if agrees {
-            Ok(())
-        } else {
-            Err(TransferError::tampered(
-                format!("file {} ({:?})", index + 1, file.name),
-                "its envelope's metadata does not match the manifest",
-            ))
-        }
     }
 
     /// Downloads file `index` into the folder `dest_dir`, under
@@ -372,6 +321,7 @@ impl OpenedTransfer {
     /// opened.download_file(&store, 1, dir.path(), true, &NoProgress)?;
     /// # Ok(()) }
     /// ```
+    #[cfg(feature = "fs")]
     pub fn download_file(
         &self,
         transport: &dyn Transport,
@@ -380,10 +330,7 @@ impl OpenedTransfer {
         overwrite: bool,
         progress: &dyn Progress,
     ) -> Result<PathBuf, TransferError> {
-        let name = self.save_name(index).ok_or_else(|| {
-            TransferError::invalid(format!("no file {index}: the transfer has {}", self.info.files.len()))
-        })?;
-        check_file_name(name).map_err(|reason| TransferError::InvalidName { name: name.to_owned(), reason })?;
+        let name = self.checked_save_name(index)?;
         self.download_file_to(transport, index, &dest_dir.join(name), overwrite, progress)
     }
 
@@ -408,6 +355,7 @@ impl OpenedTransfer {
     /// assert_eq!(std::fs::read(path)?, b"first");
     /// # Ok(()) }
     /// ```
+    #[cfg(feature = "fs")]
     pub fn download_file_to(
         &self,
         transport: &dyn Transport,
@@ -448,6 +396,7 @@ impl OpenedTransfer {
     /// assert_eq!(std::fs::read(&paths[1])?, b"second");
     /// # Ok(()) }
     /// ```
+    #[cfg(feature = "fs")]
     pub fn download_all(
         &self,
         transport: &dyn Transport,

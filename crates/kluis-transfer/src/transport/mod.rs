@@ -6,11 +6,13 @@
 //! only clear-text fact about a transfer is its expiry time, which storage
 //! needs in order to purge.
 
+#[cfg(feature = "fs")]
 mod directory;
 #[cfg(feature = "http")]
 pub(crate) mod http;
 mod memory;
 
+#[cfg(feature = "fs")]
 pub use directory::DirectoryTransport;
 pub use memory::MemoryTransport;
 

@@ -1,224 +1,25 @@
-//! The HTTP client under [`HttpTransport`](super::HttpTransport) and the
-//! sign-in calls: one server address, an agent with timeouts, retries with
-//! a doubling delay after network errors and `5xx` answers, and the
-//! reading of answers through kluis-protocol's types.
+//! The blocking HTTP stack under [`HttpTransport`](super::HttpTransport)
+//! and the sign-in calls: a `ureq` agent with timeouts that sends the
+//! requests of [`crate::http`] and waits out its retry delays. Every rule
+//! (paths, bodies, the reading of answers, the retry policy) is there.
 
-use std::time::Duration;
-
-use kluis_protocol::{ErrorBody, ErrorKind, Language, Link, TransferId};
-use serde::Serialize;
-use serde::de::DeserializeOwned;
+use kluis_protocol::TransferId;
 use ureq::Agent;
 
-use super::signin::Token;
-use crate::transport::TransportError;
+use crate::http::{Body, Exchange, HttpCall, HttpError, HttpOptions, HttpRequest, HttpResponse, Method, Outcome};
+use crate::http::{Server, Step};
+use crate::session::{Op, OpOutput};
+use crate::transport::{TransferPlan, TransportError};
 
-/// The most bytes one response body may hold (a piece is at most 64 MiB).
-pub(super) const MAX_BODY: u64 = 64 << 20;
-/// The most bytes a JSON answer may hold.
-pub(super) const MAX_JSON: u64 = 1 << 20;
-
-/// How an [`HttpTransport`] talks to its server, and what a sender
-/// discloses to it.
-///
-/// ```
-/// use kluis_transfer::HttpOptions;
-/// let options = HttpOptions { download_limit: Some(3), ..HttpOptions::default() };
-/// assert!(!options.disclose_names); // by default the notice mail carries no subject or file name
-/// ```
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct HttpOptions {
-    /// Announced with each transfer: after this many downloads of the
-    /// manifest the server refuses further ones (`None`: unlimited).
-    pub download_limit: Option<u64>,
-    /// Send the subject and the file names with the announcement, so that
-    /// the server's notice mail can show them. Off by default: they are
-    /// confidential (sealed in the manifest) and the mail travels in clear.
-    pub disclose_names: bool,
-    /// The language of the server's notice mail to the recipients (none:
-    /// the server's default, English). Sent only when set.
-    pub language: Option<Language>,
-    /// The longest wait for a connection.
-    pub connect_timeout: Duration,
-    /// The longest wait for the server on an open connection: for the
-    /// answer to start, and for each read or write of the socket.
-    pub read_timeout: Duration,
-    /// How often a request that failed on the network or with a `5xx`
-    /// answer is repeated.
-    pub retries: u32,
-    /// The wait before the first repetition; it doubles each time.
-    pub retry_delay: Duration,
-}
-
-impl Default for HttpOptions {
-    fn default() -> Self {
-        HttpOptions {
-            download_limit: None,
-            disclose_names: false,
-            language: None,
-            connect_timeout: Duration::from_secs(10),
-            read_timeout: Duration::from_secs(60),
-            retries: 4,
-            retry_delay: Duration::from_millis(500),
-        }
-    }
-}
-
-/// Why a call to a Kluis server failed.
-///
-/// ```
-/// use kluis_transfer::HttpError;
-/// assert_eq!(HttpError::RateLimited { retry_after: Some(30) }.to_string(), "rate limited, retry in 30 s");
-/// assert_eq!(HttpError::CodeRefused.to_string(), "the server refused the code (wrong, expired or already used)");
-/// ```
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
-pub enum HttpError {
-    /// The server address is not `https://host[:port][/prefix]` (or `http`
-    /// to a loopback host).
-    #[error("invalid server address {url:?}: {reason}")]
-    InvalidServer {
-        /// The address given.
-        url: String,
-        /// Why it is refused.
-        reason: String,
-    },
-    /// The server refused the address to verify (`400 invalid_address`).
-    #[error("the server refused the address: {0}")]
-    InvalidAddress(String),
-    /// `401 invalid_code`: the code is wrong, expired or already used (the
-    /// server does not say which).
-    #[error("the server refused the code (wrong, expired or already used)")]
-    CodeRefused,
-    /// `429 rate_limited`.
-    #[error("rate limited, {}", retry_text(*.retry_after))]
-    RateLimited {
-        /// Seconds to wait, from `Retry-After`, when the server said.
-        retry_after: Option<u64>,
-    },
-    /// `401` for a token: missing, expired or unknown.
-    #[error("the server refused the sender's token ({0}): verify the address again")]
-    Unauthorized(String),
-    /// Any other error answer.
-    #[error("the server answered {status} {code}: {message}")]
-    Status {
-        /// The HTTP status.
-        status: u16,
-        /// The `error` field of the answer.
-        code: String,
-        /// The `message` field of the answer.
-        message: String,
-    },
-    /// No answer: connection refused or lost, a timeout, a name that does
-    /// not resolve, a TLS failure.
-    #[error("network error: {0}")]
-    Network(String),
-    /// An answer that does not follow docs/SERVER.md.
-    #[error("unexpected answer from the server: {0}")]
-    Protocol(String),
-}
-
-fn retry_text(retry_after: Option<u64>) -> String {
-    match retry_after {
-        Some(secs) => format!("retry in {secs} s"),
-        None => "retry later".into(),
-    }
-}
-
-impl From<HttpError> for TransportError {
-    /// The status table of docs/SERVER.md ([`ErrorKind::of_status`]); a
-    /// network failure is `Io`, every other failure `Other`.
-    fn from(e: HttpError) -> Self {
-        let text = e.to_string();
-        let kind = match &e {
-            HttpError::Status { status, .. } => ErrorKind::of_status(*status),
-            HttpError::Network(_) => ErrorKind::Io,
-            _ => ErrorKind::Other,
-        };
-        match kind {
-            ErrorKind::NotFound => TransportError::NotFound(text),
-            ErrorKind::Conflict => TransportError::Conflict(text),
-            ErrorKind::Io => TransportError::Io(text),
-            ErrorKind::Other => TransportError::Other(text),
-        }
-    }
-}
-
-/// Checks a server address and returns it without a trailing `/`: it must
-/// be `https://host[:port][/prefix]`, or `http` to a loopback host, with
-/// no query, fragment or credentials (the rules of links, docs/TRANSFER.md §9).
-pub(super) fn server_base(url: &str) -> Result<String, HttpError> {
-    let invalid = |reason: String| HttpError::InvalidServer { url: url.to_owned(), reason };
-    match Link::server(url.trim(), TransferId::from_bytes([0; 16])) {
-        Ok(Link::Server { base, .. }) => Ok(base),
-        Ok(Link::Directory { .. }) => Err(invalid("not an https address".into())),
-        Err(e) => Err(invalid(e.to_string())),
-    }
-}
-
-/// An answer: status, `Retry-After`, body.
-pub(super) struct Answer {
-    pub(super) status: u16,
-    pub(super) retry_after: Option<u64>,
-    /// `Content-Length`, read for `HEAD`.
-    pub(super) content_length: Option<u64>,
-    pub(super) body: Vec<u8>,
-}
-
-impl Answer {
-    /// The body as the kluis-protocol type `T`.
-    pub(super) fn json<T: DeserializeOwned>(&self) -> Result<T, HttpError> {
-        serde_json::from_slice(&self.body)
-            .map_err(|e| HttpError::Protocol(format!("{} answer does not follow docs/SERVER.md: {e}", self.status)))
-    }
-
-    /// The error an answer with a status of 400 or more stands for.
-    pub(super) fn error(&self) -> HttpError {
-        let parsed: Option<ErrorBody> = serde_json::from_slice(&self.body).ok();
-        let code = parsed.as_ref().map(|b| b.error.clone()).unwrap_or_default();
-        let mut message: String = match parsed {
-            Some(body) => body.message,
-            None => String::from_utf8_lossy(&self.body).chars().take(200).collect(),
-        };
-        if message.is_empty() {
-            // An answer without a body (HEAD).
-            message = match self.status {
-                404 => "not found",
-                410 => "gone (expired, or the download limit was reached)",
-                _ => "no details given",
-            }
-            .into();
-        }
-        match self.status {
-            429 => HttpError::RateLimited { retry_after: self.retry_after },
-            401 => HttpError::Unauthorized(if message.is_empty() { code } else { message }),
-            status => HttpError::Status { status, code, message },
-        }
-    }
-}
-
-/// The request methods used.
-#[derive(Clone, Copy, Debug)]
-pub(super) enum Method {
-    Get,
-    Head,
-    Post,
-    Put,
-    Delete,
-}
-
-/// One server: its base address, an agent with the timeouts, the retry
-/// policy.
+/// One server and an agent with the timeouts.
 pub(super) struct Client {
-    pub(super) base: String,
+    pub(super) server: Server,
     agent: Agent,
-    retries: u32,
-    retry_delay: Duration,
 }
 
 impl Client {
-    pub(super) fn new(server: &str, options: &HttpOptions) -> Result<Client, HttpError> {
-        let base = server_base(server)?;
+    pub(super) fn new(server: Server) -> Client {
+        let options = &server.options;
         let config = Agent::config_builder()
             .http_status_as_error(false)
             .max_redirects(0)
@@ -228,113 +29,110 @@ impl Client {
             .timeout_per_write(Some(options.read_timeout))
             .user_agent(concat!("kluis/", env!("CARGO_PKG_VERSION")))
             .build();
-        Ok(Client { base, agent: config.into(), retries: options.retries, retry_delay: options.retry_delay })
+        Client { server, agent: config.into() }
     }
 
-    /// Sends one request, repeating it after a network error or a `5xx`
-    /// answer, and returns the last answer (any status).
-    pub(super) fn call(
-        &self,
-        method: Method,
-        path: &str,
-        token: Option<&Token>,
-        range: Option<String>,
-        body: Option<(&str, &[u8])>,
-        limit: u64,
-    ) -> Result<Answer, HttpError> {
-        let mut delay = self.retry_delay;
-        let mut attempt = 0;
+    /// Runs an exchange to its end (waiting out the retry delays).
+    pub(super) fn exchange(&self, mut exchange: Exchange) -> Result<HttpResponse, HttpError> {
         loop {
-            let result = self.once(method, path, token, range.as_deref(), body, limit);
-            let retry = match &result {
-                Err(HttpError::Network(_)) => true,
-                Ok(answer) => answer.status >= 500,
-                Err(_) => false,
-            };
-            if !retry || attempt >= self.retries {
-                return result;
+            match exchange.poll() {
+                Step::Send(request) => match self.once(&request, &[]) {
+                    Ok(answer) => exchange.respond(answer),
+                    Err(e) => exchange.failed(e),
+                },
+                Step::Wait(delay) => std::thread::sleep(delay),
+                Step::Done(result) => return result,
+                _ => {}
             }
-            attempt += 1;
-            std::thread::sleep(delay);
-            delay = delay.saturating_mul(2);
         }
     }
 
-    fn once(
+    /// Performs `op` for transfer `id`: `data` is the bytes of a `Put`.
+    /// Returns the output and the link the server returned, if any.
+    pub(super) fn run(
         &self,
-        method: Method,
-        path: &str,
-        token: Option<&Token>,
-        range: Option<&str>,
-        body: Option<(&str, &[u8])>,
-        limit: u64,
-    ) -> Result<Answer, HttpError> {
-        let url = format!("{}{path}", self.base);
-        let bearer = token.map(|t| zeroize::Zeroizing::new(format!("Bearer {}", t.expose())));
-        let (content_type, data) = body.unwrap_or(("application/json", &[]));
-        let sent = match method {
+        id: &TransferId,
+        plan: &TransferPlan,
+        op: Op,
+        data: &[u8],
+    ) -> Result<(OpOutput, Option<String>), TransportError> {
+        let data_offset = match op {
+            Op::Put { offset, .. } => offset,
+            _ => 0,
+        };
+        let mut call = HttpCall::new(&self.server, id, plan, op)?;
+        loop {
+            let request = call.request();
+            let body = match request.body {
+                Body::Blob { offset, len, .. } => usize::try_from(offset - data_offset)
+                    .ok()
+                    .zip(usize::try_from(len).ok())
+                    .and_then(|(start, len)| data.get(start..start.checked_add(len)?))
+                    .ok_or_else(|| TransportError::Other("a request for bytes outside the piece".into()))?,
+                _ => &[],
+            };
+            let outcome = match self.once(request, body) {
+                Ok(answer) => call.respond(&self.server, answer),
+                Err(e) => call.failed(&self.server, e),
+            };
+            match outcome {
+                Outcome::Send => {}
+                Outcome::Wait(delay) => std::thread::sleep(delay),
+                Outcome::Done(result) => return result.map(|output| (output, call.link().map(str::to_owned))),
+            }
+        }
+    }
+
+    /// Sends one request; `blob` is the body of a [`Body::Blob`].
+    fn once(&self, request: &HttpRequest, blob: &[u8]) -> Result<HttpResponse, HttpError> {
+        let url = request.url.as_str();
+        let header = |name: &str| request.header(name);
+        let data: &[u8] = match &request.body {
+            Body::Json(text) => text,
+            Body::Blob { .. } => blob,
+            _ => &[],
+        };
+        let sent = match request.method {
             Method::Get | Method::Head | Method::Delete => {
-                let mut request = match method {
-                    Method::Get => self.agent.get(&url),
-                    Method::Head => self.agent.head(&url),
-                    _ => self.agent.delete(&url),
+                let mut builder = match request.method {
+                    Method::Get => self.agent.get(url),
+                    Method::Head => self.agent.head(url),
+                    _ => self.agent.delete(url),
                 };
-                if let Some(bearer) = &bearer {
-                    request = request.header("Authorization", bearer.as_str());
+                for (name, value) in &request.headers {
+                    builder = builder.header(name.as_str(), value.as_str());
                 }
-                if let Some(range) = range {
-                    request = request.header("Range", range);
-                }
-                request.call()
+                builder.call()
             }
             Method::Post | Method::Put => {
-                let mut request = match method {
-                    Method::Post => self.agent.post(&url),
-                    _ => self.agent.put(&url),
+                let mut builder = match request.method {
+                    Method::Post => self.agent.post(url),
+                    _ => self.agent.put(url),
                 };
-                if let Some(bearer) = &bearer {
-                    request = request.header("Authorization", bearer.as_str());
+                for (name, value) in request.headers.iter().filter(|(name, _)| name != "Content-Type") {
+                    builder = builder.header(name.as_str(), value.as_str());
                 }
-                request.content_type(content_type).send(data)
+                builder.content_type(header("Content-Type").unwrap_or("application/json")).send(data)
             }
         };
         let mut response = sent.map_err(network)?;
-        let status = response.status().as_u16();
-        let retry_after = response
-            .headers()
-            .get("retry-after")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.trim().parse::<u64>().ok());
-        let content_length = response
-            .headers()
-            .get("content-length")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.trim().parse::<u64>().ok());
-        if matches!(method, Method::Head) {
-            return Ok(Answer { status, retry_after, content_length, body: Vec::new() });
+        let number = |name: &str| {
+            response.headers().get(name).and_then(|v| v.to_str().ok()).and_then(|v| v.trim().parse::<u64>().ok())
+        };
+        let (status, retry_after, content_length) =
+            (response.status().as_u16(), number("retry-after"), number("content-length"));
+        if matches!(request.method, Method::Head) {
+            return Ok(HttpResponse { status, retry_after, content_length, body: Vec::new() });
         }
-        let body = response.body_mut().with_config().limit(limit).read_to_vec().map_err(network)?;
-        Ok(Answer { status, retry_after, content_length, body })
-    }
-
-    /// A request with a JSON body (`body`, a kluis-protocol type) or none.
-    pub(super) fn json_call<B: Serialize>(
-        &self,
-        method: Method,
-        path: &str,
-        token: Option<&Token>,
-        body: Option<&B>,
-    ) -> Result<Answer, HttpError> {
-        let text = body
-            .map(serde_json::to_vec)
-            .transpose()
-            .map_err(|e| HttpError::Protocol(format!("a request could not be written: {e}")))?;
-        self.call(method, path, token, None, text.as_deref().map(|t| ("application/json", t)), MAX_JSON)
+        let body = response.body_mut().with_config().limit(request.limit).read_to_vec().map_err(network)?;
+        Ok(HttpResponse { status, retry_after, content_length, body })
     }
 }
 
-/// No body, for [`Client::json_call`].
-pub(super) const NO_BODY: Option<&()> = None;
+/// The default options, for the sign-in calls.
+pub(super) fn default_options() -> HttpOptions {
+    HttpOptions::default()
+}
 
 fn network(e: ureq::Error) -> HttpError {
     match e {

@@ -33,16 +33,15 @@ mod signin;
 use std::collections::HashMap;
 use std::sync::Mutex;
 
-use kluis_protocol::{
-    Announcement, BlobName, BlobSize, CreatedAnswer, FinishBlobRequest, FinishTransferRequest, Link, LinkAnswer,
-    Notice, TransferId, TransferSummary, UploadState, paths,
-};
+use kluis_protocol::{BlobName, Link, TransferId, paths};
 
-pub use client::{HttpError, HttpOptions};
-pub use signin::{Token, confirm_code, request_code};
+use crate::http::{HttpError, HttpOptions, Token};
+pub use signin::{confirm_code, request_code};
 
+use crate::http::{Body, Exchange, MAX_BODY, MAX_JSON, Method, Server, is_own_link};
+use crate::session::{Op, OpOutput};
 use crate::transport::{TransferPlan, Transport, TransportError};
-use client::{Answer, Client, MAX_BODY, MAX_JSON, Method, NO_BODY};
+use client::Client;
 
 /// A [`Transport`] to a Kluis drop server over HTTPS (docs/SERVER.md).
 ///
@@ -77,8 +76,6 @@ use client::{Answer, Client, MAX_BODY, MAX_JSON, Method, NO_BODY};
 /// ```
 pub struct HttpTransport {
     client: Client,
-    token: Option<Token>,
-    options: HttpOptions,
     /// The links the server returned, by transfer.
     links: Mutex<HashMap<TransferId, String>>,
 }
@@ -86,9 +83,9 @@ pub struct HttpTransport {
 impl std::fmt::Debug for HttpTransport {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("HttpTransport")
-            .field("server", &self.client.base)
-            .field("token", &self.token)
-            .field("options", &self.options)
+            .field("server", &self.client.server.base)
+            .field("token", &self.client.server.token)
+            .field("options", &self.client.server.options)
             .finish_non_exhaustive()
     }
 }
@@ -105,8 +102,8 @@ impl HttpTransport {
     /// assert!(HttpTransport::new("http://kluis.example.org", None, HttpOptions::default()).is_err());
     /// ```
     pub fn new(server: &str, token: Option<Token>, options: HttpOptions) -> Result<HttpTransport, HttpError> {
-        let client = Client::new(server, &options)?;
-        Ok(HttpTransport { client, token, options, links: Mutex::new(HashMap::new()) })
+        let client = Client::new(Server::new(server, token, options)?);
+        Ok(HttpTransport { client, links: Mutex::new(HashMap::new()) })
     }
 
     /// The transport a recipient uses for a [`Link::Server`] (no token);
@@ -127,7 +124,7 @@ impl HttpTransport {
 
     /// The server's base address (without a trailing `/`).
     pub fn server(&self) -> &str {
-        &self.client.base
+        &self.client.server.base
     }
 
     /// The link to `transfer` for the recipients: the one the server
@@ -135,99 +132,59 @@ impl HttpTransport {
     /// `<server>/t/<id>`.
     pub fn link(&self, transfer: &TransferId) -> String {
         let links = self.links.lock().unwrap_or_else(|p| p.into_inner());
-        links.get(transfer).cloned().unwrap_or_else(|| format!("{}/t/{transfer}", self.client.base))
+        links.get(transfer).cloned().unwrap_or_else(|| format!("{}{}", self.client.server.base, paths::page(transfer)))
     }
 
     fn remember_link(&self, transfer: &TransferId, link: String) {
         // Only a link to this very transfer on this server's own origin is
-        // kept (it goes into the recipients' mail): not one to another host,
-        // scheme or port, nor a `file://` link.
-        let ours = match Link::parse(&link) {
-            Ok(Link::Server { base, transfer: t }) => t == *transfer && origin(&base) == origin(&self.client.base),
-            _ => false,
-        };
-        if ours {
+        // kept (it goes into the recipients' mail).
+        if is_own_link(&self.client.server.base, transfer, &link) {
             self.links.lock().unwrap_or_else(|p| p.into_inner()).insert(*transfer, link);
         }
     }
 
-    fn token(&self) -> Result<&Token, HttpError> {
-        self.token.as_ref().ok_or_else(|| {
-            HttpError::Unauthorized("no token: sending to a Kluis server needs a verified sender address".into())
-        })
-    }
-
-    /// `GET …/upload`: (partial, complete) lengths.
-    fn upload_state(&self, transfer: &TransferId, blob: &BlobName) -> Result<(Option<u64>, Option<u64>), HttpError> {
-        let path = paths::blob_upload(transfer, blob);
-        let answer = self.client.json_call(Method::Get, &path, self.token.as_ref(), NO_BODY)?;
-        match answer.status {
-            200 => {
-                let UploadState { partial_len, complete_len } = answer.json()?;
-                Ok((partial_len, complete_len))
+    /// Performs `op` by [`crate::http`]'s mapping, keeping a returned link.
+    fn run(
+        &self,
+        transfer: &TransferId,
+        plan: Option<&TransferPlan>,
+        op: Op,
+        data: &[u8],
+    ) -> Result<OpOutput, TransportError> {
+        let none;
+        let plan = match plan {
+            Some(plan) => plan,
+            None => {
+                none = TransferPlan {
+                    id: *transfer,
+                    sender: String::new(),
+                    recipients: Vec::new(),
+                    expires_at: 0,
+                    blobs: Vec::new(),
+                    subject: String::new(),
+                    file_names: Vec::new(),
+                };
+                &none
             }
-            404 => Ok((None, None)),
-            _ => Err(answer.error()),
+        };
+        let (output, link) = self.client.run(transfer, plan, op, data)?;
+        if let Some(link) = link {
+            self.remember_link(transfer, link);
+        }
+        Ok(output)
+    }
+
+    fn lengths(&self, transfer: &TransferId, blob: &BlobName) -> Result<(Option<u64>, Option<u64>), TransportError> {
+        match self.run(transfer, None, Op::Lengths { blob: *blob }, &[])? {
+            OpOutput::Lengths { partial, complete } => Ok((partial, complete)),
+            other => Err(TransportError::Other(format!("unexpected result {other:?}"))),
         }
     }
-
-    /// `GET /api/v1/transfers/{id}`: the finished transfer's facts.
-    fn info(&self, transfer: &TransferId) -> Result<TransferSummary, HttpError> {
-        let answer = self.client.json_call(Method::Get, &paths::transfer(transfer), None, NO_BODY)?;
-        match answer.status {
-            200 => answer.json(),
-            _ => Err(answer.error()),
-        }
-    }
-
-    fn put(&self, transfer: &TransferId, blob: &BlobName, offset: u64, data: &[u8]) -> Result<Answer, HttpError> {
-        let path = paths::blob_at(transfer, blob, offset);
-        self.client.call(
-            Method::Put,
-            &path,
-            Some(self.token()?),
-            None,
-            Some(("application/octet-stream", data)),
-            MAX_JSON,
-        )
-    }
-}
-
-/// The announcement (docs/SERVER.md): the notice only when disclosed.
-fn announcement(plan: &TransferPlan, options: &HttpOptions) -> Announcement {
-    Announcement {
-        id: plan.id,
-        sender: plan.sender.clone(),
-        recipients: plan.recipients.clone(),
-        expires_at: plan.expires_at,
-        download_limit: options.download_limit,
-        blobs: plan.blobs.iter().map(|&(name, size)| BlobSize { name, size }).collect(),
-        notice: options
-            .disclose_names
-            .then(|| Notice { subject: Some(plan.subject.clone()), file_names: plan.file_names.clone() }),
-        language: options.language,
-    }
-}
-
-/// The origin (`scheme://host[:port]`) of an http(s) address.
-fn origin(url: &str) -> &str {
-    let after_scheme = url.find("://").map_or(0, |i| i + 3);
-    url[after_scheme..].find('/').map_or(url, |i| &url[..after_scheme + i])
 }
 
 impl Transport for HttpTransport {
     fn begin_transfer(&self, plan: &TransferPlan) -> Result<(), TransportError> {
-        let token = self.token()?;
-        let body = announcement(plan, &self.options);
-        let answer = self.client.json_call(Method::Post, paths::TRANSFERS, Some(token), Some(&body))?;
-        match answer.status {
-            200 | 201 => {
-                let CreatedAnswer { link, .. } = answer.json()?;
-                self.remember_link(&plan.id, link);
-                Ok(())
-            }
-            _ => Err(answer.error().into()),
-        }
+        self.run(&plan.id, Some(plan), Op::Begin, &[]).map(|_| ())
     }
 
     fn put_range(
@@ -237,67 +194,27 @@ impl Transport for HttpTransport {
         offset: u64,
         data: &[u8],
     ) -> Result<(), TransportError> {
-        let answer = self.put(transfer, blob, offset, data)?;
-        match answer.status {
-            200..=299 => return Ok(()),
-            409 => {}
-            _ => return Err(answer.error().into()),
-        }
-        // The offset is not the server's length: perhaps an earlier attempt
-        // of this very piece landed and only its answer was lost.
-        let end = offset + data.len() as u64;
-        let refused = answer.error();
-        match self.upload_state(transfer, blob)? {
-            (Some(held), None) if held == end => Ok(()),
-            (Some(held), None) if held > offset && held < end => {
-                // Part of it landed: send the rest, once.
-                let rest = &data[usize::try_from(held - offset).unwrap_or(data.len())..];
-                let answer = self.put(transfer, blob, held, rest)?;
-                match answer.status {
-                    200..=299 => Ok(()),
-                    _ => Err(answer.error().into()),
-                }
-            }
-            (held, complete) => {
-                let state = match (held, complete) {
-                    (_, Some(len)) => format!("the blob is complete with {len} bytes"),
-                    (Some(len), None) => format!("the server holds {len} bytes"),
-                    (None, None) => "the server holds none".into(),
-                };
-                Err(TransportError::Conflict(format!("{refused} ({state}; an upload resumes from there)")))
-            }
-        }
+        let op = Op::Put { blob: *blob, index: 0, offset, len: data.len() as u64 };
+        self.run(transfer, None, op, data).map(|_| ())
     }
 
     fn partial_len(&self, transfer: &TransferId, blob: &BlobName) -> Result<Option<u64>, TransportError> {
-        Ok(self.upload_state(transfer, blob)?.0)
+        Ok(self.lengths(transfer, blob)?.0)
     }
 
     fn finish_blob(&self, transfer: &TransferId, blob: &BlobName, total_len: u64) -> Result<(), TransportError> {
-        let path = paths::blob_finish(transfer, blob);
-        let body = FinishBlobRequest { size: total_len };
-        let answer = self.client.json_call(Method::Post, &path, Some(self.token()?), Some(&body))?;
-        match answer.status {
-            200..=299 => Ok(()),
-            _ => Err(answer.error().into()),
-        }
+        self.run(transfer, None, Op::FinishBlob { blob: *blob, len: total_len }, &[]).map(|_| ())
     }
 
     fn complete_len(&self, transfer: &TransferId, blob: &BlobName) -> Result<Option<u64>, TransportError> {
-        if self.token.is_some() {
-            return Ok(self.upload_state(transfer, blob)?.1);
+        if self.client.server.token.is_some() {
+            return Ok(self.lengths(transfer, blob)?.1);
         }
         // A recipient: HEAD never counts a download and stays allowed once
         // the download limit is reached (the transfer info is 410 then).
-        let path = paths::blob(transfer, blob);
-        let answer = self.client.call(Method::Head, &path, None, None, None, 0)?;
-        match answer.status {
-            200..=299 => answer
-                .content_length
-                .map(Some)
-                .ok_or_else(|| HttpError::Protocol("no Content-Length in the answer to HEAD".into()).into()),
-            404 => Ok(None),
-            _ => Err(answer.error().into()),
+        match self.run(transfer, None, Op::CompleteLen { blob: *blob }, &[])? {
+            OpOutput::Len(len) => Ok(len),
+            other => Err(TransportError::Other(format!("unexpected result {other:?}"))),
         }
     }
 
@@ -312,53 +229,30 @@ impl Transport for HttpTransport {
         if len == 0 {
             return Ok(Vec::new());
         }
-        let path = paths::blob(transfer, blob);
-        let range = format!("bytes={offset}-{}", offset.saturating_add(len - 1));
-        // Exactly the range asked for: no blob bytes past `len` are read
-        // (an error answer, small JSON, may use up to MAX_JSON), and a
-        // server that ignores `Range` (200, the whole blob) is refused
-        // unless the range starts at 0, so that memory never grows with the
-        // offset.
-        let answer = self.client.call(Method::Get, &path, None, Some(range), None, len.max(MAX_JSON))?;
-        let too_long = || {
-            TransportError::from(HttpError::Protocol(format!(
-                "the answer is longer than the {len} bytes asked for (at byte {offset})"
-            )))
-        };
-        match answer.status {
-            206 | 200 if answer.body.len() as u64 > len => Err(too_long()),
-            206 => Ok(answer.body),
-            200 if offset == 0 => Ok(answer.body),
-            200 => Err(HttpError::Protocol(format!(
-                "the server ignored the Range of a read at byte {offset} (answered 200 with the whole blob)"
-            ))
-            .into()),
-            416 => Ok(Vec::new()),
-            _ => Err(answer.error().into()),
+        match self.run(transfer, None, Op::Read { blob: *blob, offset, len }, &[])? {
+            OpOutput::Bytes(bytes) => Ok(bytes),
+            other => Err(TransportError::Other(format!("unexpected result {other:?}"))),
         }
     }
 
     fn finish_transfer(&self, transfer: &TransferId, expires_at: u64) -> Result<(), TransportError> {
-        let path = paths::transfer_finish(transfer);
-        let body = FinishTransferRequest { expires_at };
-        let answer = self.client.json_call(Method::Post, &path, Some(self.token()?), Some(&body))?;
-        match answer.status {
-            200..=299 => {
-                let LinkAnswer { link } = answer.json()?;
-                self.remember_link(transfer, link);
-                Ok(())
-            }
-            _ => Err(answer.error().into()),
-        }
+        self.run(transfer, None, Op::FinishTransfer { expires_at }, &[]).map(|_| ())
     }
 
     fn expiry(&self, transfer: &TransferId) -> Result<Option<u64>, TransportError> {
-        Ok(Some(self.info(transfer)?.expires_at))
+        match self.run(transfer, None, Op::Expiry, &[])? {
+            OpOutput::Expiry(expiry) => Ok(expiry),
+            other => Err(TransportError::Other(format!("unexpected result {other:?}"))),
+        }
     }
 
     fn delete_transfer(&self, transfer: &TransferId) -> Result<(), TransportError> {
-        let path = paths::transfer(transfer);
-        let answer = self.client.json_call(Method::Delete, &path, Some(self.token()?), NO_BODY)?;
+        let server = &self.client.server;
+        let token = server.token.as_ref().ok_or_else(|| {
+            HttpError::Unauthorized("no token: sending to a Kluis server needs a verified sender address".into())
+        })?;
+        let request = server.request(Method::Delete, paths::transfer(transfer), Some(token), Body::Empty, MAX_JSON);
+        let answer = self.client.exchange(Exchange::new(request, &server.options))?;
         match answer.status {
             200..=299 | 404 => Ok(()),
             _ => Err(answer.error().into()),
@@ -374,8 +268,8 @@ impl Transport for HttpTransport {
 
 #[cfg(test)]
 mod tests {
-    use super::client::server_base;
     use super::*;
+    use crate::http::{HttpResponse as Answer, announcement, origin, server_base};
     use serde_json::json;
 
     fn answer(status: u16, body: &str) -> Answer {

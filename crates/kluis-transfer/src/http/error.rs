@@ -1,0 +1,171 @@
+//! The HTTP client's options and errors, and the server address rule.
+
+use std::time::Duration;
+
+use kluis_protocol::{ErrorKind, Language, Link, TransferId};
+
+use crate::transport::TransportError;
+
+/// The most bytes a JSON answer may hold.
+pub(crate) const MAX_JSON: u64 = 1 << 20;
+
+/// How an [`HttpTransport`](crate::HttpTransport) talks to its server, and what a sender
+/// discloses to it.
+///
+/// ```
+/// use kluis_transfer::HttpOptions;
+/// let options = HttpOptions { download_limit: Some(3), ..HttpOptions::default() };
+/// assert!(!options.disclose_names); // by default the notice mail carries no subject or file name
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HttpOptions {
+    /// Announced with each transfer: after this many downloads of the
+    /// manifest the server refuses further ones (`None`: unlimited).
+    pub download_limit: Option<u64>,
+    /// Send the subject and the file names with the announcement, so that
+    /// the server's notice mail can show them. Off by default: they are
+    /// confidential (sealed in the manifest) and the mail travels in clear.
+    pub disclose_names: bool,
+    /// The language of the server's notice mail to the recipients (none:
+    /// the server's default, English). Sent only when set.
+    pub language: Option<Language>,
+    /// The longest wait for a connection.
+    pub connect_timeout: Duration,
+    /// The longest wait for the server on an open connection: for the
+    /// answer to start, and for each read or write of the socket.
+    pub read_timeout: Duration,
+    /// How often a request that failed on the network or with a `5xx`
+    /// answer is repeated.
+    pub retries: u32,
+    /// The wait before the first repetition; it doubles each time.
+    pub retry_delay: Duration,
+}
+
+impl Default for HttpOptions {
+    fn default() -> Self {
+        HttpOptions {
+            download_limit: None,
+            disclose_names: false,
+            language: None,
+            connect_timeout: Duration::from_secs(10),
+            read_timeout: Duration::from_secs(60),
+            retries: 4,
+            retry_delay: Duration::from_millis(500),
+        }
+    }
+}
+
+/// Why a call to a Kluis server failed.
+///
+/// ```
+/// use kluis_transfer::HttpError;
+/// assert_eq!(HttpError::RateLimited { retry_after: Some(30) }.to_string(), "rate limited, retry in 30 s");
+/// assert_eq!(HttpError::CodeRefused.to_string(), "the server refused the code (wrong, expired or already used)");
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum HttpError {
+    /// The server address is not `https://host[:port][/prefix]` (or `http`
+    /// to a loopback host).
+    #[error("invalid server address {url:?}: {reason}")]
+    InvalidServer {
+        /// The address given.
+        url: String,
+        /// Why it is refused.
+        reason: String,
+    },
+    /// The server refused the address to verify (`400 invalid_address`).
+    #[error("the server refused the address: {0}")]
+    InvalidAddress(String),
+    /// `401 invalid_code`: the code is wrong, expired or already used (the
+    /// server does not say which).
+    #[error("the server refused the code (wrong, expired or already used)")]
+    CodeRefused,
+    /// `429 rate_limited`.
+    #[error("rate limited, {}", retry_text(*.retry_after))]
+    RateLimited {
+        /// Seconds to wait, from `Retry-After`, when the server said.
+        retry_after: Option<u64>,
+    },
+    /// `401` for a token: missing, expired or unknown.
+    #[error("the server refused the sender's token ({0}): verify the address again")]
+    Unauthorized(String),
+    /// Any other error answer.
+    #[error("the server answered {status} {code}: {message}")]
+    Status {
+        /// The HTTP status.
+        status: u16,
+        /// The `error` field of the answer.
+        code: String,
+        /// The `message` field of the answer.
+        message: String,
+    },
+    /// No answer: connection refused or lost, a timeout, a name that does
+    /// not resolve, a TLS failure.
+    #[error("network error: {0}")]
+    Network(String),
+    /// An answer that does not follow docs/SERVER.md.
+    #[error("unexpected answer from the server: {0}")]
+    Protocol(String),
+}
+
+fn retry_text(retry_after: Option<u64>) -> String {
+    match retry_after {
+        Some(secs) => format!("retry in {secs} s"),
+        None => "retry later".into(),
+    }
+}
+
+impl From<HttpError> for TransportError {
+    /// The status table of docs/SERVER.md ([`ErrorKind::of_status`]); a
+    /// network failure is `Io`, every other failure `Other`.
+    fn from(e: HttpError) -> Self {
+        let text = e.to_string();
+        let kind = match &e {
+            HttpError::Status { status, .. } => ErrorKind::of_status(*status),
+            HttpError::Network(_) => ErrorKind::Io,
+            _ => ErrorKind::Other,
+        };
+        match kind {
+            ErrorKind::NotFound => TransportError::NotFound(text),
+            ErrorKind::Conflict => TransportError::Conflict(text),
+            ErrorKind::Io => TransportError::Io(text),
+            ErrorKind::Other => TransportError::Other(text),
+        }
+    }
+}
+
+/// Checks a server address and returns it without a trailing `/`: it must
+/// be `https://host[:port][/prefix]`, or `http` to a loopback host, with
+/// no query, fragment or credentials (the rules of links, docs/TRANSFER.md §9).
+///
+/// ```
+/// use kluis_transfer::http::server_base;
+/// assert_eq!(server_base("https://kluis.example.org/").ok().as_deref(), Some("https://kluis.example.org"));
+/// assert!(server_base("http://kluis.example.org").is_err());
+/// ```
+pub fn server_base(url: &str) -> Result<String, HttpError> {
+    let invalid = |reason: String| HttpError::InvalidServer { url: url.to_owned(), reason };
+    match Link::server(url.trim(), TransferId::from_bytes([0; 16])) {
+        Ok(Link::Server { base, .. }) => Ok(base),
+        Ok(Link::Directory { .. }) => Err(invalid("not an https address".into())),
+        Err(e) => Err(invalid(e.to_string())),
+    }
+}
+
+/// The origin (`scheme://host[:port]`) of an http(s) address.
+pub(crate) fn origin(url: &str) -> &str {
+    let after_scheme = url.find("://").map_or(0, |i| i + 3);
+    url[after_scheme..].find('/').map_or(url, |i| &url[..after_scheme + i])
+}
+
+/// Whether `link`, as a server returned it, is a link to `transfer` on the
+/// server at `base`'s own origin: only such a link goes into the
+/// recipients' mail (not one to another host, scheme or port, nor a
+/// `file://` link).
+pub(crate) fn is_own_link(base: &str, transfer: &TransferId, link: &str) -> bool {
+    match Link::parse(link) {
+        Ok(Link::Server { base: b, transfer: t }) => t == *transfer && origin(&b) == origin(base),
+        _ => false,
+    }
+}
