@@ -9,7 +9,7 @@
 #
 #   scripts/test-all.sh
 #
-# kluis-protocol is also built for wasm32-unknown-unknown (the target is
+# kluis-protocol and kluis-transfer are also built for wasm32-unknown-unknown (the target is
 # installed with rustup when missing).
 #
 # Each artifact is built once (scripts/lib/artifacts.sh): one
@@ -172,8 +172,8 @@ cargo clippy --all-targets "${KLUIS_CARGO_ARGS[@]}" -- -D warnings
 cargo clippy --all-targets --locked -p kluis-protocol --all-features --profile "$KLUIS_PROFILE" -- -D warnings
 end
 
-# The wire contract builds for the browser (the JavaScript client uses it).
-begin "kluis-protocol for wasm32-unknown-unknown"
+# The wire contract and the transfer rules build for the browser.
+begin "kluis-protocol and kluis-transfer for wasm32-unknown-unknown"
 if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
     command -v rustup >/dev/null ||
         missing "the wasm32-unknown-unknown target is not installed and there is no rustup" \
@@ -183,6 +183,9 @@ if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknow
             "run: rustup target add wasm32-unknown-unknown"
 fi
 cargo build --locked -p kluis-protocol --target wasm32-unknown-unknown --features openapi --profile "$KLUIS_PROFILE"
+# kluis-transfer's rules without its file-system and HTTP client (features fs
+# and http): what kluis-wasm builds on.
+cargo build --locked -p kluis-transfer --no-default-features --target wasm32-unknown-unknown --profile "$KLUIS_PROFILE"
 end
 
 # One WebAssembly build for every JavaScript suite: the npm package (kluis-wasm
