@@ -91,8 +91,8 @@ pub use progress::{NoProgress, Phase, Progress, ProgressEvent};
 pub use receive::{OpenedTransfer, ReceiveOptions, open_transfer};
 pub use resume::{UPLOAD_ATTEMPTS, is_resumable};
 pub use send::{
-    DEFAULT_PIECE_SIZE, FileSource, MAX_EXPIRES_IN, PreparedTransfer, SendOptions, SentTransfer, TransferRequest,
-    send_transfer, upload_blob,
+    DEFAULT_EXPIRES_IN, DEFAULT_PIECE_SIZE, FileSource, MAX_EXPIRES_IN, PreparedTransfer, SendOptions, SentTransfer,
+    TransferRequest, send_transfer, upload_blob,
 };
 #[cfg(feature = "http")]
 pub use transport::http::{HttpError, HttpOptions, HttpTransport, Token, confirm_code, request_code};
