@@ -9,6 +9,20 @@
 //! library and compare them with those values, field by field, so that a
 //! literal that drifts from Rust fails `cargo test`, and each binding's
 //! tests compare a record built with no arguments with these functions.
+//!
+//! (The examples live here rather than on the functions: the functions'
+//! documentation is copied into the Python, Kotlin and C# code.)
+//!
+//! ```
+//! use kluis_ffi::*;
+//! assert_eq!(default_seal_options().chunk_size, 1 << kluis_core::DEFAULT_CHUNK_LOG2);
+//! assert_eq!(default_seal_options().argon2, default_argon2_params());
+//! assert_eq!(default_open_limits().max_m_kib, kluis_core::OpenLimits::default().max_m_kib);
+//! assert_eq!(default_receive_options().limits, None); // the transfer limits
+//! assert_eq!(default_http_options().retries, kluis_transfer::HttpOptions::default().retries);
+//! let request = default_transfer_request("ann@example.org".into(), vec![], vec![], "pw".into());
+//! assert_eq!(request.expires_in_seconds, kluis_transfer::DEFAULT_EXPIRES_IN.as_secs());
+//! ```
 
 use kluis_transfer as kt;
 
@@ -18,20 +32,12 @@ use crate::types::{Argon2Params, Metadata, OpenLimits, SealOptions};
 
 /// The Argon2id cost a sealer uses by default (`kluis_core::Argon2Params::DEFAULT`:
 /// 64 MiB, 3 passes, 4 lanes).
-///
-/// ```
-/// assert_eq!(kluis_ffi::default_argon2_params().m_kib, 65_536);
-/// ```
 #[uniffi::export]
 pub fn default_argon2_params() -> Argon2Params {
     Argon2Params::default()
 }
 
 /// Metadata with no field set (`kluis_core::Metadata::default()`).
-///
-/// ```
-/// assert_eq!(kluis_ffi::default_metadata().name, None);
-/// ```
 #[uniffi::export]
 pub fn default_metadata() -> Metadata {
     Metadata::default()
@@ -39,10 +45,6 @@ pub fn default_metadata() -> Metadata {
 
 /// How `seal_bytes` and the other sealing calls seal when given no options
 /// (`kluis_core::SealOptions::default()`).
-///
-/// ```
-/// assert_eq!(kluis_ffi::default_seal_options().chunk_size, 65_536);
-/// ```
 #[uniffi::export]
 pub fn default_seal_options() -> SealOptions {
     SealOptions::default()
@@ -51,10 +53,6 @@ pub fn default_seal_options() -> SealOptions {
 /// The limits `open_bytes` and the other opening calls apply when given
 /// none (`kluis_core::OpenLimits::default()`: the most any Kluis envelope
 /// asks).
-///
-/// ```
-/// assert_eq!(kluis_ffi::default_open_limits().max_password_slots, 4);
-/// ```
 #[uniffi::export]
 pub fn default_open_limits() -> OpenLimits {
     OpenLimits::default()
@@ -62,10 +60,6 @@ pub fn default_open_limits() -> OpenLimits {
 
 /// How `send_transfer` seals and uploads when given no options
 /// (`kluis_transfer::SendOptions::default()`).
-///
-/// ```
-/// assert_eq!(kluis_ffi::default_send_options().piece_size, 1 << 20);
-/// ```
 #[uniffi::export]
 pub fn default_send_options() -> SendOptions {
     SendOptions::default()
@@ -74,10 +68,6 @@ pub fn default_send_options() -> SendOptions {
 /// How `open_transfer` opens and downloads when given no options
 /// (`kluis_transfer::ReceiveOptions::default()`; its limits, the transfer
 /// limits, are `limits` None).
-///
-/// ```
-/// assert_eq!(kluis_ffi::default_receive_options().limits, None);
-/// ```
 #[uniffi::export]
 pub fn default_receive_options() -> ReceiveOptions {
     ReceiveOptions::default()
@@ -85,10 +75,6 @@ pub fn default_receive_options() -> ReceiveOptions {
 
 /// How an `HttpTransport` made without options talks to its server
 /// (`kluis_transfer::HttpOptions::default()`).
-///
-/// ```
-/// assert_eq!(kluis_ffi::default_http_options().connect_timeout_ms, 10_000);
-/// ```
 #[uniffi::export]
 pub fn default_http_options() -> HttpOptions {
     HttpOptions::default()
@@ -97,11 +83,6 @@ pub fn default_http_options() -> HttpOptions {
 /// A request with the given sender, recipients, files and password, and
 /// the defaults for the rest: no subject, no message, available for
 /// `kluis_transfer::DEFAULT_EXPIRES_IN` (7 days), a weak password refused.
-///
-/// ```
-/// let request = kluis_ffi::default_transfer_request("ann@example.org".into(), vec![], vec![], "pw".into());
-/// assert_eq!(request.expires_in_seconds, 604_800);
-/// ```
 #[uniffi::export]
 pub fn default_transfer_request(
     sender: String,

@@ -38,7 +38,7 @@ pub struct HttpOptions {
     #[uniffi(default = 4)]
     pub retries: u32,
     /// The language of the server's notice mail to the recipients (None:
-    /// the server's default, English); see [`recipient_notice`](crate::recipient_notice).
+    /// the server's default, English); see `recipient_notice`.
     #[uniffi(default = None)]
     pub language: Option<Language>,
 }

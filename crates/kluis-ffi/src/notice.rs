@@ -1,13 +1,24 @@
 //! The recipient notice: [`recipient_notice`] renders the subject and text
 //! of the mail that carries a transfer's link, the same text `kluis send`
 //! prints and a Kluis drop server mails (`kluis_protocol::RecipientNotice`).
+//! (The example lives here: the function's documentation is copied into
+//! the Python, Kotlin and C# code.)
+//!
+//! ```
+//! use kluis_ffi::{Language, recipient_notice};
+//! let link = "https://kluis.example.org/t/aaaaaaaaaaaaaaaaaaaaaaaaaa";
+//! let notice = recipient_notice("ann@example.org".into(), link.into(), 1_700_604_800, Some(Language::Nl))?;
+//! assert_eq!(notice.subject, "Versleutelde bestanden van ann@example.org");
+//! assert!(notice.body.contains(link));
+//! # Ok::<(), kluis_ffi::KluisError>(())
+//! ```
 
 use kluis_transfer as kt;
 
 use crate::error::KluisError;
 
 /// The language of a recipient notice, and of a drop server's notice mail
-/// ([`HttpOptions`](crate::HttpOptions)`.language`). The default is
+/// (`HttpOptions.language`). The default is
 /// English (`kluis_protocol::Language::default()`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, uniffi::Enum)]
 pub enum Language {
@@ -59,15 +70,6 @@ pub struct RecipientNotice {
 /// (`DirectoryTransport.link`, `HttpTransport.link`): anything else, or a
 /// link with a query or fragment that could carry a secret, raises
 /// `InvalidArgument`.
-///
-/// ```
-/// use kluis_ffi::{Language, recipient_notice};
-/// let link = "https://kluis.example.org/t/aaaaaaaaaaaaaaaaaaaaaaaaaa";
-/// let notice = recipient_notice("ann@example.org".into(), link.into(), 1_700_604_800, Some(Language::Nl))?;
-/// assert_eq!(notice.subject, "Versleutelde bestanden van ann@example.org");
-/// assert!(notice.body.contains(link));
-/// # Ok::<(), kluis_ffi::KluisError>(())
-/// ```
 #[uniffi::export(default(language = None))]
 pub fn recipient_notice(
     sender: String,

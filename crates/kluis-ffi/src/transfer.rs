@@ -68,7 +68,7 @@ impl From<FileSource> for kt::FileSource {
 }
 
 /// What to send, to whom, under which password. The defaults of the last
-/// four fields are those of [`default_transfer_request`] (the expiry is
+/// four fields are those of `default_transfer_request` (the expiry is
 /// `kluis_transfer::DEFAULT_EXPIRES_IN`; a test checks each literal).
 #[derive(Clone, uniffi::Record)]
 pub struct TransferRequest {
@@ -123,7 +123,7 @@ impl From<TransferRequest> for kt::TransferRequest {
 }
 
 /// How to seal and upload a transfer. The field defaults are
-/// `kluis_transfer::SendOptions::default()`'s ([`default_send_options`]
+/// `kluis_transfer::SendOptions::default()`'s (`default_send_options`
 /// returns them; a test checks each literal against it).
 #[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
 pub struct SendOptions {
@@ -211,7 +211,7 @@ pub fn send_transfer(
 }
 
 /// How to open and download a transfer. The field defaults are
-/// `kluis_transfer::ReceiveOptions::default()`'s ([`default_receive_options`]
+/// `kluis_transfer::ReceiveOptions::default()`'s (`default_receive_options`
 /// returns them; a test checks each literal against it).
 #[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
 pub struct ReceiveOptions {

@@ -53,7 +53,7 @@ pub(crate) fn core_secrets(secrets: Vec<Secret>) -> Result<Vec<core::Secret>, Kl
 }
 
 /// Argon2id cost of password slots. The field defaults are
-/// `kluis_core::Argon2Params::DEFAULT`'s ([`default_argon2_params`](crate::default_argon2_params)
+/// `kluis_core::Argon2Params::DEFAULT`'s (`default_argon2_params`
 /// returns them; a test checks each literal against it).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, uniffi::Record)]
 pub struct Argon2Params {
@@ -138,7 +138,7 @@ impl From<core::Metadata> for Metadata {
 
 /// How to seal. Every field has the core's default
 /// (`kluis_core::SealOptions::default()`, returned by
-/// [`default_seal_options`](crate::default_seal_options); a test checks
+/// `default_seal_options`; a test checks
 /// each literal against it).
 #[derive(Clone, Debug, PartialEq, uniffi::Record)]
 pub struct SealOptions {
@@ -191,7 +191,7 @@ pub(crate) fn core_options(options: Option<SealOptions>) -> Result<core::SealOpt
 /// any Kluis sealer writes (a larger value is refused with
 /// `InvalidArgument`, as Argon2 would try to allocate what it names).
 /// The defaults are `kluis_core::OpenLimits::default()`'s, returned by
-/// [`default_open_limits`](crate::default_open_limits).
+/// `default_open_limits`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, uniffi::Record)]
 pub struct OpenLimits {
     /// Largest accepted memory in KiB (default and most 1048576 = 1 GiB).
