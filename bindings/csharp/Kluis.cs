@@ -39,6 +39,120 @@ namespace Kluis
         }
 
         /// <summary>
+        /// The Argon2id cost a sealer uses by default (<c>kluis_core::Argon2Params::DEFAULT</c>:
+        /// 64 MiB, 3 passes, 4 lanes).
+        /// </summary>
+        public static Argon2Params DefaultArgon2Params()
+        {
+            UniffiLib.EnsureReady();
+            var uniffiStatus = new UniffiRustCallStatus();
+            var uniffiResult = UniffiNative.uniffi_kluis_ffi_fn_func_default_argon2_params(ref uniffiStatus);
+            UniffiCall.Check(ref uniffiStatus, null);
+            return UniffiConverterTypeArgon2Params.Instance.LiftFromRustBuffer(uniffiResult);
+        }
+
+        /// <summary>
+        /// How an <c>HttpTransport</c> made without options talks to its server
+        /// (<c>kluis_transfer::HttpOptions::default()</c>).
+        /// </summary>
+        public static HttpOptions DefaultHttpOptions()
+        {
+            UniffiLib.EnsureReady();
+            var uniffiStatus = new UniffiRustCallStatus();
+            var uniffiResult = UniffiNative.uniffi_kluis_ffi_fn_func_default_http_options(ref uniffiStatus);
+            UniffiCall.Check(ref uniffiStatus, null);
+            return UniffiConverterTypeHttpOptions.Instance.LiftFromRustBuffer(uniffiResult);
+        }
+
+        /// <summary>
+        /// Metadata with no field set (<c>kluis_core::Metadata::default()</c>).
+        /// </summary>
+        public static Metadata DefaultMetadata()
+        {
+            UniffiLib.EnsureReady();
+            var uniffiStatus = new UniffiRustCallStatus();
+            var uniffiResult = UniffiNative.uniffi_kluis_ffi_fn_func_default_metadata(ref uniffiStatus);
+            UniffiCall.Check(ref uniffiStatus, null);
+            return UniffiConverterTypeMetadata.Instance.LiftFromRustBuffer(uniffiResult);
+        }
+
+        /// <summary>
+        /// The limits <c>open_bytes</c> and the other opening calls apply when given
+        /// none (<c>kluis_core::OpenLimits::default()</c>: the most any Kluis envelope
+        /// asks).
+        /// </summary>
+        public static OpenLimits DefaultOpenLimits()
+        {
+            UniffiLib.EnsureReady();
+            var uniffiStatus = new UniffiRustCallStatus();
+            var uniffiResult = UniffiNative.uniffi_kluis_ffi_fn_func_default_open_limits(ref uniffiStatus);
+            UniffiCall.Check(ref uniffiStatus, null);
+            return UniffiConverterTypeOpenLimits.Instance.LiftFromRustBuffer(uniffiResult);
+        }
+
+        /// <summary>
+        /// How <c>open_transfer</c> opens and downloads when given no options
+        /// (<c>kluis_transfer::ReceiveOptions::default()</c>; its limits, the transfer
+        /// limits, are <c>limits</c> None).
+        /// </summary>
+        public static ReceiveOptions DefaultReceiveOptions()
+        {
+            UniffiLib.EnsureReady();
+            var uniffiStatus = new UniffiRustCallStatus();
+            var uniffiResult = UniffiNative.uniffi_kluis_ffi_fn_func_default_receive_options(ref uniffiStatus);
+            UniffiCall.Check(ref uniffiStatus, null);
+            return UniffiConverterTypeReceiveOptions.Instance.LiftFromRustBuffer(uniffiResult);
+        }
+
+        /// <summary>
+        /// How <c>seal_bytes</c> and the other sealing calls seal when given no options
+        /// (<c>kluis_core::SealOptions::default()</c>).
+        /// </summary>
+        public static SealOptions DefaultSealOptions()
+        {
+            UniffiLib.EnsureReady();
+            var uniffiStatus = new UniffiRustCallStatus();
+            var uniffiResult = UniffiNative.uniffi_kluis_ffi_fn_func_default_seal_options(ref uniffiStatus);
+            UniffiCall.Check(ref uniffiStatus, null);
+            return UniffiConverterTypeSealOptions.Instance.LiftFromRustBuffer(uniffiResult);
+        }
+
+        /// <summary>
+        /// How <c>send_transfer</c> seals and uploads when given no options
+        /// (<c>kluis_transfer::SendOptions::default()</c>).
+        /// </summary>
+        public static SendOptions DefaultSendOptions()
+        {
+            UniffiLib.EnsureReady();
+            var uniffiStatus = new UniffiRustCallStatus();
+            var uniffiResult = UniffiNative.uniffi_kluis_ffi_fn_func_default_send_options(ref uniffiStatus);
+            UniffiCall.Check(ref uniffiStatus, null);
+            return UniffiConverterTypeSendOptions.Instance.LiftFromRustBuffer(uniffiResult);
+        }
+
+        /// <summary>
+        /// A request with the given sender, recipients, files and password, and
+        /// the defaults for the rest: no subject, no message, available for
+        /// <c>kluis_transfer::DEFAULT_EXPIRES_IN</c> (7 days), a weak password refused.
+        /// </summary>
+        public static TransferRequest DefaultTransferRequest(string sender, List<string> recipients, List<FileSource> files, string password)
+        {
+            if (sender == null) throw new ArgumentNullException(nameof(sender));
+            if (recipients == null) throw new ArgumentNullException(nameof(recipients));
+            if (files == null) throw new ArgumentNullException(nameof(files));
+            if (password == null) throw new ArgumentNullException(nameof(password));
+            UniffiLib.EnsureReady();
+            var uniffiArg0 = UniffiConverterString.Instance.Lower(sender);
+            var uniffiArg1 = UniffiConverters.SequenceString.LowerIntoRustBuffer(recipients);
+            var uniffiArg2 = UniffiConverters.SequenceTypeFileSource.LowerIntoRustBuffer(files);
+            var uniffiArg3 = UniffiConverterString.Instance.Lower(password);
+            var uniffiStatus = new UniffiRustCallStatus();
+            var uniffiResult = UniffiNative.uniffi_kluis_ffi_fn_func_default_transfer_request(uniffiArg0, uniffiArg1, uniffiArg2, uniffiArg3, ref uniffiStatus);
+            UniffiCall.Check(ref uniffiStatus, null);
+            return UniffiConverterTypeTransferRequest.Instance.LiftFromRustBuffer(uniffiResult);
+        }
+
+        /// <summary>
         /// Generates a random transfer password of at least 100 bits (None: the
         /// <c>Characters</c> style).
         /// </summary>
@@ -172,6 +286,28 @@ namespace Kluis
             var uniffiResult = UniffiNative.uniffi_kluis_ffi_fn_func_rate_password(uniffiArg0, uniffiArg1, ref uniffiStatus);
             UniffiCall.Check(ref uniffiStatus, null);
             return UniffiConverterTypePasswordRating.Instance.LiftFromRustBuffer(uniffiResult);
+        }
+
+        /// <summary>
+        /// The notice for the transfer at <c>link</c>, sent by <c>sender</c> and available
+        /// until <c>expires_at</c> (Unix seconds, as in <c>SentTransfer.expires_at</c>), in
+        /// <c>language</c> (None: English). <c>link</c> must be a transfer link
+        /// (<c>DirectoryTransport.link</c>, <c>HttpTransport.link</c>): anything else, or a
+        /// link with a query or fragment that could carry a secret, raises
+        /// <c>InvalidArgument</c>.
+        /// </summary>
+        public static RecipientNotice RecipientNotice(string sender, string link, ulong expiresAt, Language? language = null)
+        {
+            if (sender == null) throw new ArgumentNullException(nameof(sender));
+            if (link == null) throw new ArgumentNullException(nameof(link));
+            UniffiLib.EnsureReady();
+            var uniffiArg0 = UniffiConverterString.Instance.Lower(sender);
+            var uniffiArg1 = UniffiConverterString.Instance.Lower(link);
+            var uniffiArg3 = UniffiConverters.OptionalTypeLanguage.LowerIntoRustBuffer(language);
+            var uniffiStatus = new UniffiRustCallStatus();
+            var uniffiResult = UniffiNative.uniffi_kluis_ffi_fn_func_recipient_notice(uniffiArg0, uniffiArg1, expiresAt, uniffiArg3, ref uniffiStatus);
+            UniffiCall.Check(ref uniffiStatus, UniffiConverterTypeKluisError.LiftException);
+            return UniffiConverterTypeRecipientNotice.Instance.LiftFromRustBuffer(uniffiResult);
         }
 
         /// <summary>
@@ -1803,7 +1939,9 @@ namespace Kluis
     }
 
     /// <summary>
-    /// Argon2id cost of password slots.
+    /// Argon2id cost of password slots. The field defaults are
+    /// <c>kluis_core::Argon2Params::DEFAULT</c>'s (<c>default_argon2_params</c>
+    /// returns them; a test checks each literal against it).
     /// </summary>
     public class Argon2Params
     {
@@ -2024,18 +2162,21 @@ namespace Kluis
 
     /// <summary>
     /// How an <c>HttpTransport</c> talks to its server and what a sender
-    /// discloses to it (<c>kluis_transfer::HttpOptions</c>).
+    /// discloses to it (<c>kluis_transfer::HttpOptions</c>). The field defaults are
+    /// <c>kluis_transfer::HttpOptions::default()</c>'s (<c>default_http_options</c>
+    /// returns them; a test checks each literal below against it).
     /// </summary>
     public class HttpOptions
     {
         /// <summary>A <c>HttpOptions</c> with the given fields; those left out take their Rust defaults.</summary>
-        public HttpOptions(ulong? downloadLimit = null, bool discloseNames = false, ulong connectTimeoutMs = 10000, ulong readTimeoutMs = 60000, uint retries = 4)
+        public HttpOptions(ulong? downloadLimit = null, bool discloseNames = false, ulong connectTimeoutMs = 10000, ulong readTimeoutMs = 60000, uint retries = 4, Language? language = null)
         {
             DownloadLimit = downloadLimit;
             DiscloseNames = discloseNames;
             ConnectTimeoutMs = connectTimeoutMs;
             ReadTimeoutMs = readTimeoutMs;
             Retries = retries;
+            Language = language;
         }
 
         /// <summary>
@@ -2067,6 +2208,12 @@ namespace Kluis
         /// </summary>
         public uint Retries { get; set; }
 
+        /// <summary>
+        /// The language of the server's notice mail to the recipients (None:
+        /// the server's default, English); see <c>recipient_notice</c>.
+        /// </summary>
+        public Language? Language { get; set; }
+
         /// <summary>Whether <paramref name="obj"/> is a <c>HttpOptions</c> with equal values (arrays and collections compared by content).</summary>
         public override bool Equals(object obj)
         {
@@ -2076,7 +2223,8 @@ namespace Kluis
                 && UniffiEquality.AreEqual(DiscloseNames, other.DiscloseNames)
                 && UniffiEquality.AreEqual(ConnectTimeoutMs, other.ConnectTimeoutMs)
                 && UniffiEquality.AreEqual(ReadTimeoutMs, other.ReadTimeoutMs)
-                && UniffiEquality.AreEqual(Retries, other.Retries);
+                && UniffiEquality.AreEqual(Retries, other.Retries)
+                && UniffiEquality.AreEqual(Language, other.Language);
         }
 
         /// <summary>A hash of the values, consistent with <see cref="Equals(object)"/>.</summary>
@@ -2088,6 +2236,7 @@ namespace Kluis
             hash = UniffiEquality.Combine(hash, ConnectTimeoutMs);
             hash = UniffiEquality.Combine(hash, ReadTimeoutMs);
             hash = UniffiEquality.Combine(hash, Retries);
+            hash = UniffiEquality.Combine(hash, Language);
             return hash;
         }
     }
@@ -2103,7 +2252,8 @@ namespace Kluis
                 UniffiConverterBoolean.Instance.Read(reader),
                 UniffiConverterUInt64.Instance.Read(reader),
                 UniffiConverterUInt64.Instance.Read(reader),
-                UniffiConverterUInt32.Instance.Read(reader));
+                UniffiConverterUInt32.Instance.Read(reader),
+                UniffiConverters.OptionalTypeLanguage.Read(reader));
         }
 
         internal override void Write(HttpOptions value, UniffiWriter writer)
@@ -2114,11 +2264,13 @@ namespace Kluis
             UniffiConverterUInt64.Instance.Write(value.ConnectTimeoutMs, writer);
             UniffiConverterUInt64.Instance.Write(value.ReadTimeoutMs, writer);
             UniffiConverterUInt32.Instance.Write(value.Retries, writer);
+            UniffiConverters.OptionalTypeLanguage.Write(value.Language, writer);
         }
     }
 
     /// <summary>
-    /// The metadata sealed (encrypted) in an envelope's header.
+    /// The metadata sealed (encrypted) in an envelope's header. Every field
+    /// defaults to None, as in <c>kluis_core::Metadata::default()</c>.
     /// </summary>
     public class Metadata
     {
@@ -2212,6 +2364,8 @@ namespace Kluis
     /// before any key derivation. Each field is at most its default, the most
     /// any Kluis sealer writes (a larger value is refused with
     /// <c>InvalidArgument</c>, as Argon2 would try to allocate what it names).
+    /// The defaults are <c>kluis_core::OpenLimits::default()</c>'s, returned by
+    /// <c>default_open_limits</c>.
     /// </summary>
     public class OpenLimits
     {
@@ -2462,7 +2616,9 @@ namespace Kluis
     }
 
     /// <summary>
-    /// How to open and download a transfer.
+    /// How to open and download a transfer. The field defaults are
+    /// <c>kluis_transfer::ReceiveOptions::default()</c>'s (<c>default_receive_options</c>
+    /// returns them; a test checks each literal against it).
     /// </summary>
     public class ReceiveOptions
     {
@@ -2534,7 +2690,73 @@ namespace Kluis
     }
 
     /// <summary>
-    /// How to seal. Every field has the core's default.
+    /// The subject and plain-text body of the mail that gives recipients a
+    /// transfer's link. It names the sender, the link, the expiry and how to
+    /// receive, and never the password, the subject, a file name or the
+    /// message: the mail travels in the clear.
+    /// </summary>
+    public class RecipientNotice
+    {
+        /// <summary>A <c>RecipientNotice</c> with the given fields.</summary>
+        public RecipientNotice(string subject, string body)
+        {
+            Subject = subject;
+            Body = body;
+        }
+
+        /// <summary>
+        /// The mail's subject.
+        /// </summary>
+        public string Subject { get; set; }
+
+        /// <summary>
+        /// The mail's text (lines end in <c>\n</c>).
+        /// </summary>
+        public string Body { get; set; }
+
+        /// <summary>Whether <paramref name="obj"/> is a <c>RecipientNotice</c> with equal values (arrays and collections compared by content).</summary>
+        public override bool Equals(object obj)
+        {
+            var other = obj as RecipientNotice;
+            return other != null
+                && UniffiEquality.AreEqual(Subject, other.Subject)
+                && UniffiEquality.AreEqual(Body, other.Body);
+        }
+
+        /// <summary>A hash of the values, consistent with <see cref="Equals(object)"/>.</summary>
+        public override int GetHashCode()
+        {
+            int hash = 17;
+            hash = UniffiEquality.Combine(hash, Subject);
+            hash = UniffiEquality.Combine(hash, Body);
+            return hash;
+        }
+    }
+
+    internal sealed class UniffiConverterTypeRecipientNotice : UniffiConverter<RecipientNotice>
+    {
+        internal static readonly UniffiConverterTypeRecipientNotice Instance = new UniffiConverterTypeRecipientNotice();
+
+        internal override RecipientNotice Read(UniffiReader reader)
+        {
+            return new RecipientNotice(
+                UniffiConverterString.Instance.Read(reader),
+                UniffiConverterString.Instance.Read(reader));
+        }
+
+        internal override void Write(RecipientNotice value, UniffiWriter writer)
+        {
+            UniffiCheck.NotNull(value, "a RecipientNotice");
+            UniffiConverterString.Instance.Write(value.Subject, writer);
+            UniffiConverterString.Instance.Write(value.Body, writer);
+        }
+    }
+
+    /// <summary>
+    /// How to seal. Every field has the core's default
+    /// (<c>kluis_core::SealOptions::default()</c>, returned by
+    /// <c>default_seal_options</c>; a test checks
+    /// each literal against it).
     /// </summary>
     public class SealOptions
     {
@@ -2616,7 +2838,9 @@ namespace Kluis
     }
 
     /// <summary>
-    /// How to seal and upload a transfer.
+    /// How to seal and upload a transfer. The field defaults are
+    /// <c>kluis_transfer::SendOptions::default()</c>'s (<c>default_send_options</c>
+    /// returns them; a test checks each literal against it).
     /// </summary>
     public class SendOptions
     {
@@ -3254,7 +3478,9 @@ namespace Kluis
     }
 
     /// <summary>
-    /// What to send, to whom, under which password.
+    /// What to send, to whom, under which password. The defaults of the last
+    /// four fields are those of <c>default_transfer_request</c> (the expiry is
+    /// <c>kluis_transfer::DEFAULT_EXPIRES_IN</c>; a test checks each literal).
     /// </summary>
     public class TransferRequest
     {
@@ -3780,6 +4006,49 @@ namespace Kluis
     }
 
     /// <summary>
+    /// The language of a recipient notice, and of a drop server's notice mail
+    /// (<c>HttpOptions.language</c>). The default is
+    /// English (<c>kluis_protocol::Language::default()</c>).
+    /// </summary>
+    public enum Language
+    {
+        /// <summary>
+        /// English (<c>en</c>).
+        /// </summary>
+        En,
+        /// <summary>
+        /// Dutch (<c>nl</c>).
+        /// </summary>
+        Nl,
+    }
+
+    internal sealed class UniffiConverterTypeLanguage : UniffiConverter<Language>
+    {
+        internal static readonly UniffiConverterTypeLanguage Instance = new UniffiConverterTypeLanguage();
+
+        internal override Language Read(UniffiReader reader)
+        {
+            int index = reader.ReadInt32();
+            switch (index)
+            {
+                case 1: return Language.En;
+                case 2: return Language.Nl;
+                default: throw new InternalException("invalid Language index " + index);
+            }
+        }
+
+        internal override void Write(Language value, UniffiWriter writer)
+        {
+            switch (value)
+            {
+                case Language.En: writer.WriteInt32(1); break;
+                case Language.Nl: writer.WriteInt32(2); break;
+                default: throw new ArgumentOutOfRangeException("value", value, "not a Language");
+            }
+        }
+    }
+
+    /// <summary>
     /// The kind of password <c>generate_password</c> makes.
     /// </summary>
     public enum PasswordStyle
@@ -4227,6 +4496,7 @@ namespace Kluis
     {
         internal static readonly UniffiConverter<string> OptionalString = new UniffiConverterOptionalRef<string>(UniffiConverterString.Instance);
         internal static readonly UniffiConverter<HttpOptions> OptionalTypeHttpOptions = new UniffiConverterOptionalRef<HttpOptions>(UniffiConverterTypeHttpOptions.Instance);
+        internal static readonly UniffiConverter<Language?> OptionalTypeLanguage = new UniffiConverterOptionalValue<Language>(UniffiConverterTypeLanguage.Instance);
         internal static readonly UniffiConverter<Metadata> OptionalTypeMetadata = new UniffiConverterOptionalRef<Metadata>(UniffiConverterTypeMetadata.Instance);
         internal static readonly UniffiConverter<OpenLimits> OptionalTypeOpenLimits = new UniffiConverterOptionalRef<OpenLimits>(UniffiConverterTypeOpenLimits.Instance);
         internal static readonly UniffiConverter<PasswordStyle?> OptionalTypePasswordStyle = new UniffiConverterOptionalValue<PasswordStyle>(UniffiConverterTypePasswordStyle.Instance);
@@ -4276,6 +4546,30 @@ namespace Kluis
         internal static extern ushort uniffi_kluis_ffi_checksum_func_confirm_code();
 
         [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern ushort uniffi_kluis_ffi_checksum_func_default_argon2_params();
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern ushort uniffi_kluis_ffi_checksum_func_default_http_options();
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern ushort uniffi_kluis_ffi_checksum_func_default_metadata();
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern ushort uniffi_kluis_ffi_checksum_func_default_open_limits();
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern ushort uniffi_kluis_ffi_checksum_func_default_receive_options();
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern ushort uniffi_kluis_ffi_checksum_func_default_seal_options();
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern ushort uniffi_kluis_ffi_checksum_func_default_send_options();
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern ushort uniffi_kluis_ffi_checksum_func_default_transfer_request();
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl)]
         internal static extern ushort uniffi_kluis_ffi_checksum_func_generate_password();
 
         [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl)]
@@ -4298,6 +4592,9 @@ namespace Kluis
 
         [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl)]
         internal static extern ushort uniffi_kluis_ffi_checksum_func_rate_password();
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern ushort uniffi_kluis_ffi_checksum_func_recipient_notice();
 
         [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl)]
         internal static extern ushort uniffi_kluis_ffi_checksum_func_request_code();
@@ -4498,6 +4795,30 @@ namespace Kluis
         internal static extern UniffiRustBuffer uniffi_kluis_ffi_fn_func_confirm_code(UniffiRustBuffer server, UniffiRustBuffer address, UniffiRustBuffer code, ref UniffiRustCallStatus uniffiStatus);
 
         [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern UniffiRustBuffer uniffi_kluis_ffi_fn_func_default_argon2_params(ref UniffiRustCallStatus uniffiStatus);
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern UniffiRustBuffer uniffi_kluis_ffi_fn_func_default_http_options(ref UniffiRustCallStatus uniffiStatus);
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern UniffiRustBuffer uniffi_kluis_ffi_fn_func_default_metadata(ref UniffiRustCallStatus uniffiStatus);
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern UniffiRustBuffer uniffi_kluis_ffi_fn_func_default_open_limits(ref UniffiRustCallStatus uniffiStatus);
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern UniffiRustBuffer uniffi_kluis_ffi_fn_func_default_receive_options(ref UniffiRustCallStatus uniffiStatus);
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern UniffiRustBuffer uniffi_kluis_ffi_fn_func_default_seal_options(ref UniffiRustCallStatus uniffiStatus);
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern UniffiRustBuffer uniffi_kluis_ffi_fn_func_default_send_options(ref UniffiRustCallStatus uniffiStatus);
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern UniffiRustBuffer uniffi_kluis_ffi_fn_func_default_transfer_request(UniffiRustBuffer sender, UniffiRustBuffer recipients, UniffiRustBuffer files, UniffiRustBuffer password, ref UniffiRustCallStatus uniffiStatus);
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl)]
         internal static extern UniffiRustBuffer uniffi_kluis_ffi_fn_func_generate_password(UniffiRustBuffer style, ref UniffiRustCallStatus uniffiStatus);
 
         [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl)]
@@ -4520,6 +4841,9 @@ namespace Kluis
 
         [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl)]
         internal static extern UniffiRustBuffer uniffi_kluis_ffi_fn_func_rate_password(UniffiRustBuffer password, UniffiRustBuffer context, ref UniffiRustCallStatus uniffiStatus);
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern UniffiRustBuffer uniffi_kluis_ffi_fn_func_recipient_notice(UniffiRustBuffer sender, UniffiRustBuffer link, ulong expiresAt, UniffiRustBuffer language, ref UniffiRustCallStatus uniffiStatus);
 
         [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl)]
         internal static extern ulong uniffi_kluis_ffi_fn_func_request_code(UniffiRustBuffer server, UniffiRustBuffer address, ref UniffiRustCallStatus uniffiStatus);
@@ -4715,6 +5039,14 @@ namespace Kluis
                 CheckChecksum("constructor_opener_new", UniffiNative.uniffi_kluis_ffi_checksum_constructor_opener_new, 21780);
                 CheckChecksum("constructor_sealer_new", UniffiNative.uniffi_kluis_ffi_checksum_constructor_sealer_new, 56555);
                 CheckChecksum("func_confirm_code", UniffiNative.uniffi_kluis_ffi_checksum_func_confirm_code, 64482);
+                CheckChecksum("func_default_argon2_params", UniffiNative.uniffi_kluis_ffi_checksum_func_default_argon2_params, 10716);
+                CheckChecksum("func_default_http_options", UniffiNative.uniffi_kluis_ffi_checksum_func_default_http_options, 59573);
+                CheckChecksum("func_default_metadata", UniffiNative.uniffi_kluis_ffi_checksum_func_default_metadata, 15716);
+                CheckChecksum("func_default_open_limits", UniffiNative.uniffi_kluis_ffi_checksum_func_default_open_limits, 46947);
+                CheckChecksum("func_default_receive_options", UniffiNative.uniffi_kluis_ffi_checksum_func_default_receive_options, 23649);
+                CheckChecksum("func_default_seal_options", UniffiNative.uniffi_kluis_ffi_checksum_func_default_seal_options, 18897);
+                CheckChecksum("func_default_send_options", UniffiNative.uniffi_kluis_ffi_checksum_func_default_send_options, 28860);
+                CheckChecksum("func_default_transfer_request", UniffiNative.uniffi_kluis_ffi_checksum_func_default_transfer_request, 33961);
                 CheckChecksum("func_generate_password", UniffiNative.uniffi_kluis_ffi_checksum_func_generate_password, 51131);
                 CheckChecksum("func_inspect", UniffiNative.uniffi_kluis_ffi_checksum_func_inspect, 1311);
                 CheckChecksum("func_open_bytes", UniffiNative.uniffi_kluis_ffi_checksum_func_open_bytes, 30249);
@@ -4723,6 +5055,7 @@ namespace Kluis
                 CheckChecksum("func_parse_link", UniffiNative.uniffi_kluis_ffi_checksum_func_parse_link, 12553);
                 CheckChecksum("func_purge_expired", UniffiNative.uniffi_kluis_ffi_checksum_func_purge_expired, 34586);
                 CheckChecksum("func_rate_password", UniffiNative.uniffi_kluis_ffi_checksum_func_rate_password, 1780);
+                CheckChecksum("func_recipient_notice", UniffiNative.uniffi_kluis_ffi_checksum_func_recipient_notice, 59666);
                 CheckChecksum("func_request_code", UniffiNative.uniffi_kluis_ffi_checksum_func_request_code, 1238);
                 CheckChecksum("func_seal_bytes", UniffiNative.uniffi_kluis_ffi_checksum_func_seal_bytes, 15596);
                 CheckChecksum("func_seal_file", UniffiNative.uniffi_kluis_ffi_checksum_func_seal_file, 34899);

@@ -55,19 +55,6 @@ namespace Kluis.Tests
         }
 
         [Test]
-        public void DefaultsMatchTheCore()
-        {
-            Assert.Equal(65536UL, new SealOptions().ChunkSize);
-            Assert.Equal(new Argon2Params(mKib: 65536, t: 3, p: 4), new SealOptions().Argon2);
-            Assert.Equal(new OpenLimits(maxMKib: 1048576, maxT: 16, maxP: 16), new OpenLimits());
-            Assert.Null(new SealOptions().Metadata);
-            var request = new TransferRequest("a@example.org", new List<string> { "b@example.org" }, new List<FileSource>(), "pw");
-            Assert.Equal("", request.Subject);
-            Assert.Equal(604800UL, request.ExpiresInSeconds);
-            Assert.False(request.AllowWeakPassword);
-        }
-
-        [Test]
         public void InspectNeedsNoSecret()
         {
             byte[] envelope = KluisMethods.SealBytes(Utf8("abc"), Secrets(new Secret.Password("a long enough password"), NewKey()),

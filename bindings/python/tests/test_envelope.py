@@ -52,14 +52,6 @@ def test_empty_and_chunk_boundary_plaintexts(key):
         assert kluis.open_bytes(kluis.seal_bytes(data, [key], options), key).plaintext == data
 
 
-def test_defaults_match_the_core():
-    options = kluis.SealOptions()
-    assert options.chunk_size == 65536
-    assert options.argon2 == kluis.Argon2Params(m_kib=65536, t=3, p=4)
-    assert options.metadata is None
-    assert kluis.OpenLimits() == kluis.OpenLimits(max_m_kib=1048576, max_t=16, max_p=16, max_password_slots=4)
-
-
 def test_threads_4000_with_16_mib_chunks_seal_on_the_cores_there_are(key):
     """A thread count is clamped to the cores: 4000 threads with 16 MiB
     chunks used to ask for a 64 GiB batch buffer and abort the interpreter."""

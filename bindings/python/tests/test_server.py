@@ -158,3 +158,21 @@ def test_a_wrong_code_and_a_missing_token_are_refused(server):
         kluis.send_transfer(
             kluis.HttpTransport(server.base, None, None), request, kluis.SendOptions(argon2=FAST_ARGON2)
         )
+
+
+def test_the_servers_mail_in_the_chosen_language_is_the_bindings_notice(server):
+    token = verify(server, ANN)
+    request = kluis.TransferRequest(
+        sender=ANN,
+        recipients=[BOB],
+        files=[kluis.FileSource.BYTES(name="notes.txt", data=b"melk", media_type=None)],
+        password=kluis.generate_password(),
+    )
+    options = kluis.HttpOptions(language=kluis.Language.NL)
+    sender_side = kluis.HttpTransport(server.base, token, options)
+    sent = kluis.send_transfer(sender_side, request, kluis.SendOptions(argon2=FAST_ARGON2))
+    expected = kluis.recipient_notice(ANN, sender_side.link(sent.transfer_id), sent.expires_at, kluis.Language.NL)
+    mail = server.mails_to(BOB)[-1]
+    assert str(mail["Subject"]) == expected.subject
+    # The mail's lines end in CRLF (RFC 5322); the notice's in LF.
+    assert expected.body in body(mail).replace("\r\n", "\n")

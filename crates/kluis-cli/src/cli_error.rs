@@ -99,7 +99,8 @@ impl From<TransferError> for CliError {
             | ErrorCategory::Expired
             | ErrorCategory::Tampered
             | ErrorCategory::UnreadableManifest
-            | ErrorCategory::Envelope => CliError::TransferRefused(err),
+            | ErrorCategory::Envelope
+            | ErrorCategory::LimitsExceeded => CliError::TransferRefused(err),
             ErrorCategory::NotFound | ErrorCategory::Seal | ErrorCategory::Transport => {
                 CliError::Failed(err.to_string())
             }

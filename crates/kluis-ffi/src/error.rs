@@ -100,8 +100,10 @@ impl From<SealError> for KluisError {
 }
 
 impl From<TransferError> for KluisError {
-    /// By [`TransferError::category`], exhaustively: a new category does
-    /// not compile until it is mapped here.
+    /// By [`TransferError::category`] alone, exhaustively and without
+    /// looking inside the error: a new category does not compile until it
+    /// is mapped here, and a new `TransferError` variant does not compile
+    /// in kluis-transfer until it has a category.
     fn from(err: TransferError) -> Self {
         let msg = err.to_string();
         match err.category() {
@@ -113,13 +115,10 @@ impl From<TransferError> for KluisError {
             ErrorCategory::AlreadyExists => KluisError::AlreadyExists(msg),
             // A manifest that opened with the password but breaks the rules.
             ErrorCategory::UnreadableManifest => KluisError::Malformed(msg),
-            ErrorCategory::InvalidRequest => KluisError::InvalidArgument(msg),
-            // The envelope's own kind (LimitsExceeded, Malformed, ...).
-            ErrorCategory::Envelope | ErrorCategory::Seal => match err {
-                TransferError::Envelope(e) => e.into(),
-                TransferError::Seal(e) => e.into(),
-                _ => KluisError::Malformed(msg),
-            },
+            // An envelope of a format version this library does not read.
+            ErrorCategory::Envelope => KluisError::Malformed(msg),
+            ErrorCategory::LimitsExceeded => KluisError::LimitsExceeded(msg),
+            ErrorCategory::InvalidRequest | ErrorCategory::Seal => KluisError::InvalidArgument(msg),
             ErrorCategory::Transport => KluisError::Transport(msg),
             ErrorCategory::Io => KluisError::Io(msg),
         }
@@ -164,9 +163,22 @@ mod tests {
         assert_eq!(kind(SealError::Io(std::io::Error::other("disk")).into()), "Io");
     }
 
+    /// Every `TransferError` variant (and each kind of core error inside
+    /// `Envelope` and `Seal`) becomes its documented class.
     #[test]
     fn transfer_errors_map_to_their_kinds() {
-        use kluis_transfer::TransportError;
+        use kluis_transfer::{LinkError, TransportError};
+        assert_eq!(
+            kind(TransferError::InvalidName { name: "..".into(), reason: "r".into() }.into()),
+            "InvalidArgument"
+        );
+        assert_eq!(kind(TransferError::InvalidLink(LinkError::BadPath).into()), "InvalidArgument");
+        assert_eq!(kind(TransferError::Envelope(OpenError::UnsupportedVersion(2)).into()), "Malformed");
+        assert_eq!(kind(TransferError::Seal(SealError::EmptyPassword).into()), "InvalidArgument");
+        assert_eq!(kind(TransferError::Seal(SealError::Io(std::io::Error::other("disk"))).into()), "Io");
+        assert_eq!(kind(TransferError::Seal(SealError::Randomness).into()), "Io");
+        assert_eq!(kind(TransferError::Io(std::io::Error::other("disk")).into()), "Io");
+        assert_eq!(kind(TransferError::Randomness.into()), "Io");
         assert_eq!(kind(TransferError::WrongPassword.into()), "WrongSecret");
         assert_eq!(kind(TransferError::Expired { expired_at: 0 }.into()), "Expired");
         assert_eq!(kind(TransferError::NotFound { what: "t".into() }.into()), "NotFound");

@@ -8,12 +8,15 @@ use std::time::Duration;
 use kluis_transfer as kt;
 
 use crate::error::KluisError;
+use crate::notice::Language;
 // Names the exported `Transport` impl (export_rust_transport!) uses.
 use crate::transport::{TransferPlan, Transport, TransportError, parse_blob, parse_transfer};
 
 /// How an [`HttpTransport`] talks to its server and what a sender
-/// discloses to it (`kluis_transfer::HttpOptions`).
-#[derive(Clone, Debug, uniffi::Record)]
+/// discloses to it (`kluis_transfer::HttpOptions`). The field defaults are
+/// `kluis_transfer::HttpOptions::default()`'s ([`default_http_options`]
+/// returns them; a test checks each literal below against it).
+#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
 pub struct HttpOptions {
     /// After this many downloads the server refuses the transfer (None:
     /// unlimited).
@@ -34,6 +37,35 @@ pub struct HttpOptions {
     /// is repeated (with a doubling wait from 0.5 s; at most 10).
     #[uniffi(default = 4)]
     pub retries: u32,
+    /// The language of the server's notice mail to the recipients (None:
+    /// the server's default, English); see `recipient_notice`.
+    #[uniffi(default = None)]
+    pub language: Option<Language>,
+}
+
+impl Default for HttpOptions {
+    fn default() -> Self {
+        kt::HttpOptions::default().into()
+    }
+}
+
+/// A duration in whole milliseconds (a longer one than `u64::MAX` ms
+/// cannot come from [`HttpOptions`], whose bound is one hour).
+fn millis(d: Duration) -> u64 {
+    u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
+}
+
+impl From<kt::HttpOptions> for HttpOptions {
+    fn from(o: kt::HttpOptions) -> Self {
+        HttpOptions {
+            download_limit: o.download_limit,
+            disclose_names: o.disclose_names,
+            connect_timeout_ms: millis(o.connect_timeout),
+            read_timeout_ms: millis(o.read_timeout),
+            retries: o.retries,
+            language: o.language.map(Into::into),
+        }
+    }
 }
 
 /// Longest timeout a foreign caller may set: one hour.
@@ -59,6 +91,8 @@ impl TryFrom<HttpOptions> for kt::HttpOptions {
             connect_timeout: Duration::from_millis(o.connect_timeout_ms),
             read_timeout: Duration::from_millis(o.read_timeout_ms),
             retries: o.retries,
+            language: o.language.map(Into::into),
+            // Not exposed: the wait before the first repetition.
             ..kt::HttpOptions::default()
         })
     }
@@ -171,6 +205,7 @@ mod tests {
             connect_timeout_ms: 1500,
             read_timeout_ms: 2500,
             retries: 1,
+            language: Some(Language::Nl),
         };
         // Sizes a foreign caller passes are bounded (a u64::MAX timeout
         // overflows a deadline; u32::MAX retries wait forever).
@@ -185,6 +220,7 @@ mod tests {
         }
         let o = kt::HttpOptions::try_from(options).unwrap();
         assert_eq!((o.download_limit, o.disclose_names, o.retries), (Some(2), true, 1));
+        assert_eq!(o.language, Some(kt::Language::Nl));
         assert_eq!((o.connect_timeout, o.read_timeout), (Duration::from_millis(1500), Duration::from_millis(2500)));
         let token = SenderToken { token: "secret".into(), expires_at: 1 };
         assert!(!format!("{token:?}").contains("secret"));

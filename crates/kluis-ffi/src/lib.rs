@@ -13,6 +13,8 @@
 //! | [`generate_password`], [`rate_password`] | `kluis_transfer`'s password functions |
 //! | [`Transport`] (implementable in Python/Kotlin; [`TransferPlan`], [`BlobSize`]), [`DirectoryTransport`] | `kluis_transfer::Transport` through an adapter (`transport.rs`) |
 //! | [`HttpTransport`] ([`HttpOptions`]), [`request_code`], [`confirm_code`] → [`SenderToken`] | `kluis_transfer`'s client of a Kluis server (`http.rs`) |
+//! | [`recipient_notice`] → [`RecipientNotice`] ([`Language`]) | `kluis_protocol::RecipientNotice`, the mail text of `kluis send` and the server (`notice.rs`) |
+//! | [`default_seal_options`], [`default_open_limits`], [`default_http_options`], ... | the Rust `Default`s of every record with defaults (`defaults.rs`) |
 //! | [`KluisError`] | every error, one class per kind (`error.rs`) |
 //!
 //! The bindings are generated from the compiled library by the
@@ -29,17 +31,24 @@
 
 uniffi::setup_scaffolding!();
 
+mod defaults;
 mod envelope;
 mod error;
 mod http;
+mod notice;
 mod stream;
 mod transfer;
 mod transport;
 mod types;
 
+pub use defaults::{
+    default_argon2_params, default_http_options, default_metadata, default_open_limits, default_receive_options,
+    default_seal_options, default_send_options, default_transfer_request,
+};
 pub use envelope::{inspect, open_bytes, open_file, seal_bytes, seal_file};
 pub use error::KluisError;
 pub use http::{HttpOptions, HttpTransport, SenderToken, confirm_code, request_code};
+pub use notice::{Language, RecipientNotice, recipient_notice};
 pub use stream::{Opener, Sealer};
 pub use transfer::{
     FileSource, PasswordRating, PasswordStyle, ReceiveOptions, ReceivedTransfer, SendOptions, SentTransfer,

@@ -16,6 +16,16 @@ fn unix_time(seconds: Option<u64>) -> Option<SystemTime> {
     seconds.map(|s| UNIX_EPOCH + Duration::from_secs(s))
 }
 
+/// Whole seconds since the Unix epoch (0 for an earlier time).
+fn unix_seconds(time: Option<SystemTime>) -> Option<u64> {
+    time.map(|t| t.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs()))
+}
+
+/// A size as the `u64` of a record (a `usize` always fits).
+fn size(bytes: usize) -> u64 {
+    u64::try_from(bytes).unwrap_or(u64::MAX)
+}
+
 fn parse_id(text: &str) -> Result<TransferId, KluisError> {
     TransferId::parse(text).map_err(|e| KluisError::invalid(format!("invalid transfer id {text:?}: {e}")))
 }
@@ -57,7 +67,9 @@ impl From<FileSource> for kt::FileSource {
     }
 }
 
-/// What to send, to whom, under which password.
+/// What to send, to whom, under which password. The defaults of the last
+/// four fields are those of `default_transfer_request` (the expiry is
+/// `kluis_transfer::DEFAULT_EXPIRES_IN`; a test checks each literal).
 #[derive(Clone, uniffi::Record)]
 pub struct TransferRequest {
     /// The sender's address.
@@ -110,8 +122,10 @@ impl From<TransferRequest> for kt::TransferRequest {
     }
 }
 
-/// How to seal and upload a transfer.
-#[derive(Clone, Debug, uniffi::Record)]
+/// How to seal and upload a transfer. The field defaults are
+/// `kluis_transfer::SendOptions::default()`'s (`default_send_options`
+/// returns them; a test checks each literal against it).
+#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
 pub struct SendOptions {
     /// Argon2id cost of the transfer password.
     #[uniffi(default)]
@@ -130,7 +144,27 @@ pub struct SendOptions {
     pub now: Option<u64>,
 }
 
-fn send_options(o: Option<SendOptions>) -> Result<kt::SendOptions, KluisError> {
+impl Default for SendOptions {
+    fn default() -> Self {
+        kt::SendOptions::default().into()
+    }
+}
+
+impl From<kt::SendOptions> for SendOptions {
+    /// All but `upload_attempts`, which bindings leave at the shared
+    /// resume-and-retry policy.
+    fn from(o: kt::SendOptions) -> Self {
+        SendOptions {
+            argon2: o.argon2.into(),
+            chunk_size: o.chunk_size,
+            piece_size: size(o.piece_size),
+            temp_dir: o.temp_dir.map(|p| p.to_string_lossy().into_owned()),
+            now: unix_seconds(o.now),
+        }
+    }
+}
+
+pub(crate) fn send_options(o: Option<SendOptions>) -> Result<kt::SendOptions, KluisError> {
     let Some(o) = o else { return Ok(kt::SendOptions::default()) };
     Ok(kt::SendOptions {
         argon2: o.argon2.into(),
@@ -176,8 +210,10 @@ pub fn send_transfer(
     })
 }
 
-/// How to open and download a transfer.
-#[derive(Clone, Debug, uniffi::Record)]
+/// How to open and download a transfer. The field defaults are
+/// `kluis_transfer::ReceiveOptions::default()`'s (`default_receive_options`
+/// returns them; a test checks each literal against it).
+#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
 pub struct ReceiveOptions {
     /// Caps on the Argon2 work the transfer may ask for, checked before any
     /// Argon2 run (None: the transfer limits, 2 password slots, 256 MiB,
@@ -192,7 +228,25 @@ pub struct ReceiveOptions {
     pub now: Option<u64>,
 }
 
-fn receive_options(o: Option<ReceiveOptions>) -> Result<kt::ReceiveOptions, KluisError> {
+impl Default for ReceiveOptions {
+    fn default() -> Self {
+        kt::ReceiveOptions::default().into()
+    }
+}
+
+impl From<kt::ReceiveOptions> for ReceiveOptions {
+    /// The transfer limits (`OpenLimits::TRANSFER`), the default, are
+    /// `limits` None; other limits are given as they are.
+    fn from(o: kt::ReceiveOptions) -> Self {
+        ReceiveOptions {
+            limits: (o.limits != kluis_core::OpenLimits::TRANSFER).then(|| o.limits.into()),
+            piece_size: size(o.piece_size),
+            now: unix_seconds(o.now),
+        }
+    }
+}
+
+pub(crate) fn receive_options(o: Option<ReceiveOptions>) -> Result<kt::ReceiveOptions, KluisError> {
     let Some(o) = o else { return Ok(kt::ReceiveOptions::default()) };
     Ok(kt::ReceiveOptions {
         limits: core_limits(o.limits, kluis_core::OpenLimits::TRANSFER)?,

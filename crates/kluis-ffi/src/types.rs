@@ -52,7 +52,9 @@ pub(crate) fn core_secrets(secrets: Vec<Secret>) -> Result<Vec<core::Secret>, Kl
     secrets.into_iter().map(core::Secret::try_from).collect()
 }
 
-/// Argon2id cost of password slots.
+/// Argon2id cost of password slots. The field defaults are
+/// `kluis_core::Argon2Params::DEFAULT`'s (`default_argon2_params`
+/// returns them; a test checks each literal against it).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, uniffi::Record)]
 pub struct Argon2Params {
     /// Memory in KiB (default 65536 = 64 MiB).
@@ -78,8 +80,15 @@ impl From<core::Argon2Params> for Argon2Params {
     }
 }
 
-/// The metadata sealed (encrypted) in an envelope's header.
-#[derive(Clone, Debug, Default, PartialEq, uniffi::Record)]
+impl Default for Argon2Params {
+    fn default() -> Self {
+        core::Argon2Params::default().into()
+    }
+}
+
+/// The metadata sealed (encrypted) in an envelope's header. Every field
+/// defaults to None, as in `kluis_core::Metadata::default()`.
+#[derive(Clone, Debug, PartialEq, uniffi::Record)]
 pub struct Metadata {
     /// File name, without any directory part.
     #[uniffi(default = None)]
@@ -114,6 +123,12 @@ impl TryFrom<Metadata> for core::Metadata {
     }
 }
 
+impl Default for Metadata {
+    fn default() -> Self {
+        core::Metadata::default().into()
+    }
+}
+
 impl From<core::Metadata> for Metadata {
     fn from(m: core::Metadata) -> Self {
         let extra_json = if m.extra.is_empty() { None } else { serde_json::to_string(&m.extra).ok() };
@@ -121,7 +136,10 @@ impl From<core::Metadata> for Metadata {
     }
 }
 
-/// How to seal. Every field has the core's default.
+/// How to seal. Every field has the core's default
+/// (`kluis_core::SealOptions::default()`, returned by
+/// `default_seal_options`; a test checks
+/// each literal against it).
 #[derive(Clone, Debug, PartialEq, uniffi::Record)]
 pub struct SealOptions {
     /// Plaintext bytes per chunk: a power of two from 4096 to 16777216.
@@ -172,6 +190,8 @@ pub(crate) fn core_options(options: Option<SealOptions>) -> Result<core::SealOpt
 /// before any key derivation. Each field is at most its default, the most
 /// any Kluis sealer writes (a larger value is refused with
 /// `InvalidArgument`, as Argon2 would try to allocate what it names).
+/// The defaults are `kluis_core::OpenLimits::default()`'s, returned by
+/// `default_open_limits`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, uniffi::Record)]
 pub struct OpenLimits {
     /// Largest accepted memory in KiB (default and most 1048576 = 1 GiB).

@@ -132,9 +132,14 @@ pub enum ErrorCategory {
     /// The manifest opened but this version cannot read it (it breaks the
     /// rules, or has another version).
     UnreadableManifest,
-    /// An envelope refused as unsupported or above the reader's Argon2
-    /// limits ([`TransferError::Envelope`]).
+    /// An envelope refused for a reason other than tampering or the
+    /// reader's Argon2 limits: a newer format version
+    /// ([`TransferError::Envelope`]).
     Envelope,
+    /// An envelope that asks for more Argon2 work than the reader's limits
+    /// allow, refused before any key derivation ([`TransferError::Envelope`]
+    /// with [`OpenError::LimitsExceeded`]).
+    LimitsExceeded,
     /// What the caller asked for cannot be done as given: a file name, an
     /// argument, a link.
     InvalidRequest,
@@ -142,11 +147,12 @@ pub enum ErrorCategory {
     WeakPassword,
     /// The destination exists and replacing it was not asked for.
     AlreadyExists,
-    /// Sealing failed ([`TransferError::Seal`]).
+    /// Sealing refused its arguments ([`TransferError::Seal`], other than
+    /// through I/O or the random generator).
     Seal,
     /// The transport failed.
     Transport,
-    /// Local files or the random generator failed.
+    /// Local files or the random generator failed (also when sealing).
     Io,
 }
 
@@ -161,6 +167,7 @@ impl ErrorCategory {
                 | ErrorCategory::Tampered
                 | ErrorCategory::UnreadableManifest
                 | ErrorCategory::Envelope
+                | ErrorCategory::LimitsExceeded
         )
     }
 }
@@ -199,12 +206,18 @@ impl TransferError {
         }
     }
 
-    /// The error's [`ErrorCategory`]; every variant has one (no catch-all).
+    /// The error's [`ErrorCategory`]; every variant has one (no catch-all
+    /// over the variants). An [`Envelope`](TransferError::Envelope) or
+    /// [`Seal`](TransferError::Seal) error is classified by the core error
+    /// it carries, so that a front end never has to look inside.
     ///
     /// ```
+    /// use kluis_core::OpenError;
     /// use kluis_transfer::{ErrorCategory, TransferError};
     /// assert_eq!(TransferError::InvalidArgument("x".into()).category(), ErrorCategory::InvalidRequest);
     /// assert_eq!(TransferError::Randomness.category(), ErrorCategory::Io);
+    /// let limits = TransferError::Envelope(OpenError::LimitsExceeded("m_kib".into()));
+    /// assert_eq!(limits.category(), ErrorCategory::LimitsExceeded);
     /// ```
     pub fn category(&self) -> ErrorCategory {
         match self {
@@ -215,12 +228,18 @@ impl TransferError {
             TransferError::InvalidManifest(_) | TransferError::UnsupportedManifest(_) => {
                 ErrorCategory::UnreadableManifest
             }
+            TransferError::Envelope(OpenError::LimitsExceeded(_)) => ErrorCategory::LimitsExceeded,
+            // `OpenError` is the core's and non-exhaustive: any other kind
+            // is an envelope this reader does not accept.
             TransferError::Envelope(_) => ErrorCategory::Envelope,
             TransferError::InvalidName { .. } | TransferError::InvalidArgument(_) | TransferError::InvalidLink(_) => {
                 ErrorCategory::InvalidRequest
             }
             TransferError::WeakPassword { .. } => ErrorCategory::WeakPassword,
             TransferError::AlreadyExists { .. } => ErrorCategory::AlreadyExists,
+            TransferError::Seal(SealError::Io(_) | SealError::Randomness) => ErrorCategory::Io,
+            // `SealError` is the core's and non-exhaustive: any other kind
+            // is an argument it refused.
             TransferError::Seal(_) => ErrorCategory::Seal,
             TransferError::Transport(_) => ErrorCategory::Transport,
             TransferError::Io(_) | TransferError::Randomness => ErrorCategory::Io,
@@ -291,6 +310,38 @@ mod tests {
         assert_eq!(m(OpenError::UnsupportedVersion(2), true), "Envelope");
         assert_eq!(m(OpenError::LimitsExceeded("m".into()), true), "Envelope");
         assert_eq!(m(OpenError::Io(io::Error::other("disk")), true), "Io");
+    }
+
+    /// Every variant's category, and the core errors inside `Envelope`
+    /// and `Seal` classified by their kind.
+    #[test]
+    fn every_variant_has_its_category() {
+        use ErrorCategory as C;
+        let cases: Vec<(TransferError, ErrorCategory)> = vec![
+            (TransferError::WrongPassword, C::WrongPassword),
+            (TransferError::Expired { expired_at: 0 }, C::Expired),
+            (TransferError::not_found("t"), C::NotFound),
+            (TransferError::tampered("f", "r"), C::Tampered),
+            (TransferError::InvalidName { name: "..".into(), reason: "r".into() }, C::InvalidRequest),
+            (TransferError::WeakPassword { reason: "r".into() }, C::WeakPassword),
+            (TransferError::InvalidManifest("x".into()), C::UnreadableManifest),
+            (TransferError::UnsupportedManifest(9), C::UnreadableManifest),
+            (TransferError::invalid("x"), C::InvalidRequest),
+            (TransferError::InvalidLink(LinkError::BadPath), C::InvalidRequest),
+            (TransferError::AlreadyExists { path: "f".into() }, C::AlreadyExists),
+            (TransferError::Envelope(OpenError::UnsupportedVersion(2)), C::Envelope),
+            (TransferError::Envelope(OpenError::LimitsExceeded("m".into())), C::LimitsExceeded),
+            (TransferError::Seal(SealError::EmptyPassword), C::Seal),
+            (TransferError::Seal(SealError::Io(io::Error::other("disk"))), C::Io),
+            (TransferError::Seal(SealError::Randomness), C::Io),
+            (TransferError::Transport(TransportError::Io("x".into())), C::Transport),
+            (TransferError::Io(io::Error::other("disk")), C::Io),
+            (TransferError::Randomness, C::Io),
+        ];
+        for (err, want) in cases {
+            assert_eq!(err.category(), want, "{err:?}");
+        }
+        assert!(C::LimitsExceeded.is_refusal() && C::Envelope.is_refusal() && !C::Seal.is_refusal());
     }
 
     #[test]

@@ -109,7 +109,8 @@ pub use progress::{NoProgress, Phase, Progress, ProgressEvent};
 pub use receive::{OpenedTransfer, ReceiveOptions, open_transfer};
 pub use resume::{UPLOAD_ATTEMPTS, is_resumable};
 pub use send::{
-    DEFAULT_PIECE_SIZE, FileSource, MAX_EXPIRES_IN, SendOptions, SentTransfer, TransferRequest, upload_blob,
+    DEFAULT_EXPIRES_IN, DEFAULT_PIECE_SIZE, FileSource, MAX_EXPIRES_IN, SendOptions, SentTransfer, TransferRequest,
+    upload_blob,
 };
 #[cfg(feature = "fs")]
 pub use transport::DirectoryTransport;

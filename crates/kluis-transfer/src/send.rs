@@ -17,6 +17,15 @@ use kluis_protocol::{BlobName, TransferId};
 /// The longest allowed lifetime of a transfer (366 days).
 pub const MAX_EXPIRES_IN: Duration = Duration::from_secs(366 * 86_400);
 
+/// How long a transfer stays available when the sender does not say
+/// (7 days): the default `expires_in_seconds` of the bindings'
+/// `TransferRequest` (and the `7d` of `kluis send --expires`).
+///
+/// ```
+/// assert_eq!(kluis_transfer::DEFAULT_EXPIRES_IN.as_secs(), 604_800);
+/// ```
+pub const DEFAULT_EXPIRES_IN: Duration = Duration::from_secs(7 * 86_400);
+
 /// The default size of each upload or download request (1 MiB).
 pub const DEFAULT_PIECE_SIZE: usize = 1 << 20;
 

@@ -49,13 +49,6 @@ class EnvelopeTest {
     }
 
     @Test
-    fun `defaults match the core`() {
-        assertEquals(65536uL, SealOptions().chunkSize)
-        assertEquals(Argon2Params(mKib = 65536u, t = 3u, p = 4u), SealOptions().argon2)
-        assertEquals(OpenLimits(maxMKib = 1048576u, maxT = 16u, maxP = 16u), OpenLimits())
-    }
-
-    @Test
     fun `inspect needs no secret`() {
         val envelope = sealBytes(
             "abc".toByteArray(), listOf(Secret.Password("a long enough password"), newKey()),
