@@ -12,7 +12,7 @@
 use crate::Kind;
 use crate::checks::{bsn_eleven_proof, card_issuer, iban_length, iban_mod97, luhn};
 use crate::finding::Finding;
-use crate::scan::Contexts;
+use crate::scan::{Contexts, sentence_ends};
 use crate::terms::{is_word_byte, word_at, word_before};
 
 /// Most groups read into one token; a longer token is cut (bounded work).
@@ -33,8 +33,8 @@ pub(crate) fn scan_numbers(text: &str, ctx: &Contexts, out: &mut Vec<Finding>) {
     let mut last_bsn_end: Option<usize> = None;
     let mut i = 0;
     while i < n {
-        match b[i..].iter().position(u8::is_ascii_digit) {
-            Some(k) => i += k,
+        match next_digit(b, i) {
+            Some(k) => i = k,
             None => break,
         }
         let start = i;
@@ -75,6 +75,21 @@ pub(crate) fn scan_numbers(text: &str, ctx: &Contexts, out: &mut Vec<Finding>) {
     }
 }
 
+/// The position of the next ASCII digit at or after `from`. Blocks of 32
+/// bytes are tested whole first (the compiler turns that test into vector
+/// instructions): text is mostly not digits.
+fn next_digit(b: &[u8], from: usize) -> Option<usize> {
+    let mut at = from;
+    while at + 32 <= b.len() {
+        let block = &b[at..at + 32];
+        if block.iter().fold(false, |any, c| any | (c.wrapping_sub(b'0') < 10)) {
+            break;
+        }
+        at += 32;
+    }
+    b[at..].iter().position(u8::is_ascii_digit).map(|k| at + k)
+}
+
 /// A token glued to what precedes it: a word (`A123`), a country code
 /// (`+31`), or a word and a joiner (`ORD-123`, `v1.2`).
 fn attached_before(b: &[u8], start: usize) -> bool {
@@ -88,11 +103,13 @@ fn attached_before(b: &[u8], start: usize) -> bool {
 }
 
 /// A token glued to what follows it: a word (`123abc`), decimals (`12,50`),
-/// a joiner and a word (`123-B`, `12/03`).
+/// a joiner and a word (`123-B`, `12/03`), a mail address or message id
+/// (`123456782@example.org`).
 fn attached_after(b: &[u8], end: usize) -> bool {
     let Some(&p) = b.get(end) else { return false };
     let next = b.get(end + 1).copied();
     word_at(b, end)
+        || p == b'@'
         || (p == b',' && next.is_some_and(|c| c.is_ascii_digit()))
         || (matches!(p, b'-' | b'/' | b'_') && next.is_some_and(is_word_byte))
 }
@@ -174,8 +191,10 @@ impl Token<'_> {
             if !bsn_eleven_proof(&nine) {
                 return None;
             }
-            let context = self.ctx.bsn_near(start, end, BSN_BEFORE, BSN_AFTER)
-                || self.last_bsn_end.is_some_and(|e| e <= start && start - e <= BSN_CHAIN);
+            let context = self.ctx.bsn_near(self.text.as_bytes(), start, end, BSN_BEFORE, BSN_AFTER)
+                || self.last_bsn_end.is_some_and(|e| {
+                    e <= start && start - e <= BSN_CHAIN && !sentence_ends(self.text.as_bytes(), e, start)
+                });
             if context || (grouped && total == 9) {
                 return Some(Finding::new(Kind::Bsn, start, end, if context { 0.97 } else { 0.85 }, self.text));
             }

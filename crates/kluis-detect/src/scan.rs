@@ -1,17 +1,19 @@
-//! [`scan_text`]: one pass of the word automaton (context words, person
-//! words, special-category terms), one walk over the digits, and a look
-//! after each document word for its number.
+//! [`scan_text`]: one pass over the words (context words, person words,
+//! special-category terms: [`crate::terms`]), one walk over the digits, and
+//! a look after each document word for its number.
 
 use std::collections::VecDeque;
 
 use crate::Kind;
 use crate::finding::Finding;
 use crate::numbers::scan_numbers;
-use crate::terms::{Class, Strength, is_word_byte, lists, word_at, word_before};
+use crate::terms::{Class, Strength, is_word_byte, lists, word_at};
 
-/// A weak term counts when a person word is this close (bytes, either side).
+/// A weak term counts when a person word is this close (bytes, either
+/// side) in the same sentence...
 const PERSON_REACH: usize = 100;
-/// ... or another term of its kind is this close.
+/// ... or a strong term of its kind is this close (or another weak term of
+/// its kind is in its sentence).
 const KIN_REACH: usize = 150;
 /// A document number follows its context word within this many bytes.
 const DOCUMENT_REACH: usize = 60;
@@ -38,19 +40,20 @@ pub fn scan_text(text: &str) -> Vec<Finding> {
     let mut out = Vec::new();
     let mut ctx = Contexts::default();
     let mut terms = TermState::default();
-    for m in lists.automaton.find_iter(bytes) {
-        let (start, end) = (m.start(), m.end());
-        let entry = lists.entries[m.pattern().as_usize()];
-        let clear_before = !word_before(bytes, start);
-        let clear_after = entry.stem || !word_at(bytes, end);
-        if !(clear_before && clear_after) {
+    for (start, mut end, entry) in lists.words(bytes) {
+        if entry.stem {
+            // A stem's finding is the whole word it starts.
+            while word_at(bytes, end) {
+                end += 1;
+            }
+        } else if word_at(bytes, end) {
             continue;
         }
         match entry.class {
             Class::BsnContext => ctx.bsn.push((start, end)),
             Class::IdContext => ctx.id.push((start, end)),
             Class::LicenceContext => ctx.licence.push((start, end)),
-            Class::Person => terms.person(end, text, &mut out),
+            Class::Person => terms.person(start, end, text, &mut out),
             Class::Benign => {}
             Class::Term(kind, strength) => terms.term(kind, strength, start, end, text, &mut out),
         }
@@ -73,11 +76,16 @@ pub(crate) struct Contexts {
 impl Contexts {
     /// Whether a BSN context word ends at most `before` bytes before
     /// `start` or starts at most `after` bytes after `end`.
-    pub(crate) fn bsn_near(&self, start: usize, end: usize, before: usize, after: usize) -> bool {
+    /// Table rows count as one sentence: a header line's word reaches the
+    /// rows below it, but not past a full stop.
+    pub(crate) fn bsn_near(&self, text: &[u8], start: usize, end: usize, before: usize, after: usize) -> bool {
         let words = &self.bsn;
         // The first word that ends after start - before.
         let from = words.partition_point(|&(_, e)| e + before < start);
-        words[from..].iter().take_while(|&&(s, _)| s <= end + after).any(|&(s, e)| e <= start || s >= end)
+        words[from..]
+            .iter()
+            .take_while(|&&(s, _)| s <= end + after)
+            .any(|&(s, e)| (e <= start && !sentence_ends(text, e, start)) || (s >= end && !sentence_ends(text, end, s)))
     }
 }
 
@@ -85,42 +93,62 @@ impl Contexts {
 #[derive(Default)]
 struct TermState {
     last_person_end: Option<usize>,
-    /// By kind index: the end of the last term of that kind.
-    last_of_kind: [Option<usize>; Kind::ALL.len()],
+    /// By kind index: the end of the last strong term of that kind.
+    last_strong: [Option<usize>; Kind::ALL.len()],
     pending: VecDeque<(Kind, usize, usize)>,
 }
 
 impl TermState {
-    fn person(&mut self, end: usize, text: &str, out: &mut Vec<Finding>) {
-        self.expire(end);
-        for (kind, s, e) in self.pending.drain(..) {
-            out.push(Finding::new(kind, s, e, WEAK, text));
-        }
+    fn person(&mut self, start: usize, end: usize, text: &str, out: &mut Vec<Finding>) {
+        self.expire(start);
+        let bytes = text.as_bytes();
+        // Waiting terms in the same sentence are about this person.
+        self.pending.retain(|&(kind, s, e)| {
+            let same = start - e.min(start) <= PERSON_REACH && same_sentence(bytes, e, start);
+            if same {
+                out.push(Finding::new(kind, s, e, WEAK, text));
+            }
+            !same
+        });
         self.last_person_end = Some(end);
     }
 
     fn term(&mut self, kind: Kind, strength: Strength, start: usize, end: usize, text: &str, out: &mut Vec<Finding>) {
         self.expire(start);
+        let bytes = text.as_bytes();
         let slot = Kind::ALL.iter().position(|k| *k == kind).unwrap_or(0);
-        let kin_near = self.last_of_kind[slot].is_some_and(|e| start - e.min(start) <= KIN_REACH);
-        // Weak terms of this kind waiting nearby are confirmed by this one.
+        let word = |s: usize, e: usize| text[s..e].to_ascii_lowercase();
+        // Waiting weak terms of this kind are confirmed by a strong term
+        // nearby, or by another weak term of the kind in their sentence.
+        let mut confirmed = false;
         let mut i = 0;
         while i < self.pending.len() {
             let (k, s, e) = self.pending[i];
-            if k == kind && start - e.min(start) <= KIN_REACH {
+            let by_strong = strength == Strength::Strong && start - e.min(start) <= KIN_REACH;
+            let by_other =
+                strength == Strength::Weak && same_sentence(bytes, e, start) && word(s, e) != word(start, end);
+            if k == kind && (by_strong || by_other) {
                 out.push(Finding::new(k, s, e, WEAK, text));
                 self.pending.remove(i);
+                confirmed |= by_other;
             } else {
                 i += 1;
             }
         }
-        let person_near = self.last_person_end.is_some_and(|e| start - e.min(start) <= PERSON_REACH);
+        let strong_near = self.last_strong[slot].is_some_and(|e| start - e.min(start) <= KIN_REACH);
+        let person_near = self
+            .last_person_end
+            .is_some_and(|e| start - e.min(start) <= PERSON_REACH && same_sentence(bytes, e, start));
         match strength {
-            Strength::Strong => out.push(Finding::new(kind, start, end, STRONG, text)),
-            Strength::Weak if person_near || kin_near => out.push(Finding::new(kind, start, end, WEAK, text)),
+            Strength::Strong => {
+                out.push(Finding::new(kind, start, end, STRONG, text));
+                self.last_strong[slot] = Some(end);
+            }
+            Strength::Weak if person_near || strong_near || confirmed => {
+                out.push(Finding::new(kind, start, end, WEAK, text))
+            }
             Strength::Weak => self.pending.push_back((kind, start, end)),
         }
-        self.last_of_kind[slot] = Some(end);
     }
 
     /// Drops the waiting terms that no later word can confirm any more.
@@ -129,6 +157,24 @@ impl TermState {
             self.pending.pop_front();
         }
     }
+}
+
+/// Whether no sentence ends between `from` and `to`: no line break, and
+/// no `.`, `!` or `?` followed by a space (a title's dot right at `from`,
+/// as in "Mevr. Jansen", does not count).
+fn same_sentence(bytes: &[u8], from: usize, to: usize) -> bool {
+    let from = if bytes.get(from) == Some(&b'.') { from + 1 } else { from };
+    !sentence_ends(bytes, from, to) && memchr::memchr(b'\n', &bytes[from.min(to)..to]).is_none()
+}
+
+/// Whether a `.`, `!` or `?` followed by white space lies between `from`
+/// and `to`.
+pub(crate) fn sentence_ends(bytes: &[u8], from: usize, to: usize) -> bool {
+    if from >= to {
+        return false;
+    }
+    let gap = &bytes[from..(to + 1).min(bytes.len())];
+    gap.windows(2).any(|w| matches!(w[0], b'.' | b'!' | b'?') && w[1].is_ascii_whitespace())
 }
 
 /// Document numbers after their context words: a Dutch passport or identity
@@ -183,6 +229,8 @@ mod tests {
         assert_eq!(kinds("123456782 is het burgerservicenummer"), ["bsn"]);
         assert_eq!(kinds("Nummer 1234.56.782"), ["bsn"]);
         assert!(kinds("Factuur 123456782").is_empty());
+        assert!(kinds("Uw BSN staat op de pas. Ordernummer 123456782").is_empty(), "another sentence");
+        assert_eq!(kinds("naam;bsn\nJan;111222333"), ["bsn"], "a table's header");
         assert!(kinds("BSN: 123456783").is_empty(), "wrong check digit");
         assert_eq!(kinds("sofinummer 12345672"), ["bsn"], "eight digits, a leading zero implied");
         assert!(kinds("12345672").is_empty());
@@ -222,6 +270,11 @@ mod tests {
         assert_eq!(kinds("Health and safety rules for her visit."), Vec::<&str>::new());
         assert_eq!(kinds("Hij heeft een strafblad."), ["criminal_record"]);
         assert_eq!(kinds("De moskee en de ramadan"), ["religion", "religion"]);
+        assert_eq!(kinds("De vakbond belt.\nDe vakbond mailt."), Vec::<&str>::new(), "the same weak word twice");
+        assert_eq!(kinds("Zij heeft een strafblad.\nDe politie belde."), ["criminal_record", "criminal_record"]);
+        assert_eq!(kinds("Geachte mevrouw Jansen,\nDe kerk is open."), Vec::<&str>::new());
+        assert_eq!(kinds("Hij belde. De kerk is open."), Vec::<&str>::new());
+        assert_eq!(kinds("Mevr. Jansen gaat naar de kerk."), ["religion"]);
     }
 
     #[test]

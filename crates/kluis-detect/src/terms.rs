@@ -4,11 +4,13 @@
 //!
 //! A pattern ending in `*` is a stem (`diabet*` finds diabetes,
 //! diabetisch, diabetespatiënt); every other pattern is a whole word. A
-//! match counts only at a word boundary. Matching ignores ASCII case.
+//! match starts only at a word start (a table of the patterns' first four
+//! bytes rules out most words at once; the automaton runs anchored at the
+//! others) and, unless a stem, ends at a word end. Matching ignores ASCII case.
 
 use std::sync::OnceLock;
 
-use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, Anchored, Input, MatchKind, StartKind};
 
 use crate::Kind;
 
@@ -42,544 +44,9 @@ pub(crate) enum Strength {
 }
 
 use Class::*;
-use Strength::*;
 
-const BSN: &[&str] = &[
-    "bsn",
-    "bsn-nummer",
-    "bsnnummer",
-    "burgerservicenummer",
-    "burger service nummer",
-    "burgerservice-nummer",
-    "sofinummer",
-    "sofi-nummer",
-    "sofinr",
-    "sofi nummer",
-    "citizen service number",
-    "citizen service no",
-    "persoonsnummer",
-    "social security number",
-];
-
-const ID: &[&str] = &[
-    "paspoort",
-    "paspoortnummer",
-    "paspoortnr",
-    "identiteitskaart",
-    "identiteitskaartnummer",
-    "id-kaart",
-    "id kaart",
-    "idkaart",
-    "identiteitsbewijs",
-    "documentnummer",
-    "passport",
-    "passport number",
-    "passport no",
-    "identity card",
-    "id card",
-    "document number",
-];
-
-const LICENCE: &[&str] = &[
-    "rijbewijs",
-    "rijbewijsnummer",
-    "rijbewijsnr",
-    "driving licence",
-    "driving license",
-    "driver's license",
-    "driver license",
-];
-
-const PERSON: &[&str] = &[
-    "de heer",
-    "dhr",
-    "mevrouw",
-    "mevr",
-    "meneer",
-    "mr",
-    "mrs",
-    "ms",
-    "miss",
-    "cliënt",
-    "client",
-    "cliente",
-    "patiënt",
-    "patient",
-    "patiente",
-    "betrokkene",
-    "werknemer",
-    "medewerker",
-    "medewerkster",
-    "employee",
-    "aanvrager",
-    "aanvraagster",
-    "applicant",
-    "bewoner",
-    "resident",
-    "leerling",
-    "pupil",
-    "verzoeker",
-    "belanghebbende",
-    "collega",
-    "colleague",
-    "zoon",
-    "dochter",
-    "son",
-    "daughter",
-    "moeder",
-    "vader",
-    "mother",
-    "father",
-    "echtgenoot",
-    "echtgenote",
-    "husband",
-    "wife",
-    "geboren",
-    "born",
-    "geboortedatum",
-    "date of birth",
-    "hij",
-    "zij",
-    "he",
-    "she",
-    "his",
-    "him",
-    "her",
-    "mijn",
-    "my",
-    "haar",
-    "zijn vader",
-    "zijn moeder",
-    "zijn partner",
-    "kandidaat",
-    "candidate",
-    "sollicitant",
-    "cursist",
-    "deelnemer",
-    "participant",
-];
-
-const BENIGN: &[&str] = &[
-    "health and safety",
-    "public health",
-    "health care",
-    "healthcare",
-    "health check",
-    "treatment of personal data",
-    "treatment of data",
-    "european union",
-    "student union",
-    "police station",
-    "court of justice",
-    "church street",
-    "prayer room",
-    "gezondheid en veiligheid",
-    "behandeling van de aanvraag",
-    "behandeling van uw aanvraag",
-    "in behandeling",
-    "de behandeling van",
-    "fnv-cao",
-];
-
-/// The term lists, by kind: (pattern, strength).
-const TERMS: &[(Kind, Strength, &[&str])] = &[
-    (
-        Kind::Health,
-        Strong,
-        &[
-            "diagnose",
-            "diagnosis",
-            "gediagnosticeerd",
-            "diagnosed",
-            "medisch dossier",
-            "medische gegevens",
-            "medical record",
-            "medical records",
-            "medical history",
-            "medische voorgeschiedenis",
-            "patiëntendossier",
-            "ziektegeschiedenis",
-            "behandelplan",
-            "treatment plan",
-            "arbeidsongeschikt*",
-            "ziekmelding",
-            "ziek gemeld",
-            "sick leave",
-            "on sick leave",
-            "ziekteverzuim",
-            "chemotherapie",
-            "chemotherapy",
-            "psychiatri*",
-            "diabet*",
-            "kanker",
-            "cancer",
-            "tumor",
-            "tumour",
-            "hiv",
-            "epileps*",
-            "dementie",
-            "dementia",
-            "alzheimer*",
-            "zwanger*",
-            "pregnan*",
-            "medicatie",
-            "medication",
-            "antidepressiva",
-            "antidepressant*",
-            "ggz",
-            "bedrijfsarts",
-            "occupational physician",
-            "burn-out",
-            "burnout",
-            "ziekte van",
-            "hartinfarct",
-            "heart attack",
-            "beroerte",
-            "stroke patient",
-            "verslav*",
-            "addiction",
-            "addicted",
-            "schizofren*",
-            "schizophreni*",
-            "autisme",
-            "autism",
-            "adhd",
-            "handicap",
-            "disability",
-            "disabled",
-            "gehandicapt",
-            "chronisch ziek",
-            "chronic illness",
-            "depressie",
-            "hepatitis",
-            "covid-19",
-            "opname in het ziekenhuis",
-            "admitted to hospital",
-        ],
-    ),
-    (
-        Kind::Health,
-        Weak,
-        &[
-            "ziek",
-            "sick",
-            "aids",
-            "prescribed",
-            "voorgeschreven",
-            "psycholo*",
-            "herstelt van",
-            "recovering from",
-            "ziekenhuis",
-            "hospital",
-            "huisarts",
-            "doctor",
-            "therapie",
-            "therapy",
-            "therapeut",
-            "therapist",
-            "medicijnen",
-            "medicine",
-            "behandeling",
-            "treatment",
-            "gezondheid",
-            "health",
-            "operatie",
-            "surgery",
-            "depression",
-            "depressief",
-            "depressed",
-            "klachten",
-            "symptoms",
-            "fysiotherap*",
-            "physiotherap*",
-        ],
-    ),
-    (
-        Kind::CriminalRecord,
-        Strong,
-        &[
-            "strafblad",
-            "criminal record",
-            "criminal records",
-            "veroordeeld",
-            "convicted",
-            "veroordeling",
-            "convictions",
-            "strafrechtelijk verleden",
-            "justitiële documentatie",
-            "justitiele documentatie",
-            "gedetineerd*",
-            "detentie",
-            "gevangenisstraf",
-            "prison sentence",
-            "jail sentence",
-            "taakstraf",
-            "reclassering",
-            "parole",
-            "voorwaardelijke straf",
-            "suspended sentence",
-            "verdachte",
-            "gearresteerd",
-            "arrested",
-            "aangehouden door de politie",
-            "proces-verbaal",
-            "strafrechtelijk onderzoek",
-            "criminal investigation",
-            "criminal offence",
-            "criminal offense",
-            "strafbaar feit",
-            "delinquent",
-            "ex-gedetineerde",
-            "former prisoner",
-            "tbs",
-        ],
-    ),
-    (
-        Kind::CriminalRecord,
-        Weak,
-        &[
-            "probation",
-            "conviction",
-            "politie",
-            "police",
-            "strafzaak",
-            "criminal case",
-            "delict",
-            "offence",
-            "offense",
-            "misdrijf",
-            "crime",
-            "gevangenis",
-            "prison",
-            "jail",
-            "aangifte",
-            "boete",
-            "officier van justitie",
-            "prosecutor",
-        ],
-    ),
-    (
-        Kind::Religion,
-        Strong,
-        &[
-            "geloofsovertuiging",
-            "religieuze overtuiging",
-            "religious belief",
-            "religious beliefs",
-            "religious affiliation",
-            "levensovertuiging",
-            "kerkgenootschap",
-            "bekeerd tot",
-            "religie van",
-            "religion of",
-            "converted to islam",
-            "converted to christianity",
-        ],
-    ),
-    (
-        Kind::Religion,
-        Weak,
-        &[
-            "moslim",
-            "moslima",
-            "muslim",
-            "islam",
-            "islamitisch*",
-            "islamic",
-            "katholiek",
-            "catholic",
-            "protestant*",
-            "joods",
-            "jewish",
-            "jood",
-            "jew",
-            "hindoe*",
-            "hindu",
-            "boeddhist*",
-            "buddhist",
-            "christen",
-            "christian",
-            "christelijk",
-            "gelovig",
-            "religious",
-            "religieus",
-            "moskee",
-            "mosque",
-            "kerk",
-            "church",
-            "synagoge",
-            "synagogue",
-            "ramadan",
-            "gebed",
-            "prayer",
-            "atheïst",
-            "atheist",
-            "religie",
-            "religion",
-            "geloof",
-            "faith",
-            "hoofddoek",
-            "headscarf",
-        ],
-    ),
-    (
-        Kind::Ethnicity,
-        Strong,
-        &[
-            "etnische afkomst",
-            "etnische achtergrond",
-            "ethnic origin",
-            "ethnic background",
-            "ethnicity",
-            "etniciteit",
-            "raciale afkomst",
-            "racial origin",
-            "migratieachtergrond",
-            "migration background",
-            "huidskleur",
-            "skin colour",
-            "skin color",
-            "ras van",
-        ],
-    ),
-    (
-        Kind::Ethnicity,
-        Weak,
-        &[
-            "afkomst",
-            "afkomstig uit",
-            "marokkaanse",
-            "marokkaan",
-            "turkse",
-            "surinaamse",
-            "antilliaanse",
-            "moroccan",
-            "turkish",
-            "surinamese",
-            "allochto*",
-            "autochto*",
-            "etnisch",
-            "ethnic",
-            "sinti",
-        ],
-    ),
-    (
-        Kind::SexualOrientation,
-        Strong,
-        &[
-            "seksuele geaardheid",
-            "sexual orientation",
-            "seksuele voorkeur",
-            "sexual preference",
-            "homoseksu*",
-            "homosexual*",
-            "lesbisch",
-            "lesbian",
-            "biseksu*",
-            "bisexual*",
-            "transgender",
-            "seksuele identiteit",
-            "sex life",
-            "seksleven",
-            "coming-out",
-            "uit de kast",
-        ],
-    ),
-    (Kind::SexualOrientation, Weak, &["gay", "homo", "lhbti*", "lgbt*", "seksualiteit", "sexuality", "queer"]),
-    (
-        Kind::TradeUnion,
-        Strong,
-        &[
-            "vakbondslid",
-            "vakbondsleden",
-            "lid van de vakbond",
-            "lid van een vakbond",
-            "lid van de fnv",
-            "lid van het cnv",
-            "union member",
-            "union members",
-            "trade union member",
-            "trade union membership",
-            "union membership",
-            "vakbondslidmaatschap",
-            "lidmaatschap van de vakbond",
-            "member of the union",
-            "member of a trade union",
-            "vakbondscontributie",
-            "union dues",
-        ],
-    ),
-    (
-        Kind::TradeUnion,
-        Weak,
-        &[
-            "vakbond",
-            "trade union",
-            "labour union",
-            "labor union",
-            "fnv",
-            "cnv",
-            "vakbondsvertegenwoordiger",
-            "shop steward",
-        ],
-    ),
-    (
-        Kind::Biometric,
-        Strong,
-        &[
-            "vingerafdruk",
-            "vingerafdrukken",
-            "fingerprint",
-            "fingerprints",
-            "gezichtsherkenning",
-            "facial recognition",
-            "irisscan",
-            "iris scan",
-            "biometrisch*",
-            "biometric*",
-            "dna-profiel",
-            "dna profile",
-            "dna-materiaal",
-            "dna sample",
-            "gezichtsscan",
-            "face scan",
-            "stemherkenning",
-            "voiceprint",
-            "voice print",
-            "handpalmscan",
-            "palm scan",
-            "retinascan",
-            "retina scan",
-            "genetische gegevens",
-            "genetic data",
-        ],
-    ),
-    (Kind::Biometric, Weak, &["dna", "gezichtsopname", "facial image", "retina"]),
-    (
-        Kind::PoliticalOpinion,
-        Strong,
-        &[
-            "politieke voorkeur",
-            "politieke overtuiging",
-            "politieke opvatting",
-            "politieke opvattingen",
-            "political opinion",
-            "political opinions",
-            "political affiliation",
-            "political views",
-            "partijlid",
-            "lid van de partij",
-            "party member",
-            "party membership",
-            "partijlidmaatschap",
-        ],
-    ),
-    (
-        Kind::PoliticalOpinion,
-        Weak,
-        &["stemde op", "voted for", "politieke partij", "political party", "activist", "activiste", "partijpolitiek"],
-    ),
-];
+mod lists;
+use lists::*;
 
 /// One pattern of the automaton.
 #[derive(Clone, Copy, Debug)]
@@ -591,8 +58,62 @@ pub(crate) struct Entry {
 
 /// The automaton and, by pattern index, what each pattern stands for.
 pub(crate) struct Lists {
-    pub(crate) automaton: AhoCorasick,
-    pub(crate) entries: Vec<Entry>,
+    /// Every pattern, matched anchored (at a word start), longest first.
+    automaton: AhoCorasick,
+    entries: Vec<Entry>,
+    /// Bit [`prefix_key`] set for the first four bytes of each pattern:
+    /// most word starts are ruled out by one look-up.
+    starts: Box<[u64; 1024]>,
+}
+
+/// A hash of the first four bytes at `i`, lower case, with everything from
+/// the first byte that is not part of a word on set to zero ("de heer" and
+/// "de jure" share "de\0\0"; "hiv" is "hiv\0"; "hive" is not).
+fn prefix_key(text: &[u8], i: usize) -> usize {
+    let mut key = 0u32;
+    let mut ended = false;
+    for k in 0..4 {
+        let b = text.get(i + k).copied().unwrap_or(b' ');
+        ended |= if b < 0x80 { !b.is_ascii_alphanumeric() } else { !word_at(text, i + k) };
+        let b = if ended { 0 } else { b.to_ascii_lowercase() };
+        key = key << 8 | u32::from(b);
+    }
+    (key.wrapping_mul(0x9E37_79B1) >> 16) as usize
+}
+
+impl Lists {
+    /// The patterns found at word starts, in text order, each word start
+    /// tried once and a match's words not tried again (the longest match,
+    /// such as a benign phrase, wins). The match's end is not checked.
+    pub(crate) fn words<'a>(&'a self, text: &'a [u8]) -> impl Iterator<Item = (usize, usize, Entry)> + 'a {
+        let mut at = 0;
+        std::iter::from_fn(move || {
+            while at < text.len() {
+                let i = at;
+                at += 1;
+                // Every pattern starts with an ASCII letter, at a word start.
+                if !text[i].is_ascii_alphabetic() || word_before(text, i) {
+                    continue;
+                }
+                let key = prefix_key(text, i);
+                if self.starts[key >> 6] & (1 << (key & 63)) == 0 {
+                    while at < text.len() && is_word_byte(text[at]) {
+                        at += 1;
+                    }
+                    continue;
+                }
+                let input = Input::new(text).span(i..text.len()).anchored(Anchored::Yes);
+                if let Some(m) = self.automaton.find(input) {
+                    let entry = self.entries[m.pattern().as_usize()];
+                    if entry.stem || !word_at(text, m.end()) {
+                        at = m.end();
+                    }
+                    return Some((m.start(), m.end(), entry));
+                }
+            }
+            None
+        })
+    }
 }
 
 /// The lists, built once.
@@ -622,13 +143,19 @@ fn build() -> Lists {
     for (kind, strength, words) in TERMS {
         add(words, Term(*kind, *strength));
     }
+    let mut starts = Box::new([0u64; 1024]);
+    for p in &patterns {
+        let key = prefix_key(p.as_bytes(), 0);
+        starts[key >> 6] |= 1 << (key & 63);
+    }
     let automaton = AhoCorasick::builder()
         .ascii_case_insensitive(true)
         .match_kind(MatchKind::LeftmostLongest)
         .kind(Some(AhoCorasickKind::DFA))
+        .start_kind(StartKind::Anchored)
         .build(&patterns)
         .unwrap_or_else(|e| unreachable!("the word lists are small and fixed: {e}"));
-    Lists { automaton, entries }
+    Lists { automaton, entries, starts }
 }
 
 /// A byte that continues a word: ASCII letters and digits and every byte of
@@ -678,12 +205,13 @@ mod tests {
             assert!(seen.insert(*w), "{w} is listed twice");
         }
         assert_eq!(lists().entries.len(), seen.len());
+        assert!(seen.iter().all(|w| w.as_bytes()[0].is_ascii_alphabetic()), "words start with a letter");
     }
 
     #[test]
     fn every_special_category_has_strong_and_weak_terms() {
         for kind in Kind::ALL.into_iter().filter(|k| k.is_special_category()) {
-            for strength in [Strong, Weak] {
+            for strength in [Strength::Strong, Strength::Weak] {
                 assert!(
                     TERMS.iter().any(|(k, s, w)| *k == kind && *s == strength && !w.is_empty()),
                     "{kind} {strength:?}"

@@ -10,6 +10,7 @@
 //! (at most `max_depth × 100`). The parser then runs on a thread of its own
 //! with a stack that holds that depth, and a panic in it is a damaged file.
 
+use std::collections::BTreeMap;
 use std::io::Read;
 
 use flate2::read::ZlibDecoder;
@@ -44,11 +45,10 @@ pub(crate) fn extract(bytes: &[u8], budget: &mut Budget) -> Result<(), ExtractEr
 /// The text of each page that has a readable text layer.
 fn page_texts(bytes: &[u8]) -> Result<Vec<String>, ExtractError> {
     let doc = lopdf::Document::load_mem(bytes).map_err(|e| ExtractError::malformed(FORMAT, e))?;
-    let numbers: Vec<u32> = doc.get_pages().keys().copied().collect();
-    let mut pages = Vec::with_capacity(numbers.len());
+    let mut pages = Vec::new();
     let mut failed = None;
-    for n in &numbers {
-        match doc.extract_text(&[*n]) {
+    for (_, page) in doc.get_pages() {
+        match page_text(&doc, page) {
             Ok(text) => pages.push(text),
             Err(e) => failed = Some(e),
         }
@@ -56,6 +56,65 @@ fn page_texts(bytes: &[u8]) -> Result<Vec<String>, ExtractError> {
     match failed {
         Some(e) if pages.is_empty() => Err(ExtractError::malformed(FORMAT, e)),
         _ => Ok(pages),
+    }
+}
+
+/// One page's text: the strings its text operators show, decoded with
+/// their font's encoding, lines apart where the text moves to a new line
+/// (`T*`, `'`, `"`, `Td`/`TD` downwards, `Tm`, `ET`). `lopdf`'s own
+/// `extract_text` runs lines together and drops `'` and `"`.
+fn page_text(doc: &lopdf::Document, page: lopdf::ObjectId) -> lopdf::Result<String> {
+    let fonts = doc.get_page_fonts(page)?;
+    let encodings: BTreeMap<Vec<u8>, lopdf::Encoding<'_>> =
+        fonts.into_iter().filter_map(|(name, font)| font.get_font_encoding(doc).ok().map(|e| (name, e))).collect();
+    let content = lopdf::content::Content::decode(&doc.get_page_content(page)?)?;
+    let mut text = String::new();
+    let mut encoding = None;
+    let newline = |text: &mut String| {
+        if !text.is_empty() && !text.ends_with('\n') {
+            text.push('\n');
+        }
+    };
+    for op in &content.operations {
+        match op.operator.as_str() {
+            "Tf" => encoding = op.operands.first().and_then(|o| o.as_name().ok()).and_then(|n| encodings.get(n)),
+            "Tj" | "TJ" => show(&mut text, encoding, &op.operands),
+            "'" => {
+                newline(&mut text);
+                show(&mut text, encoding, &op.operands);
+            }
+            "\"" => {
+                newline(&mut text);
+                show(&mut text, encoding, op.operands.get(2..).unwrap_or(&[]));
+            }
+            "Td" | "TD" => match op.operands.get(1).and_then(|y| y.as_float().ok()) {
+                Some(dy) if dy.abs() < f32::EPSILON => text.push(' '),
+                _ => newline(&mut text),
+            },
+            "T*" | "Tm" | "ET" => newline(&mut text),
+            _ => {}
+        }
+    }
+    newline(&mut text);
+    Ok(text)
+}
+
+/// Appends the strings of a text operator's operands; a large negative
+/// adjustment inside a `TJ` array is a word space.
+fn show(text: &mut String, encoding: Option<&lopdf::Encoding<'_>>, operands: &[lopdf::Object]) {
+    let Some(encoding) = encoding else { return };
+    for operand in operands {
+        match operand {
+            lopdf::Object::String(bytes, _) => {
+                if let Ok(s) = lopdf::Document::decode_text(encoding, bytes) {
+                    text.push_str(&s);
+                }
+            }
+            lopdf::Object::Array(items) => show(text, Some(encoding), items),
+            lopdf::Object::Integer(i) if *i < -100 => text.push(' '),
+            lopdf::Object::Real(r) if *r < -100.0 => text.push(' '),
+            _ => {}
+        }
     }
 }
 
@@ -179,13 +238,18 @@ mod tests {
 
     /// A one-page PDF whose content stream (zlib when `deflate`) shows `text` in Helvetica.
     pub(crate) fn pdf(text: &str, deflate: bool) -> Vec<u8> {
-        let content = format!("BT /F1 12 Tf 72 720 Td ({}) Tj ET", text.replace('(', "\\(").replace(')', "\\)"));
+        let escaped = text.replace('(', "\\(").replace(')', "\\)");
+        pdf_showing(&format!("BT /F1 12 Tf 72 720 Td ({escaped}) Tj ET"), deflate)
+    }
+
+    /// A one-page PDF with this content stream.
+    fn pdf_showing(content: &str, deflate: bool) -> Vec<u8> {
         let (stream, filter) = if deflate {
             let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
             z.write_all(content.as_bytes()).unwrap();
             (z.finish().unwrap(), " /Filter /FlateDecode")
         } else {
-            (content.into_bytes(), "")
+            (content.as_bytes().to_vec(), "")
         };
         let mut out = b"%PDF-1.4\n".to_vec();
         let mut offsets = Vec::new();
@@ -219,6 +283,14 @@ mod tests {
             let text = extract_text(&pdf("BSN 111222333 (test)", deflate), MediaType::Pdf, &Limits::default()).unwrap();
             assert!(text.contains("BSN 111222333 (test)"), "{text:?}");
         }
+    }
+
+    #[test]
+    fn lines_stay_apart() {
+        let content = "BT /F1 12 Tf 14 TL 72 720 Td (BSN 111222333) Tj T* (Nummer) Tj (volgende) ' 0 0 (regel) \" \
+                       0 -14 Td [(a) -200 (b)] TJ 20 0 Td (c) Tj ET";
+        let text = extract_text(&pdf_showing(content, true), MediaType::Pdf, &Limits::default()).unwrap();
+        assert_eq!(text, "BSN 111222333\nNummer\nvolgende\nregel\na b c\n");
     }
 
     #[test]
