@@ -160,7 +160,15 @@ impl Token<'_> {
 
     /// The finding that groups `k..=m` make, if any.
     fn span(&self, k: usize, m: usize) -> Option<Finding> {
-        let sizes: Vec<usize> = (k..=m).map(|i| self.len(i)).collect();
+        // At most 19 digits, so at most 19 groups (no allocation per try).
+        if m - k >= 19 {
+            return None;
+        }
+        let mut sizes = [0usize; 19];
+        for (slot, i) in sizes.iter_mut().zip(k..=m) {
+            *slot = self.len(i);
+        }
+        let sizes = &sizes[..=m - k];
         let total: usize = sizes.iter().sum();
         if total > 19 {
             return None;
@@ -176,14 +184,14 @@ impl Token<'_> {
             }
         }
         let digits = &digits[..count];
-        if (13..=19).contains(&total) && card_layout(&sizes, sep) && luhn(digits) && card_issuer(digits).is_some() {
+        if (13..=19).contains(&total) && card_layout(sizes, sep) && luhn(digits) && card_issuer(digits).is_some() {
             return Some(Finding::new(Kind::CreditCard, start, end, 0.95, self.text));
         }
         if total == 9 || (total == 8 && m == k) {
             // Alone or in a list separated by spaces; grouped 4.2.3 or 3.3.3.
             let spaced = self.seps.get(m).is_none_or(|&s| s == b' ') && (k == 0 || self.seps[k - 1] == b' ');
-            let grouped = matches!(sizes.as_slice(), [4, 2, 3]);
-            if !(grouped || matches!(sizes.as_slice(), [_] | [3, 3, 3])) || !spaced {
+            let grouped = matches!(sizes, [4, 2, 3]);
+            if !(grouped || matches!(sizes, [_] | [3, 3, 3])) || !spaced {
                 return None;
             }
             let mut nine = [0u8; 9];

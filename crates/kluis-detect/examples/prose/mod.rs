@@ -87,6 +87,12 @@ pub fn prose(len: usize) -> String {
 
 /// A minimal .docx holding `text` as paragraphs of Word runs.
 pub fn docx(text: &str) -> Vec<u8> {
+    docx_with_media(text, 0)
+}
+
+/// The same with `media` bytes of pictures (incompressible, as photos are)
+/// in `word/media/`, as most large Word files are.
+pub fn docx_with_media(text: &str, media: usize) -> Vec<u8> {
     let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     let opts = zip::write::SimpleFileOptions::default();
     zip.start_file("[Content_Types].xml", opts).expect("zip");
@@ -104,5 +110,20 @@ pub fn docx(text: &str) -> Vec<u8> {
         zip.write_all(b"</w:t></w:r></w:p>").expect("zip");
     }
     zip.write_all(b"</w:body></w:document>").expect("zip");
+    let mut x: u64 = 0x2545_F491_4F6C_DD1D;
+    for (i, picture) in (0..media).step_by(1 << 20).enumerate() {
+        zip.start_file(format!("word/media/image{i}.jpeg"), opts.compression_method(zip::CompressionMethod::Stored))
+            .expect("zip");
+        let len = (media - picture).min(1 << 20);
+        let mut bytes = Vec::with_capacity(len + 8);
+        while bytes.len() < len {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            bytes.extend_from_slice(&x.to_le_bytes());
+        }
+        bytes.truncate(len);
+        zip.write_all(&bytes).expect("zip");
+    }
     zip.finish().expect("zip").into_inner()
 }
