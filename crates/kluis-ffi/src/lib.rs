@@ -29,6 +29,7 @@
 
 uniffi::setup_scaffolding!();
 
+pub mod detect;
 mod envelope;
 mod error;
 mod http;
