@@ -41,6 +41,7 @@ fn json_lists_findings_with_the_fixed_fields() {
     assert_eq!((f["file"].as_str(), f["kind"].as_str()), (Some("brief.txt"), Some("bsn")));
     assert_eq!((f["start"].as_u64(), f["end"].as_u64()), (Some(24), Some(33)));
     assert_eq!(f["reason"], "contains a valid citizen service number (BSN)");
+    assert_eq!(f["confidence"], 0.97);
     assert!(f["excerpt"].as_str().unwrap().contains("*******33"), "{f}");
     assert_eq!(v["findings"].as_array().unwrap().len(), 1);
     assert!(!String::from_utf8_lossy(&out.stdout).contains("111222333"));

@@ -133,7 +133,8 @@ fn report_json(checked: &[Checked]) -> Value {
                     "excerpt": f.excerpt,
                     "reason": f.reason_en,
                     "reason_nl": f.reason_nl,
-                    "confidence": f.confidence,
+                    // f32 as printed (0.95, not 0.949999988079071).
+                    "confidence": (f64::from(f.confidence) * 1000.0).round() / 1000.0,
                 })
             })),
             Err(e) => errors.push(json!({"file": c.label, "error": e.to_string()})),
