@@ -5,6 +5,7 @@
 //! | 0 | success |
 //! | 1 | the envelope or transfer was refused (wrong password, expired, not found, tampered), or reading or writing failed |
 //! | 2 | the command line cannot be carried out as given (clap's own errors are 2 as well) |
+//! | 3 | `kluis scan --fail-on-sensitive` found sensitive information |
 
 use std::fmt;
 use std::io;
@@ -16,6 +17,8 @@ use kluis_transfer::{ErrorCategory, TransferError};
 pub(crate) const EXIT_FAILURE: u8 = 1;
 /// Exit status for a usage error (the same as clap's).
 pub(crate) const EXIT_USAGE: u8 = 2;
+/// Exit status of `kluis scan --fail-on-sensitive` when it found something.
+pub(crate) const EXIT_SENSITIVE: u8 = 3;
 
 /// Why a command failed. Displayed after `kluis: ` on one line of standard
 /// error; never holds a secret.
@@ -40,6 +43,9 @@ pub(crate) enum CliError {
     /// Sealing or opening failed for another reason. Exit status 1.
     #[error("{0}")]
     Failed(String),
+    /// `kluis scan --fail-on-sensitive` found this many things. Exit status 3.
+    #[error("sensitive information found ({0} findings)")]
+    Sensitive(usize),
 }
 
 impl CliError {
@@ -57,6 +63,7 @@ impl CliError {
     pub(crate) fn exit_code(&self) -> u8 {
         match self {
             CliError::Usage(_) => EXIT_USAGE,
+            CliError::Sensitive(_) => EXIT_SENSITIVE,
             CliError::Refused(_) | CliError::TransferRefused(_) | CliError::Io(_) | CliError::Failed(_) => EXIT_FAILURE,
         }
     }

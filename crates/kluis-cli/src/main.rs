@@ -42,6 +42,11 @@
 //!   [--argon2 m=KIB,t=N,p=N] [--name NAME] [--force]`
 //! - `kluis open INPUT [-o OUTPUT] [SECRET] [--force]`
 //! - `kluis inspect INPUT [--json]`
+//! - `kluis scan [FILE...] [--json] [--fail-on-sensitive]`: looks for
+//!   information that must not travel in the clear (kluis-detect,
+//!   `docs/DETECT.md`); exit status 3 with `--fail-on-sensitive` when it
+//!   finds some, 1 when a file could not be checked. `kluis send` prints a
+//!   note when its message or files hold such information.
 //! - SECRET is at most one of `--password-env VAR`, `--password-file PATH`,
 //!   `--key-file PATH`; without one the password is asked on the terminal,
 //!   and a command with no terminal to ask on fails with exit status 2.
@@ -51,7 +56,8 @@
 //!   (`kluis: refused: REASON` on standard error: wrong password, expired,
 //!   tampered), was not found (`kluis: not found: ...`), or a read or write
 //!   failed; 2 a usage error (including an unsafe file name, an existing
-//!   output without `--force`, a weak chosen password).
+//!   output without `--force`, a weak chosen password); 3 `kluis scan
+//!   --fail-on-sensitive` found sensitive information.
 //! - Outputs follow one rule, kluis-core's `OutputFile`, in every command: a
 //!   file output is written under a temporary name beside it and renamed
 //!   into place only when complete, so a failed command leaves no output
@@ -87,7 +93,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 use crate::cli_error::CliError;
-use crate::commands::{inspect, open, receive, seal, send, store, verify};
+use crate::commands::{inspect, open, receive, scan, seal, send, store, verify};
 
 const ABOUT: &str = "Send files end-to-end encrypted: transfers opened with one password, and single-file envelopes";
 
@@ -110,13 +116,15 @@ Examples:
   kluis seal report.pdf -o report.pdf.kluis --generate-password
   kluis open report.pdf.kluis
   kluis inspect report.pdf.kluis
+  kluis scan brief.docx --fail-on-sensitive
 
 - is standard input as INPUT and standard output as OUTPUT.
 An output file appears only once complete, and an existing one is replaced
 only with --force; /dev/stdout, /dev/null, a named pipe or another device is
 written in place, never replaced, and a symbolic link is written through.
 Exit status: 0 success, 1 refused (wrong password, expired, tampered), not
-found, or read/write failure, 2 usage error.";
+found, or read/write failure, 2 usage error, 3 kluis scan --fail-on-sensitive
+found sensitive information.";
 
 /// The `kluis` command line.
 #[derive(Parser, Debug)]
@@ -141,6 +149,7 @@ enum Command {
     Seal(seal::SealArgs),
     Open(open::OpenArgs),
     Inspect(inspect::InspectArgs),
+    Scan(scan::ScanArgs),
 }
 
 /// Options that apply to every subcommand.
@@ -161,6 +170,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
         Command::Seal(args) => seal::run(args, &global),
         Command::Open(args) => open::run(args, &global),
         Command::Inspect(args) => inspect::run(args, &global),
+        Command::Scan(args) => scan::run(args, &global),
     }
 }
 

@@ -32,6 +32,7 @@
 uniffi::setup_scaffolding!();
 
 mod defaults;
+mod detect;
 mod envelope;
 mod error;
 mod http;
@@ -45,6 +46,7 @@ pub use defaults::{
     default_argon2_params, default_http_options, default_metadata, default_open_limits, default_receive_options,
     default_seal_options, default_send_options, default_transfer_request,
 };
+pub use detect::{Finding, scan_file, scan_text};
 pub use envelope::{inspect, open_bytes, open_file, seal_bytes, seal_file};
 pub use error::KluisError;
 pub use http::{HttpOptions, HttpTransport, SenderToken, confirm_code, request_code};

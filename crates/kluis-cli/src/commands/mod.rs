@@ -4,6 +4,7 @@
 pub(crate) mod inspect;
 pub(crate) mod open;
 pub(crate) mod receive;
+pub(crate) mod scan;
 pub(crate) mod seal;
 pub(crate) mod send;
 pub(crate) mod store;

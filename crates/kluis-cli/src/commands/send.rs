@@ -203,6 +203,7 @@ pub(crate) fn run(args: SendArgs, global: &Global) -> Result<(), CliError> {
         bytes = bytes.saturating_add(readable_file_len(path)?);
     }
     let message = message(args.message.as_deref(), args.message_file.as_deref())?;
+    crate::commands::scan::note_before_send(message.as_deref(), &args.files, global);
     let (password, generated) = match args.password.given()? {
         Some(password) => {
             check_strength(&password, &from, &to, &args.subject, args.allow_weak_password, global)?;
