@@ -1,13 +1,15 @@
 //! The HTTP API of docs/SERVER.md, by concern: [`auth`] (sender
 //! verification and bearer tokens), [`upload`] (announcing, uploading and
 //! finishing a transfer), [`download`] (what recipients read),
-//! [`extractors`] (typed ids from the path, the verified sender) and
+//! [`extractors`] (typed ids from the path, the verified sender),
+//! [`limits`] (the sending and reading limits as answers) and
 //! [`openapi`] (the description at `/openapi.json`). The wire types,
 //! paths and error codes are kluis-protocol's, as the client's are.
 
 pub mod auth;
 pub mod download;
 pub mod extractors;
+pub mod limits;
 pub mod openapi;
 pub mod upload;
 
