@@ -77,10 +77,6 @@ impl ApiError {
         e.content_range = Some(len);
         e
     }
-    /// 429 `rate_limited`, with `Retry-After`.
-    pub fn rate_limited(retry_after: i64) -> Self {
-        Self::limited(retry_after, format!("too many requests; try again in {retry_after} s"))
-    }
     /// 429 `rate_limited`, with `Retry-After` and a message that names the
     /// limit.
     pub fn limited(retry_after: i64, message: impl Into<String>) -> Self {

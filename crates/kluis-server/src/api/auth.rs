@@ -52,7 +52,8 @@ pub(super) async fn verify(
     let address = address(&request.address)?;
     let ip = ip_key(client_ip(&state, peer, &headers));
     let limits = &state.config.limits;
-    rate(&state, format!("verify-ip:{ip}"), limits.verify_per_ip).await?;
+    rate(&state, format!("verify-ip:{ip}"), limits.verify_per_ip, "code requests per client IP (verify_per_ip)")
+        .await?;
     super::limits::may_verify(limits, &address)?;
     let now = now();
     let pending = |expires_at: i64| (StatusCode::ACCEPTED, Json(VerifyAnswer { expires_at: unix(expires_at) }));
@@ -61,7 +62,8 @@ pub(super) async fn verify(
     }
     // Counted per address and requesting IP: requests from elsewhere cannot
     // use up a sender's code mails.
-    rate(&state, format!("verify-address:{address}:{ip}"), limits.verify_per_address).await?;
+    let what = "code mails per address from one client IP (verify_per_address)";
+    rate(&state, format!("verify-address:{address}:{ip}"), limits.verify_per_address, what).await?;
     let code = crate::secrets::code().map_err(ApiError::internal)?;
     let hash = code_hash(&state.secret, &address, &code);
     let expires_at = now.saturating_add(i64::try_from(limits.code_ttl_secs).unwrap_or(i64::MAX / 4));
@@ -103,7 +105,8 @@ pub(super) async fn confirm(
 ) -> AppResult<Json<TokenAnswer>> {
     let request = json(body)?;
     let ip = ip_key(client_ip(&state, peer, &headers));
-    rate(&state, format!("confirm-ip:{ip}"), state.config.limits.confirm_per_ip).await?;
+    let what = "code confirmations per client IP (confirm_per_ip)";
+    rate(&state, format!("confirm-ip:{ip}"), state.config.limits.confirm_per_ip, what).await?;
     let address = address(&request.address).map_err(|_| ApiError::invalid_code())?;
     let code = request.code.trim();
     if code.len() != 8 || !code.bytes().all(|b| b.is_ascii_digit()) {

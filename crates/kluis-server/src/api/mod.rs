@@ -122,11 +122,16 @@ pub(super) fn ip_key(ip: IpAddr) -> String {
     }
 }
 
-pub(super) async fn rate(state: &AppState, key: String, limit: u64) -> AppResult<()> {
+/// Counts one hit on `key` against `limit` per `rate_window_secs`; past it
+/// `429` naming the limit (`what`, with its setting).
+pub(super) async fn rate(state: &AppState, key: String, limit: u64, what: &str) -> AppResult<()> {
     let window = i64::try_from(state.config.limits.rate_window_secs).unwrap_or(i64::MAX / 4);
     match state.db.rate_hit(&key, now(), window, limit).await? {
         Ok(()) => Ok(()),
-        Err(retry_after) => Err(ApiError::rate_limited(retry_after)),
+        Err(retry_after) => Err(ApiError::limited(
+            retry_after,
+            format!("at most {limit} {what} per {window} s; try again in {retry_after} s"),
+        )),
     }
 }
 
