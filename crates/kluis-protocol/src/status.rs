@@ -23,17 +23,28 @@ pub enum ErrorCode {
     InvalidCode,
     /// 403: another sender's transfer.
     Forbidden,
+    /// 403: the server's domain policy (`allowed_sender_domains`,
+    /// `open_recipient_domains`) does not let this sender send, or not to
+    /// these recipients.
+    DomainNotAllowed,
     /// 404.
     NotFound,
     /// 409: the request does not fit the stored state.
     Conflict,
     /// 410: expired, or the download limit reached.
     Gone,
-    /// 413.
+    /// 413: larger than a limit of the server (a transfer, a request).
     TooLarge,
+    /// 413: the announced bytes would take the sender's storage quota, or
+    /// the server's, past its limit (released as transfers expire).
+    QuotaExceeded,
+    /// 413: the notice mail would carry more than the server mails: a
+    /// subject or file names too long, too many recipients.
+    NoticeTooLarge,
     /// 416, with `Content-Range: bytes */len`.
     RangeNotSatisfiable,
-    /// 429, with `Retry-After` in seconds.
+    /// 429, with `Retry-After` in seconds: a rate limit of the server (the
+    /// message names it), or a sign-in code requested too often.
     RateLimited,
     /// 500.
     Internal,
@@ -44,16 +55,19 @@ pub enum ErrorCode {
 
 impl ErrorCode {
     /// Every code.
-    pub const ALL: [ErrorCode; 13] = [
+    pub const ALL: [ErrorCode; 16] = [
         ErrorCode::InvalidRequest,
         ErrorCode::InvalidAddress,
         ErrorCode::Unauthorized,
         ErrorCode::InvalidCode,
         ErrorCode::Forbidden,
+        ErrorCode::DomainNotAllowed,
         ErrorCode::NotFound,
         ErrorCode::Conflict,
         ErrorCode::Gone,
         ErrorCode::TooLarge,
+        ErrorCode::QuotaExceeded,
+        ErrorCode::NoticeTooLarge,
         ErrorCode::RangeNotSatisfiable,
         ErrorCode::RateLimited,
         ErrorCode::Internal,
@@ -68,10 +82,13 @@ impl ErrorCode {
             ErrorCode::Unauthorized => "unauthorized",
             ErrorCode::InvalidCode => "invalid_code",
             ErrorCode::Forbidden => "forbidden",
+            ErrorCode::DomainNotAllowed => "domain_not_allowed",
             ErrorCode::NotFound => "not_found",
             ErrorCode::Conflict => "conflict",
             ErrorCode::Gone => "gone",
             ErrorCode::TooLarge => "too_large",
+            ErrorCode::QuotaExceeded => "quota_exceeded",
+            ErrorCode::NoticeTooLarge => "notice_too_large",
             ErrorCode::RangeNotSatisfiable => "range_not_satisfiable",
             ErrorCode::RateLimited => "rate_limited",
             ErrorCode::Internal => "internal",
@@ -84,11 +101,11 @@ impl ErrorCode {
         match self {
             ErrorCode::InvalidRequest | ErrorCode::InvalidAddress => 400,
             ErrorCode::Unauthorized | ErrorCode::InvalidCode => 401,
-            ErrorCode::Forbidden => 403,
+            ErrorCode::Forbidden | ErrorCode::DomainNotAllowed => 403,
             ErrorCode::NotFound => 404,
             ErrorCode::Conflict => 409,
             ErrorCode::Gone => 410,
-            ErrorCode::TooLarge => 413,
+            ErrorCode::TooLarge | ErrorCode::QuotaExceeded | ErrorCode::NoticeTooLarge => 413,
             ErrorCode::RangeNotSatisfiable => 416,
             ErrorCode::RateLimited => 429,
             ErrorCode::Internal => 500,
@@ -150,6 +167,30 @@ impl ErrorKind {
             _ => ErrorKind::Other,
         }
     }
+
+    /// The kind of an error answer with HTTP `status` and, when the body
+    /// names one, its `code`: the server's refusals by policy
+    /// (`quota_exceeded`, `notice_too_large`, `domain_not_allowed`,
+    /// `rate_limited`) are `Other`, since repeating the request at once
+    /// cannot help; every other answer follows [`ErrorKind::of_status`].
+    ///
+    /// ```
+    /// use kluis_protocol::{ErrorCode, ErrorKind};
+    /// assert_eq!(ErrorKind::of_error(413, Some(ErrorCode::TooLarge)), ErrorKind::Conflict);
+    /// assert_eq!(ErrorKind::of_error(413, Some(ErrorCode::QuotaExceeded)), ErrorKind::Other);
+    /// assert_eq!(ErrorKind::of_error(413, None), ErrorKind::Conflict);
+    /// ```
+    pub fn of_error(status: u16, code: Option<ErrorCode>) -> ErrorKind {
+        match code {
+            Some(
+                ErrorCode::QuotaExceeded
+                | ErrorCode::NoticeTooLarge
+                | ErrorCode::DomainNotAllowed
+                | ErrorCode::RateLimited,
+            ) => ErrorKind::Other,
+            _ => ErrorKind::of_status(status),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -163,13 +204,25 @@ mod tests {
             let kind = ErrorKind::of_status(code.status());
             let expected = match code {
                 ErrorCode::NotFound => ErrorKind::NotFound,
-                ErrorCode::Conflict | ErrorCode::Gone | ErrorCode::TooLarge | ErrorCode::RangeNotSatisfiable => {
-                    ErrorKind::Conflict
-                }
+                ErrorCode::Conflict
+                | ErrorCode::Gone
+                | ErrorCode::TooLarge
+                | ErrorCode::QuotaExceeded
+                | ErrorCode::NoticeTooLarge
+                | ErrorCode::RangeNotSatisfiable => ErrorKind::Conflict,
                 ErrorCode::Internal | ErrorCode::Unavailable => ErrorKind::Io,
                 _ => ErrorKind::Other,
             };
             assert_eq!(kind, expected, "{code}");
+            let refusal = matches!(
+                code,
+                ErrorCode::QuotaExceeded
+                    | ErrorCode::NoticeTooLarge
+                    | ErrorCode::DomainNotAllowed
+                    | ErrorCode::RateLimited
+            );
+            let by_code = ErrorKind::of_error(code.status(), Some(code));
+            assert_eq!(by_code, if refusal { ErrorKind::Other } else { kind }, "{code}");
         }
         assert!("nope".parse::<ErrorCode>().is_err());
     }

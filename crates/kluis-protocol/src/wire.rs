@@ -299,9 +299,10 @@ pub struct Health {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ErrorBody {
     /// A stable code: `invalid_request`, `invalid_address`, `unauthorized`,
-    /// `invalid_code`, `forbidden`, `not_found`, `conflict`, `gone`,
-    /// `too_large`, `range_not_satisfiable`, `rate_limited`, `internal`,
-    /// `unavailable`.
+    /// `invalid_code`, `forbidden`, `domain_not_allowed`, `not_found`,
+    /// `conflict`, `gone`, `too_large`, `quota_exceeded`,
+    /// `notice_too_large`, `range_not_satisfiable`, `rate_limited`,
+    /// `internal`, `unavailable`.
     #[serde(default)]
     pub error: String,
     /// Human text.

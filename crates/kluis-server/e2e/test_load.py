@@ -49,8 +49,10 @@ def percentile(values: list[float], p: float) -> float:
 
 
 def test_200_concurrent_clients_mixing_uploads_and_ranged_downloads(server, verified):
-    # All clients come from 127.0.0.1: the per-IP connection cap must admit them.
-    s = server(connections={"max": 1024, "max_per_ip": 1024})
+    # All clients come from 127.0.0.1: the per-IP connection cap must admit
+    # them, and the read budget of the one transfer they all read (9 MiB,
+    # read in 1600 ranges of 64 KiB, each counting 1 MiB) must too.
+    s = server(connections={"max": 1024, "max_per_ip": 1024}, limits={"reads_per_transfer": 1000})
     sender, api = verified(s)
     big = os.urandom(BIG_BYTES)
     big_id = new_id()

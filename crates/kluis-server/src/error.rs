@@ -42,6 +42,11 @@ impl ApiError {
     pub fn forbidden(message: impl Into<String>) -> Self {
         Self::new(ErrorCode::Forbidden, message)
     }
+    /// 403 `domain_not_allowed`: the domain policy refuses the sender or a
+    /// recipient.
+    pub fn domain_not_allowed(message: impl Into<String>) -> Self {
+        Self::new(ErrorCode::DomainNotAllowed, message)
+    }
     /// 404 `not_found`.
     pub fn not_found(message: impl Into<String>) -> Self {
         Self::new(ErrorCode::NotFound, message)
@@ -58,15 +63,24 @@ impl ApiError {
     pub fn too_large(message: impl Into<String>) -> Self {
         Self::new(ErrorCode::TooLarge, message)
     }
+    /// 413 `quota_exceeded`: a storage quota.
+    pub fn quota_exceeded(message: impl Into<String>) -> Self {
+        Self::new(ErrorCode::QuotaExceeded, message)
+    }
+    /// 413 `notice_too_large`: more than the notice mail may carry.
+    pub fn notice_too_large(message: impl Into<String>) -> Self {
+        Self::new(ErrorCode::NoticeTooLarge, message)
+    }
     /// 416 `range_not_satisfiable`, with `Content-Range: bytes */len`.
     pub fn range(len: u64) -> Self {
         let mut e = Self::new(ErrorCode::RangeNotSatisfiable, format!("the blob has {len} bytes"));
         e.content_range = Some(len);
         e
     }
-    /// 429 `rate_limited`, with `Retry-After`.
-    pub fn rate_limited(retry_after: i64) -> Self {
-        let mut e = Self::new(ErrorCode::RateLimited, format!("too many requests; try again in {retry_after} s"));
+    /// 429 `rate_limited`, with `Retry-After` and a message that names the
+    /// limit.
+    pub fn limited(retry_after: i64, message: impl Into<String>) -> Self {
+        let mut e = Self::new(ErrorCode::RateLimited, message);
         e.retry_after = Some(retry_after);
         e
     }

@@ -169,12 +169,13 @@ async fn purge_transfer(
     id: &kluis_protocol::TransferId,
     sender: &str,
     size: i64,
+    why: &str,
 ) -> Result<(), ServerError> {
-    state.db.audit("expired", Some(id), Some(sender), Some(size)).await?;
+    state.db.audit(why, Some(id), Some(sender), Some(size)).await?;
     state.store.delete_transfer(id).await?;
     state.db.delete_transfer(id).await?;
     state.db.audit("purged", Some(id), Some(sender), Some(size)).await?;
-    tracing::debug!(transfer = %id, "purged an expired transfer");
+    tracing::debug!(transfer = %id, why, "purged a transfer");
     Ok(())
 }
 
@@ -189,9 +190,11 @@ async fn purge_loop(state: Arc<api::AppState>, interval: Duration) {
     }
 }
 
-/// Deletes every expired transfer from storage and database (audit-logged),
-/// sweeps expired codes, tokens and rate counters, and deletes audit-log
-/// entries older than `purge.audit_retention_secs`.
+/// Deletes every expired transfer, and every announcement not finished
+/// within `limits.unfinished_ttl_secs` (abandoned: this releases its quota),
+/// from storage and database (audit-logged `expired` or `abandoned`, then
+/// `purged`), sweeps expired codes, tokens and rate counters, and deletes
+/// audit-log entries older than `purge.audit_retention_secs`.
 pub async fn purge_once(state: &api::AppState) -> Result<usize, ServerError> {
     let now = now();
     let mut purged = 0;
@@ -200,7 +203,7 @@ pub async fn purge_once(state: &api::AppState) -> Result<usize, ServerError> {
         let batch = expired.len();
         let mut failed = 0;
         for (id, sender, size) in expired {
-            match purge_transfer(state, &id, &sender, size).await {
+            match purge_transfer(state, &id, &sender, size, "expired").await {
                 Ok(()) => purged += 1,
                 Err(e) => {
                     // Left for the next round; the others go on. The id (a
@@ -215,8 +218,29 @@ pub async fn purge_once(state: &api::AppState) -> Result<usize, ServerError> {
             break;
         }
     }
-    let window = i64::try_from(state.config.limits.rate_window_secs).unwrap_or(i64::MAX / 4);
-    state.db.sweep(now, window).await?;
+    // Announcements never finished within unfinished_ttl_secs: abandoned.
+    let limits = &state.config.limits;
+    let abandoned_before = now.saturating_sub(i64::try_from(limits.unfinished_ttl_secs).unwrap_or(i64::MAX / 4));
+    loop {
+        let abandoned = state.db.abandoned(abandoned_before, PURGE_BATCH).await?;
+        let batch = abandoned.len();
+        let mut failed = 0;
+        for (id, sender, size) in abandoned {
+            match purge_transfer(state, &id, &sender, size, "abandoned").await {
+                Ok(()) => purged += 1,
+                Err(e) => {
+                    tracing::error!(%e, "could not purge an abandoned announcement");
+                    tracing::debug!(transfer = %id, "the announcement that could not be purged");
+                    failed += 1;
+                }
+            }
+        }
+        if failed > 0 || i64::try_from(batch).unwrap_or(0) < PURGE_BATCH {
+            break;
+        }
+    }
+    let window = limits.rate_window_secs.max(limits.send_window_secs);
+    state.db.sweep(now, i64::try_from(window).unwrap_or(i64::MAX / 4)).await?;
     let retention = state.config.purge.audit_retention_secs;
     if retention > 0 {
         let retention = i64::try_from(retention).unwrap_or(i64::MAX / 4);

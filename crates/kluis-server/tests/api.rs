@@ -186,22 +186,91 @@ async fn a_code_dies_after_five_wrong_attempts() -> Res {
 #[tokio::test]
 async fn code_requests_and_confirms_are_rate_limited() -> Res {
     let dir = tempfile::tempdir()?;
-    let s = TestServer::start_with(config(dir.path(), "[limits]\nverify_per_ip = 4\nconfirm_per_ip = 3")?).await?;
+    let limits = "[limits]\nverify_per_ip = 4\nverify_per_address = 2\nconfirm_per_ip = 4";
+    let s = TestServer::start_with(config(dir.path(), &format!("trust_forwarded_for = true\n{limits}"))?).await?;
     let http = client();
-    for _ in 0..3 {
-        assert_eq!(s.request_code(&http, ANN).await?.status(), StatusCode::ACCEPTED);
-    }
+    assert_eq!(s.request_code(&http, ANN).await?.status(), StatusCode::ACCEPTED);
+    let code = s.latest_code(ANN)?;
+    assert_eq!(s.confirm(&http, ANN, &code).await?.status(), StatusCode::OK);
+    assert_eq!(s.request_code(&http, ANN).await?.status(), StatusCode::ACCEPTED);
+    let code = s.latest_code(ANN)?;
+    assert_eq!(s.confirm(&http, ANN, &code).await?.status(), StatusCode::OK);
+    assert_eq!(s.mails_to(ANN)?.len(), 2);
     let r = s.request_code(&http, ANN).await?;
-    assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS, "per address");
+    assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS, "per address from this client IP");
     assert!(r.headers().contains_key(RETRY_AFTER));
     assert_eq!(r.json::<Value>().await?["error"], "rate_limited");
-    let r = s.request_code(&http, "zoe@example.org").await?;
-    assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS, "per client IP (5th request)");
+    assert_eq!(s.mails_to(ANN)?.len(), 2);
+    // Another client IP still gets the address a code: requests from
+    // elsewhere cannot use up a sender's code mails.
+    let elsewhere = http
+        .post(s.url("/api/v1/verify"))
+        .header("x-forwarded-for", "198.51.100.9")
+        .json(&json!({ "address": ANN }))
+        .send()
+        .await?;
+    assert_eq!(elsewhere.status(), StatusCode::ACCEPTED);
+    assert_eq!(s.mails_to(ANN)?.len(), 3);
+    assert_eq!(s.request_code(&http, "zoe@example.org").await?.status(), StatusCode::ACCEPTED);
+    let r = s.request_code(&http, "carl@example.org").await?;
+    assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS, "per client IP (5th request from it)");
 
-    for _ in 0..3 {
+    for _ in 0..2 {
         assert_eq!(s.confirm(&http, ANN, "12345678").await?.status(), StatusCode::UNAUTHORIZED);
     }
-    assert_eq!(s.confirm(&http, ANN, "12345678").await?.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(s.confirm(&http, ANN, "12345678").await?.status(), StatusCode::TOO_MANY_REQUESTS, "5th confirm");
+    s.stop().await
+}
+
+#[tokio::test]
+async fn a_pending_code_is_kept_and_not_mailed_again() -> Res {
+    let dir = tempfile::tempdir()?;
+    let s = TestServer::start_with(config(dir.path(), "[limits]\ncode_attempts = 2")?).await?;
+    let http = client();
+    let first = s.request_code(&http, ANN).await?;
+    assert_eq!(first.status(), StatusCode::ACCEPTED);
+    let expires_at = first.json::<Value>().await?["expires_at"].clone();
+    let code = s.latest_code(ANN)?;
+    // An attacker asking again for ANN's address replaces nothing and mails
+    // nothing: the answer gives the pending code's expiry.
+    for _ in 0..3 {
+        let again = s.request_code(&http, ANN).await?;
+        assert_eq!(again.status(), StatusCode::ACCEPTED);
+        assert_eq!(again.json::<Value>().await?["expires_at"], expires_at);
+    }
+    assert_eq!(s.mails_to(ANN)?.len(), 1, "one code mail");
+    assert_eq!(s.confirm(&http, ANN, &code).await?.status(), StatusCode::OK, "the first code still works");
+    // Used: the next request mails a new code. A code out of attempts is no
+    // longer pending either.
+    assert_eq!(s.request_code(&http, ANN).await?.status(), StatusCode::ACCEPTED);
+    assert_eq!(s.mails_to(ANN)?.len(), 2);
+    let code = s.latest_code(ANN)?;
+    let wrong = if code == "00000000" { "11111111" } else { "00000000" };
+    for _ in 0..2 {
+        assert_eq!(s.confirm(&http, ANN, wrong).await?.status(), StatusCode::UNAUTHORIZED);
+    }
+    assert_eq!(s.request_code(&http, ANN).await?.status(), StatusCode::ACCEPTED);
+    assert_eq!(s.mails_to(ANN)?.len(), 3, "a dead code is replaced");
+    let code = s.latest_code(ANN)?;
+    assert_eq!(s.confirm(&http, ANN, &code).await?.status(), StatusCode::OK);
+    s.stop().await
+}
+
+#[tokio::test]
+async fn a_code_that_could_not_be_mailed_is_not_pending() -> Res {
+    let dir = tempfile::tempdir()?;
+    let s = TestServer::start(dir.path()).await?;
+    let http = client();
+    std::fs::create_dir_all(&s.mails)?;
+    std::fs::rename(&s.mails, dir.path().join("mails.saved"))?;
+    std::fs::write(&s.mails, b"not a folder")?;
+    assert_eq!(s.request_code(&http, ANN).await?.status(), StatusCode::SERVICE_UNAVAILABLE);
+    std::fs::remove_file(&s.mails)?;
+    std::fs::rename(dir.path().join("mails.saved"), &s.mails)?;
+    assert_eq!(s.request_code(&http, ANN).await?.status(), StatusCode::ACCEPTED);
+    assert_eq!(s.mails_to(ANN)?.len(), 1, "the second request mailed a code");
+    let code = s.latest_code(ANN)?;
+    assert_eq!(s.confirm(&http, ANN, &code).await?.status(), StatusCode::OK);
     s.stop().await
 }
 
@@ -490,7 +559,7 @@ async fn two_servers_on_one_database_and_folder_share_everything() -> Res {
     let http = client();
     // A token from one server works on the other; rate limits are shared.
     let token = a.token(&http, ANN).await?;
-    assert_eq!(b.request_code(&http, ANN).await?.status(), StatusCode::ACCEPTED);
+    b.token(&http, ANN).await?;
     assert_eq!(a.request_code(&http, ANN).await?.status(), StatusCode::TOO_MANY_REQUESTS);
     // An upload begun on one server goes on on the other.
     let t = id(13);

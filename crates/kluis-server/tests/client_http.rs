@@ -22,9 +22,14 @@ struct Running {
 
 impl Running {
     fn start() -> Res<Running> {
+        Self::start_with("")
+    }
+
+    /// A server whose configuration has `extra` (TOML) too.
+    fn start_with(extra: &str) -> Res<Running> {
         let dir = tempfile::tempdir()?;
         let runtime = tokio::runtime::Runtime::new()?;
-        let server = runtime.block_on(TestServer::start(dir.path()))?;
+        let server = runtime.block_on(TestServer::start_with(common::config(dir.path(), extra)?))?;
         Ok(Running { server: Some(server), runtime, _dir: dir })
     }
 
@@ -242,16 +247,51 @@ fn verification_errors_are_typed() -> Res {
     // Used once: refused the second time.
     assert_eq!(confirm_code(r.base(), ANN, &code), Err(HttpError::CodeRefused));
     assert!(matches!(request_code(r.base(), "not an address"), Err(HttpError::InvalidAddress(_))));
-    // 3 sends per address per window: the 4th is rate limited, with a wait.
+    // 3 code mails per address (from one client) per window: the 4th is
+    // rate limited, with a wait. A pending code is not mailed again (the
+    // answer gives its expiry), so each is used before the next request.
+    let pending = request_code(r.base(), "carol@example.org")?;
+    assert_eq!(request_code(r.base(), "carol@example.org")?, pending, "the pending code's expiry");
     let mut limited = None;
     for _ in 0..4 {
-        if let Err(e) = request_code(r.base(), "carol@example.org") {
-            limited = Some(e);
-            break;
+        match request_code(r.base(), "carol@example.org") {
+            Ok(_) => {
+                confirm_code(r.base(), "carol@example.org", &r.s().latest_code("carol@example.org")?)?;
+            }
+            Err(e) => {
+                limited = Some(e);
+                break;
+            }
         }
     }
-    assert!(matches!(limited, Some(HttpError::RateLimited { retry_after: Some(_) })), "{limited:?}");
+    assert_eq!(r.s().mails_to("carol@example.org")?.len(), 3);
+    assert!(
+        matches!(&limited, Some(HttpError::RateLimited { retry_after: Some(_), message }) if message.contains("try again")),
+        "{limited:?}"
+    );
     // Plain http to anything but loopback is refused before any request.
     assert!(matches!(request_code("http://kluis.example.org", ANN), Err(HttpError::InvalidServer { .. })));
+    Ok(())
+}
+
+#[test]
+fn refusals_by_the_servers_limits_are_typed_with_their_message() -> Res {
+    let limits = "[limits]\nmax_transfer_bytes = 20000\nsender_quota_bytes = 20000\n\
+                  allowed_sender_domains = [\"example.org\"]";
+    let r = Running::start_with(limits)?;
+    // The domain policy: an address that may send nowhere gets no code.
+    let refused = request_code(r.base(), "eve@example.net");
+    assert!(matches!(&refused, Err(HttpError::DomainNotAllowed(m)) if m.contains("example.org")), "{refused:?}");
+    // The storage quota: the send stops at the announcement, with the
+    // server's message, and is not resumed (a refusal, not a conflict).
+    let sender = HttpTransport::new(r.base(), Some(r.token(ANN)?), fast())?;
+    let password = generate_password(PasswordStyle::Characters)?;
+    let files = || vec![FileSource::bytes("big.bin", pattern(12_000, 1))];
+    send_transfer(&sender, request(&password, files()), &send_options(), &NoProgress)?;
+    let failed = send_transfer(&sender, request(&password, files()), &send_options(), &NoProgress);
+    let Err(TransferError::Transport(TransportError::Other(message))) = &failed else {
+        return Err(format!("expected a refusal, got {failed:?}").into());
+    };
+    assert!(message.starts_with("storage quota exceeded: ") && message.contains("sender_quota_bytes"), "{message}");
     Ok(())
 }

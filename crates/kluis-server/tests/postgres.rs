@@ -25,13 +25,18 @@ async fn whole_flow_on_postgres() -> Res {
         return Ok(());
     };
     let dir = tempfile::tempdir()?;
-    let mut cfg = config(dir.path(), "[limits]\nverify_per_address = 2\n[purge]\ninterval_secs = 1")?;
+    let limits = "[limits]\nverify_per_address = 2\nmax_transfer_bytes = 100000\nsender_quota_bytes = 100000";
+    let mut cfg = config(dir.path(), &format!("{limits}\n[purge]\ninterval_secs = 1"))?;
     cfg.database.url = url.clone();
     let s = TestServer::start_with(cfg.clone()).await?;
     let http = client();
     let sender = format!("{}@example.org", random_id()?);
     let token = s.token(&http, &sender).await?;
     assert_eq!(s.request_code(&http, &sender).await?.status(), StatusCode::ACCEPTED);
+    assert_eq!(s.request_code(&http, &sender).await?.status(), StatusCode::ACCEPTED, "pending: not mailed again");
+    assert_eq!(s.mails_to(&sender)?.len(), 2);
+    let code = s.latest_code(&sender)?;
+    assert_eq!(s.confirm(&http, &sender, &code).await?.status(), StatusCode::OK);
     assert_eq!(s.request_code(&http, &sender).await?.status(), StatusCode::TOO_MANY_REQUESTS);
 
     let t = random_id()?;
@@ -43,6 +48,11 @@ async fn whole_flow_on_postgres() -> Res {
     assert_eq!(r.status(), StatusCode::CREATED);
     let r = http.post(s.url("/api/v1/transfers")).bearer_auth(&token).json(&ann).send().await?;
     assert_eq!(r.status(), StatusCode::OK);
+    // The sender quota sums the sender's transfers (50010 bytes held).
+    let more = announcement(&random_id()?, &sender, &[("manifest", 60_000)], 3600);
+    let r = http.post(s.url("/api/v1/transfers")).bearer_auth(&token).json(&more).send().await?;
+    assert_eq!(r.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(r.json::<Value>().await?["error"], "quota_exceeded");
     upload(&http, &s, &token, &t, "manifest", &bytes(10, 1)).await?;
     let put = s.url(&format!("/api/v1/transfers/{t}/blobs/{blob}?offset=0"));
     http.put(&put).bearer_auth(&token).body(data[..20_000].to_vec()).send().await?;

@@ -35,9 +35,12 @@ pub(super) async fn sender(state: &AppState, headers: &HeaderMap) -> AppResult<S
     }
 }
 
-/// Mails a one-time code to the address.
+/// Mails a one-time code to the address, unless a code is pending: while
+/// the last one mailed is unexpired and has attempts left, nothing is mailed
+/// and the answer gives that code's expiry (it stays valid: a request cannot
+/// replace it, so nobody can keep a sender from verifying).
 #[utoipa::path(post, path = "/api/v1/verify", request_body = VerifyRequest, responses(
-    (status = 202, body = VerifyAnswer), (status = 400, body = ErrorBody),
+    (status = 202, body = VerifyAnswer), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
     (status = 429, body = ErrorBody, headers(("Retry-After" = u64))), (status = 503, body = ErrorBody)))]
 pub(super) async fn verify(
     State(state): Shared,
@@ -49,14 +52,33 @@ pub(super) async fn verify(
     let address = address(&request.address)?;
     let ip = ip_key(client_ip(&state, peer, &headers));
     let limits = &state.config.limits;
-    rate(&state, format!("verify-ip:{ip}"), limits.verify_per_ip).await?;
-    rate(&state, format!("verify-address:{address}"), limits.verify_per_address).await?;
+    rate(&state, format!("verify-ip:{ip}"), limits.verify_per_ip, "code requests per client IP (verify_per_ip)")
+        .await?;
+    super::limits::may_verify(limits, &address)?;
+    let now = now();
+    let pending = |expires_at: i64| (StatusCode::ACCEPTED, Json(VerifyAnswer { expires_at: unix(expires_at) }));
+    if let Some(expires_at) = state.db.pending_code(&address, now, limits.code_attempts).await? {
+        return Ok(pending(expires_at).into_response());
+    }
+    // Counted per address and requesting IP: requests from elsewhere cannot
+    // use up a sender's code mails.
+    let what = "code mails per address from one client IP (verify_per_address)";
+    rate(&state, format!("verify-address:{address}:{ip}"), limits.verify_per_address, what).await?;
     let code = crate::secrets::code().map_err(ApiError::internal)?;
-    let expires_at = now().saturating_add(i64::try_from(limits.code_ttl_secs).unwrap_or(i64::MAX / 4));
-    state.db.put_code(&address, &code_hash(&state.secret, &address, &code), expires_at).await?;
+    let hash = code_hash(&state.secret, &address, &code);
+    let expires_at = now.saturating_add(i64::try_from(limits.code_ttl_secs).unwrap_or(i64::MAX / 4));
+    if !state.db.put_code_unless_pending(&address, &hash, expires_at, now, limits.code_attempts).await? {
+        // Another request stored one meanwhile.
+        let expires_at = state.db.pending_code(&address, now, limits.code_attempts).await?.unwrap_or(expires_at);
+        return Ok(pending(expires_at).into_response());
+    }
     let (subject, body) = mail::code_mail(&code, limits.code_ttl_secs.div_ceil(60));
-    state.mailer.send(&address, &subject, body).await.map_err(ApiError::unavailable)?;
-    Ok((StatusCode::ACCEPTED, Json(VerifyAnswer { expires_at: unix(expires_at) })).into_response())
+    if let Err(e) = state.mailer.send(&address, &subject, body).await {
+        // Not mailed: not pending either, so that a new request can mail one.
+        state.db.consume_code(&address, &hash).await?;
+        return Err(ApiError::unavailable(e));
+    }
+    Ok(pending(expires_at).into_response())
 }
 
 fn code_hash(secret: &[u8], address: &str, code: &str) -> String {
@@ -83,7 +105,8 @@ pub(super) async fn confirm(
 ) -> AppResult<Json<TokenAnswer>> {
     let request = json(body)?;
     let ip = ip_key(client_ip(&state, peer, &headers));
-    rate(&state, format!("confirm-ip:{ip}"), state.config.limits.confirm_per_ip).await?;
+    let what = "code confirmations per client IP (confirm_per_ip)";
+    rate(&state, format!("confirm-ip:{ip}"), state.config.limits.confirm_per_ip, what).await?;
     let address = address(&request.address).map_err(|_| ApiError::invalid_code())?;
     let code = request.code.trim();
     if code.len() != 8 || !code.bytes().all(|b| b.is_ascii_digit()) {

@@ -1,18 +1,19 @@
 //! Receiving: a finished transfer's facts and its blobs, whole or by range.
 //! No token: the 128-bit transfer id in the link is the capability.
 
+use std::net::SocketAddr;
 use std::sync::Arc;
 
 use axum::Json;
 use axum::body::Body;
-use axum::extract::State;
+use axum::extract::{ConnectInfo, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::Response;
 use kluis_protocol::{BlobName, BlobSize, ErrorBody, TransferId, TransferSummary};
 
 use super::extractors::{BlobPath, TransferPath};
 use super::openapi::BlobBytes;
-use super::{AppResult, AppState, Shared, audit, link, signed, store_error, unix};
+use super::{AppResult, AppState, Shared, audit, client_ip, ip_key, link, signed, store_error, unix};
 use crate::db::TransferRow;
 use crate::error::ApiError;
 use crate::mail;
@@ -96,21 +97,30 @@ pub(super) fn parse_range(headers: &HeaderMap, len: u64) -> AppResult<Option<std
 /// Streams a blob, or a range of it. Every `GET` of the manifest counts as
 /// a download, whatever its range: a client that skips byte 0 (the magic,
 /// known to anyone) gets past neither the limit nor the sender's notice.
+/// Every read counts against the read limits of the transfer and the client
+/// IP first ([`super::limits::count_read`]; `429` past them).
 #[utoipa::path(get, path = "/api/v1/transfers/{id}/blobs/{blob}",
     params(("id" = String, Path, pattern = "^[a-z2-7]{25}[aeimquy4]$"), ("blob" = String, Path, pattern = "^(manifest|[a-z2-7]{25}[aeimquy4])$"),
            ("Range" = Option<String>, Header, description = "bytes=a-b, bytes=a- or bytes=-n")),
     responses(
     (status = 200, body = BlobBytes, content_type = "application/octet-stream"),
     (status = 206, body = BlobBytes, content_type = "application/octet-stream"),
-    (status = 404, body = ErrorBody), (status = 410, body = ErrorBody), (status = 416, body = ErrorBody)))]
+    (status = 404, body = ErrorBody), (status = 410, body = ErrorBody), (status = 416, body = ErrorBody),
+    (status = 429, body = ErrorBody, headers(("Retry-After" = u64)))))]
 pub(super) async fn download_blob(
     State(state): Shared,
     method: Method,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     BlobPath(id, blob): BlobPath,
 ) -> AppResult<Response> {
     let transfer = live(&state, &id).await?;
-    let (size, _) = super::upload::announced(&state, &id, &blob).await?;
+    let blobs = state.db.blobs(&id).await?;
+    let size = blobs
+        .iter()
+        .find(|b| b.name == blob)
+        .map(|b| unix(b.size))
+        .ok_or_else(|| ApiError::not_found("the blob is not announced"))?;
     let len = state
         .store
         .complete_len(&id, &blob)
@@ -120,7 +130,17 @@ pub(super) async fn download_blob(
     if len != size {
         return Err(ApiError::internal(format!("{id}/{blob}: stored {len} bytes, announced {size}")));
     }
-    let range = parse_range(&headers, len)?;
+    let range = parse_range(&headers, len);
+    let read = match &range {
+        _ if method == Method::HEAD => 0,
+        Ok(Some(r)) => r.end - r.start,
+        Ok(None) => len,
+        Err(_) => 0,
+    };
+    let download = blob == BlobName::Manifest && method == Method::GET && range.is_ok();
+    let ip = ip_key(client_ip(&state, peer, &headers));
+    super::limits::count_read(&state, &id, &blobs, &ip, read, download).await?;
+    let range = range?;
     let partial = range.is_some();
     let range = range.unwrap_or(0..len);
     if blob == BlobName::Manifest && method == Method::GET {

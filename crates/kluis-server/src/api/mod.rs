@@ -1,13 +1,15 @@
 //! The HTTP API of docs/SERVER.md, by concern: [`auth`] (sender
 //! verification and bearer tokens), [`upload`] (announcing, uploading and
 //! finishing a transfer), [`download`] (what recipients read),
-//! [`extractors`] (typed ids from the path, the verified sender) and
+//! [`extractors`] (typed ids from the path, the verified sender),
+//! [`limits`] (the sending and reading limits as answers) and
 //! [`openapi`] (the description at `/openapi.json`). The wire types,
 //! paths and error codes are kluis-protocol's, as the client's are.
 
 pub mod auth;
 pub mod download;
 pub mod extractors;
+pub mod limits;
 pub mod openapi;
 pub mod upload;
 
@@ -120,11 +122,16 @@ pub(super) fn ip_key(ip: IpAddr) -> String {
     }
 }
 
-pub(super) async fn rate(state: &AppState, key: String, limit: u64) -> AppResult<()> {
+/// Counts one hit on `key` against `limit` per `rate_window_secs`; past it
+/// `429` naming the limit (`what`, with its setting).
+pub(super) async fn rate(state: &AppState, key: String, limit: u64, what: &str) -> AppResult<()> {
     let window = i64::try_from(state.config.limits.rate_window_secs).unwrap_or(i64::MAX / 4);
     match state.db.rate_hit(&key, now(), window, limit).await? {
         Ok(()) => Ok(()),
-        Err(retry_after) => Err(ApiError::rate_limited(retry_after)),
+        Err(retry_after) => Err(ApiError::limited(
+            retry_after,
+            format!("at most {limit} {what} per {window} s; try again in {retry_after} s"),
+        )),
     }
 }
 

@@ -1,10 +1,12 @@
 //! Sending: the announcement, resumable blob uploads, finishing a blob and
 //! the transfer (which mails the recipients, once each), and deleting.
 
+use std::net::SocketAddr;
+
 use axum::Json;
 use axum::body::Body;
 use axum::extract::rejection::{JsonRejection, QueryRejection};
-use axum::extract::{Query, State};
+use axum::extract::{ConnectInfo, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use bytes::BytesMut;
@@ -16,8 +18,8 @@ use kluis_protocol::{
 
 use super::extractors::{BlobPath, Sender, TransferPath};
 use super::openapi::BlobBytes;
-use super::{AppResult, AppState, Shared, address, audit, json, link, signed, store_error, unix};
-use crate::db::TransferRow;
+use super::{AppResult, AppState, Shared, address, audit, client_ip, ip_key, json, link, signed, store_error, unix};
+use crate::db::{Announced, TransferRow};
 use crate::error::ApiError;
 use crate::mail;
 use crate::now;
@@ -44,7 +46,7 @@ fn unexpired(transfer: TransferRow) -> AppResult<TransferRow> {
 }
 
 /// The announced size of a blob of the transfer.
-pub(super) async fn announced(state: &AppState, id: &TransferId, blob: &BlobName) -> AppResult<(u64, bool)> {
+async fn announced(state: &AppState, id: &TransferId, blob: &BlobName) -> AppResult<(u64, bool)> {
     let blobs = state.db.blobs(id).await?;
     blobs
         .iter()
@@ -59,8 +61,8 @@ fn check_announcement(state: &AppState, a: &mut Announcement, sender: &str) -> A
     }
     a.sender = sender.to_string();
     let limits = &state.config.limits;
-    if a.recipients.is_empty() || a.recipients.len() > limits.max_recipients {
-        return Err(ApiError::bad_request(format!("between 1 and {} recipients", limits.max_recipients)));
+    if a.recipients.is_empty() {
+        return Err(ApiError::bad_request("at least 1 recipient"));
     }
     let mut recipients = Vec::with_capacity(a.recipients.len());
     for r in &a.recipients {
@@ -70,6 +72,8 @@ fn check_announcement(state: &AppState, a: &mut Announcement, sender: &str) -> A
         }
     }
     a.recipients = recipients;
+    super::limits::check_notice(limits, a)?;
+    super::limits::check_recipients(limits, sender, &a.recipients)?;
     let now = unix(now());
     if a.expires_at <= now {
         return Err(ApiError::bad_request("expires_at is in the past"));
@@ -100,12 +104,6 @@ fn check_announcement(state: &AppState, a: &mut Announcement, sender: &str) -> A
         )));
     }
     if let Some(notice) = &a.notice {
-        let long = notice.subject.as_ref().is_some_and(|s| s.chars().count() > 300)
-            || notice.file_names.len() > limits.max_blobs
-            || notice.file_names.iter().any(|n| n.chars().count() > 300);
-        if long {
-            return Err(ApiError::bad_request("notice is too long"));
-        }
         let texts = notice.subject.iter().chain(notice.file_names.iter());
         if texts.clone().any(|t| t.contains('\0')) {
             return Err(ApiError::bad_request("notice holds a NUL character"));
@@ -114,14 +112,21 @@ fn check_announcement(state: &AppState, a: &mut Announcement, sender: &str) -> A
     signed(total, "the total size")
 }
 
-/// Announces a transfer (idempotent for the same announcement).
+/// Announces a transfer (idempotent for the same announcement), within the
+/// sending limits: the domain policy (403 `domain_not_allowed`), what the
+/// notice may carry (413 `notice_too_large`), the storage quotas (413
+/// `quota_exceeded`) and the transfers and recipients per sender and per
+/// client IP (429 `rate_limited`).
 #[utoipa::path(post, path = "/api/v1/transfers", request_body = Announcement, security(("bearer" = [])), responses(
     (status = 201, body = CreatedAnswer), (status = 200, body = CreatedAnswer, description = "repeated announcement"),
     (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-    (status = 409, body = ErrorBody), (status = 413, body = ErrorBody)))]
+    (status = 409, body = ErrorBody), (status = 413, body = ErrorBody),
+    (status = 429, body = ErrorBody, headers(("Retry-After" = u64)))))]
 pub(super) async fn create_transfer(
     State(state): Shared,
     Sender(sender): Sender,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
     body: Result<Json<Announcement>, JsonRejection>,
 ) -> AppResult<Response> {
     let mut a = json(body)?;
@@ -140,9 +145,15 @@ pub(super) async fn create_transfer(
         downloads: 0,
     };
     let blobs = a.blobs.iter().map(|b| Ok((b.name, signed(b.size, "a blob size")?))).collect::<AppResult<Vec<_>>>()?;
-    if state.db.insert_transfer(&row, &blobs, now()).await? {
-        audit(&state, "created", Some(&a.id), Some(&sender), Some(total)).await;
-        return Ok((StatusCode::CREATED, Json(answer)).into_response());
+    let ip = ip_key(client_ip(&state, peer, &headers));
+    let limits = super::limits::send_limits(&state.config.limits, &sender, &ip, a.recipients.len());
+    match state.db.announce(&row, &blobs, now(), &limits).await? {
+        Announced::Created => {
+            audit(&state, "created", Some(&a.id), Some(&sender), Some(total)).await;
+            return Ok((StatusCode::CREATED, Json(answer)).into_response());
+        }
+        Announced::Exists => {}
+        refused => return Err(super::limits::refusal(&state.config.limits, &limits, &refused, total)),
     }
     let existing =
         state.db.transfer(&a.id).await?.ok_or_else(|| ApiError::conflict("the transfer was deleted meanwhile"))?;

@@ -59,7 +59,10 @@ impl Default for HttpOptions {
 ///
 /// ```
 /// use kluis_transfer::HttpError;
-/// assert_eq!(HttpError::RateLimited { retry_after: Some(30) }.to_string(), "rate limited, retry in 30 s");
+/// let limited = HttpError::RateLimited { retry_after: Some(30), message: "at most 20 transfers per sender per 3600 s".into() };
+/// assert_eq!(limited.to_string(), "rate limited, retry in 30 s (at most 20 transfers per sender per 3600 s)");
+/// let quota = HttpError::QuotaExceeded("ann@example.org has 20 GiB of 20 GiB announced".into());
+/// assert_eq!(quota.to_string(), "storage quota exceeded: ann@example.org has 20 GiB of 20 GiB announced");
 /// assert_eq!(HttpError::CodeRefused.to_string(), "the server refused the code (wrong, expired or already used)");
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -81,12 +84,29 @@ pub enum HttpError {
     /// server does not say which).
     #[error("the server refused the code (wrong, expired or already used)")]
     CodeRefused,
-    /// `429 rate_limited`.
-    #[error("rate limited, {}", retry_text(*.retry_after))]
+    /// `429 rate_limited`: a rate limit of the server, which the message
+    /// names (transfers or recipients per sender or client, reads of a
+    /// transfer, code requests).
+    #[error("rate limited, {}{}", retry_text(*.retry_after), detail(.message))]
     RateLimited {
         /// Seconds to wait, from `Retry-After`, when the server said.
         retry_after: Option<u64>,
+        /// The server's message (which limit), possibly empty.
+        message: String,
     },
+    /// `413 quota_exceeded`: the transfer would take the sender's storage
+    /// quota, or the server's, past its limit; space is released as
+    /// transfers expire or are deleted.
+    #[error("storage quota exceeded: {0}")]
+    QuotaExceeded(String),
+    /// `413 notice_too_large`: the notice mail would carry more than the
+    /// server mails (a subject or file names too long, too many recipients).
+    #[error("the server refuses the notice: {0}")]
+    NoticeTooLarge(String),
+    /// `403 domain_not_allowed`: the server's domain policy does not let
+    /// this sender send, or not to these recipients.
+    #[error("refused by the server's domain policy: {0}")]
+    DomainNotAllowed(String),
     /// `401` for a token: missing, expired or unknown.
     #[error("the server refused the sender's token ({0}): verify the address again")]
     Unauthorized(String),
@@ -109,6 +129,10 @@ pub enum HttpError {
     Protocol(String),
 }
 
+fn detail(message: &str) -> String {
+    if message.is_empty() { String::new() } else { format!(" ({message})") }
+}
+
 fn retry_text(retry_after: Option<u64>) -> String {
     match retry_after {
         Some(secs) => format!("retry in {secs} s"),
@@ -117,12 +141,14 @@ fn retry_text(retry_after: Option<u64>) -> String {
 }
 
 impl From<HttpError> for TransportError {
-    /// The status table of docs/SERVER.md ([`ErrorKind::of_status`]); a
-    /// network failure is `Io`, every other failure `Other`.
+    /// The status table of docs/SERVER.md ([`ErrorKind::of_error`]); a
+    /// network failure is `Io`, every other failure (the refusals by policy
+    /// included: rate limits, quotas, the notice, the domain policy)
+    /// `Other`.
     fn from(e: HttpError) -> Self {
         let text = e.to_string();
         let kind = match &e {
-            HttpError::Status { status, .. } => ErrorKind::of_status(*status),
+            HttpError::Status { status, code, .. } => ErrorKind::of_error(*status, code.parse().ok()),
             HttpError::Network(_) => ErrorKind::Io,
             _ => ErrorKind::Other,
         };

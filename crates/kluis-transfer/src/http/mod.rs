@@ -220,10 +220,13 @@ impl HttpResponse {
             }
             .into();
         }
-        match self.status {
-            429 => HttpError::RateLimited { retry_after: self.retry_after },
-            401 => HttpError::Unauthorized(if message.is_empty() { code } else { message }),
-            status => HttpError::Status { status, code, message },
+        match (self.status, code.parse::<kluis_protocol::ErrorCode>().ok()) {
+            (429, _) => HttpError::RateLimited { retry_after: self.retry_after, message },
+            (401, _) => HttpError::Unauthorized(if message.is_empty() { code } else { message }),
+            (_, Some(kluis_protocol::ErrorCode::QuotaExceeded)) => HttpError::QuotaExceeded(message),
+            (_, Some(kluis_protocol::ErrorCode::NoticeTooLarge)) => HttpError::NoticeTooLarge(message),
+            (_, Some(kluis_protocol::ErrorCode::DomainNotAllowed)) => HttpError::DomainNotAllowed(message),
+            (status, _) => HttpError::Status { status, code, message },
         }
     }
 }

@@ -302,11 +302,33 @@ mod tests {
         for status in [400, 401, 403, 429] {
             assert!(matches!(e(status), TransportError::Other(_)), "{status}");
         }
-        assert_eq!(e(429).to_string(), "rate limited, retry in 7 s");
+        assert_eq!(e(429).to_string(), "rate limited, retry in 7 s (why)");
         assert!(matches!(TransportError::from(HttpError::Network("reset".into())), TransportError::Io(_)));
         // A body that is not the JSON error shape still says something.
         let plain = answer(502, "Bad Gateway").error();
         assert_eq!(plain.to_string(), "the server answered 502 : Bad Gateway");
+    }
+
+    #[test]
+    fn refusals_by_policy_are_typed_and_not_resumable() {
+        let refusal = |status: u16, code: &str| {
+            answer(status, &format!(r#"{{"error":"{code}","message":"the limit named"}}"#)).error()
+        };
+        assert_eq!(refusal(413, "quota_exceeded"), HttpError::QuotaExceeded("the limit named".into()));
+        assert_eq!(refusal(413, "notice_too_large"), HttpError::NoticeTooLarge("the limit named".into()));
+        assert_eq!(refusal(403, "domain_not_allowed"), HttpError::DomainNotAllowed("the limit named".into()));
+        assert_eq!(
+            refusal(429, "rate_limited"),
+            HttpError::RateLimited { retry_after: Some(7), message: "the limit named".into() }
+        );
+        assert!(matches!(refusal(413, "too_large"), HttpError::Status { status: 413, .. }));
+        // A send does not resume after a refusal (Other), as it does after
+        // a Conflict: repeating the announcement at once cannot help.
+        for (status, code) in [(413, "quota_exceeded"), (413, "notice_too_large"), (403, "domain_not_allowed")] {
+            let e = TransportError::from(refusal(status, code));
+            assert!(matches!(&e, TransportError::Other(m) if m.contains("the limit named")), "{code}: {e:?}");
+        }
+        assert!(matches!(TransportError::from(refusal(413, "too_large")), TransportError::Conflict(_)));
     }
 
     #[test]

@@ -1,13 +1,18 @@
 //! Metadata in SQLite or PostgreSQL (one [`sqlx::AnyPool`]): codes, tokens,
 //! rate-limit counters, transfers, blobs, downloads and the audit log.
 //! Every statement is portable SQL with `$n` parameters; anything that must
-//! be atomic across server processes is one statement.
+//! be atomic across server processes is one statement, or (an announcement
+//! against the quotas and sending rates, [`limits`]) one transaction begun
+//! by taking a lock row.
 
 use std::time::Duration;
 
 use kluis_protocol::{BlobName, TransferId};
 use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::{AnyPool, Executor, Row};
+
+pub mod limits;
+pub use limits::{Announced, Counter, SendLimits};
 
 /// A database failure.
 #[derive(Debug, thiserror::Error)]
@@ -23,8 +28,11 @@ impl From<sqlx::Error> for DbError {
 type Result<T> = std::result::Result<T, DbError>;
 
 /// The schema versions, applied in order; `{serial}` is replaced per backend.
-const MIGRATIONS: [(i64, &str); 2] =
-    [(1, include_str!("../migrations/0001_init.sql")), (2, include_str!("../migrations/0002_notified.sql"))];
+const MIGRATIONS: [(i64, &str); 3] = [
+    (1, include_str!("../../migrations/0001_init.sql")),
+    (2, include_str!("../../migrations/0002_notified.sql")),
+    (3, include_str!("../../migrations/0003_limits.sql")),
+];
 
 /// The metadata database.
 #[derive(Debug, Clone)]
@@ -110,6 +118,45 @@ fn create_sqlite_file(url: &str) -> Result<()> {
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
         Err(e) => Err(io(e)),
     }
+}
+
+/// Inserts a transfer's row unless its id exists: true when inserted.
+async fn insert_transfer_row(tx: &mut sqlx::Transaction<'_, sqlx::Any>, t: &TransferRow, now: i64) -> Result<bool> {
+    let inserted = sqlx::query(
+        "INSERT INTO transfers (id, sender, recipients, expires_at, download_limit, announcement, total_size, created_at, finished_at, downloads) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, NULL, 0) ON CONFLICT (id) DO NOTHING",
+    )
+    .bind(t.id.to_string())
+    .bind(&t.sender)
+    .bind(&t.recipients)
+    .bind(t.expires_at)
+    .bind(t.download_limit)
+    .bind(&t.announcement)
+    .bind(t.total_size)
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
+    Ok(inserted.rows_affected() == 1)
+}
+
+/// Inserts a new transfer's blob rows, in announced order.
+async fn insert_blob_rows(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    transfer: &TransferId,
+    blobs: &[(BlobName, i64)],
+) -> Result<()> {
+    for (position, (name, size)) in blobs.iter().enumerate() {
+        sqlx::query(
+            "INSERT INTO blobs (transfer_id, name, position, size, completed_at) VALUES ($1, $2, $3, $4, NULL)",
+        )
+        .bind(transfer.to_string())
+        .bind(name.to_string())
+        .bind(i64::try_from(position).unwrap_or(i64::MAX))
+        .bind(*size)
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
 }
 
 const TRANSFER_COLUMNS: &str =
@@ -237,7 +284,8 @@ impl Db {
         }
     }
 
-    /// Stores a new code for `address`, replacing any older one.
+    /// Stores a new code for `address`, replacing any older one (the API
+    /// uses [`Db::put_code_unless_pending`]).
     pub async fn put_code(&self, address: &str, code_hash: &str, expires_at: i64) -> Result<()> {
         sqlx::query(
             "INSERT INTO codes (address, code_hash, expires_at, attempts) VALUES ($1, $2, $3, 0) \
@@ -311,38 +359,15 @@ impl Db {
         row.as_ref().map(transfer_row).transpose()
     }
 
-    /// Inserts a transfer and its blobs; false when the id exists already.
+    /// Inserts a transfer and its blobs, checking no limit; false when the
+    /// id exists already. (The API announces with [`Db::announce`].)
     pub async fn insert_transfer(&self, t: &TransferRow, blobs: &[(BlobName, i64)], now: i64) -> Result<bool> {
         let mut tx = self.pool.begin().await?;
-        let inserted = sqlx::query(
-            "INSERT INTO transfers (id, sender, recipients, expires_at, download_limit, announcement, total_size, created_at, finished_at, downloads) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, NULL, 0) ON CONFLICT (id) DO NOTHING",
-        )
-        .bind(t.id.to_string())
-        .bind(&t.sender)
-        .bind(&t.recipients)
-        .bind(t.expires_at)
-        .bind(t.download_limit)
-        .bind(&t.announcement)
-        .bind(t.total_size)
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
-        if inserted.rows_affected() != 1 {
+        if !insert_transfer_row(&mut tx, t, now).await? {
             tx.rollback().await?;
             return Ok(false);
         }
-        for (position, (name, size)) in blobs.iter().enumerate() {
-            sqlx::query(
-                "INSERT INTO blobs (transfer_id, name, position, size, completed_at) VALUES ($1, $2, $3, $4, NULL)",
-            )
-            .bind(t.id.to_string())
-            .bind(name.to_string())
-            .bind(i64::try_from(position).unwrap_or(i64::MAX))
-            .bind(*size)
-            .execute(&mut *tx)
-            .await?;
-        }
+        insert_blob_rows(&mut tx, &t.id, blobs).await?;
         tx.commit().await?;
         Ok(true)
     }
@@ -447,7 +472,8 @@ impl Db {
         rows.iter().map(|r| Ok((stored(r.try_get("id")?)?, r.try_get("sender")?, r.try_get("total_size")?))).collect()
     }
 
-    /// Removes expired codes and tokens and stale rate counters.
+    /// Removes expired codes and tokens and rate counters whose window
+    /// (`window` seconds: the longest of the windows) has ended.
     pub async fn sweep(&self, now: i64, window: i64) -> Result<()> {
         sqlx::query("DELETE FROM codes WHERE expires_at <= $1").bind(now).execute(&self.pool).await?;
         sqlx::query("DELETE FROM tokens WHERE expires_at <= $1").bind(now).execute(&self.pool).await?;

@@ -27,6 +27,10 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+mod limits;
+pub use limits::Limits;
+use limits::domains;
+
 /// Why the configuration could not be loaded.
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
@@ -368,55 +372,6 @@ fn default_from() -> String {
     "kluis@localhost".into()
 }
 
-/// Limits; the defaults are those of docs/SERVER.md.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct Limits {
-    /// How long a verification code is valid.
-    pub code_ttl_secs: u64,
-    /// Confirm attempts per code.
-    pub code_attempts: u64,
-    /// How long a token is valid.
-    pub token_ttl_secs: u64,
-    /// The furthest expiry a transfer may have, from now.
-    pub max_expiry_secs: u64,
-    /// The largest total announced size of one transfer.
-    pub max_transfer_bytes: u64,
-    /// The largest body of one upload request.
-    pub max_request_bytes: u64,
-    /// Recipients per transfer.
-    pub max_recipients: usize,
-    /// Blobs per transfer (manifest included).
-    pub max_blobs: usize,
-    /// The window of the rate limits.
-    pub rate_window_secs: u64,
-    /// Code mails per address per window.
-    pub verify_per_address: u64,
-    /// Code mails per client IP per window.
-    pub verify_per_ip: u64,
-    /// Confirm attempts per client IP per window.
-    pub confirm_per_ip: u64,
-}
-
-impl Default for Limits {
-    fn default() -> Self {
-        Self {
-            code_ttl_secs: 600,
-            code_attempts: 5,
-            token_ttl_secs: 3600,
-            max_expiry_secs: 30 * 86_400,
-            max_transfer_bytes: 10 << 30,
-            max_request_bytes: 256 << 20,
-            max_recipients: 50,
-            max_blobs: 10_000,
-            rate_window_secs: 900,
-            verify_per_address: 3,
-            verify_per_ip: 20,
-            confirm_per_ip: 30,
-        }
-    }
-}
-
 /// The background purge.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -469,6 +424,8 @@ impl Default for ConnectionConfig {
 const TABLES: [&str; 7] = ["database", "storage", "smtp", "maildir", "limits", "purge", "connections"];
 /// Top-level keys environment variables can override.
 const TOP_KEYS: [&str; 5] = ["listen", "public_url", "trust_forwarded_for", "secret", "shutdown_grace_secs"];
+/// Keys whose environment values are comma-separated lists.
+const LIST_KEYS: [&str; 2] = ["allowed_sender_domains", "open_recipient_domains"];
 /// Keys whose values stay text even when they look like numbers.
 const TEXT_KEYS: [&str; 7] = ["secret", "password", "username", "bucket", "access_key_id", "secret_access_key", "from"];
 
@@ -496,6 +453,10 @@ impl Config {
                 if TEXT_KEYS.contains(&leaf) {
                     return toml::Value::String(raw.clone());
                 }
+                if LIST_KEYS.contains(&leaf) {
+                    let items = raw.split(',').map(str::trim).filter(|d| !d.is_empty());
+                    return toml::Value::Array(items.map(|d| toml::Value::String(d.to_owned())).collect());
+                }
                 if let Ok(n) = raw.parse::<i64>() {
                     return toml::Value::Integer(n);
                 }
@@ -521,8 +482,12 @@ impl Config {
             };
             t.insert(leaf.to_string(), value(leaf));
         }
-        let config: Config =
+        let mut config: Config =
             toml::Value::Table(root).try_into().map_err(|e: toml::de::Error| ConfigError::Invalid(e.to_string()))?;
+        config.limits.allowed_sender_domains =
+            domains(&config.limits.allowed_sender_domains, "allowed_sender_domains")?;
+        config.limits.open_recipient_domains =
+            domains(&config.limits.open_recipient_domains, "open_recipient_domains")?;
         config.check()?;
         Ok(config)
     }
@@ -550,6 +515,38 @@ impl Config {
         if self.limits.code_attempts == 0 || self.limits.rate_window_secs == 0 {
             return Err(ConfigError::Invalid(
                 "limits.code_attempts and limits.rate_window_secs must be positive".into(),
+            ));
+        }
+        let l = &self.limits;
+        if l.send_window_secs == 0 || l.unfinished_ttl_secs == 0 {
+            return Err(ConfigError::Invalid(
+                "limits.send_window_secs and limits.unfinished_ttl_secs must be positive".into(),
+            ));
+        }
+        for (quota, name) in [(l.sender_quota_bytes, "sender_quota_bytes"), (l.total_quota_bytes, "total_quota_bytes")]
+        {
+            if quota != 0 && quota < l.max_transfer_bytes {
+                return Err(ConfigError::Invalid(format!(
+                    "limits.{name} ({quota}) is below limits.max_transfer_bytes ({}): lower that too",
+                    l.max_transfer_bytes
+                )));
+            }
+        }
+        for (limit, name) in
+            [(l.recipients_per_sender, "recipients_per_sender"), (l.recipients_per_ip, "recipients_per_ip")]
+        {
+            if limit != 0 && limit < l.max_recipients as u64 {
+                return Err(ConfigError::Invalid(format!(
+                    "limits.{name} ({limit}) is below limits.max_recipients ({}): a full transfer could never be sent",
+                    l.max_recipients
+                )));
+            }
+        }
+        if l.allowed_sender_domains.is_empty() && !l.open_recipient_domains.is_empty() {
+            return Err(ConfigError::Invalid(
+                "limits.open_recipient_domains has an effect only with limits.allowed_sender_domains \
+                 (without it, anyone verified may send to anyone)"
+                    .into(),
             ));
         }
         if self.purge.interval_secs == 0 {
@@ -592,7 +589,7 @@ mod tests {
 
     #[test]
     fn the_example_file_is_valid() -> Result<(), ConfigError> {
-        let config = Config::from_parts(include_str!("../server.example.toml"), [])?;
+        let config = Config::from_parts(include_str!("../../server.example.toml"), [])?;
         assert_eq!(config.public_url.as_deref(), Some("https://drop.example.org"));
         assert!(config.smtp.is_some_and(|s| s.tls == SmtpTls::Starttls));
         Ok(())
@@ -637,6 +634,30 @@ mod tests {
         assert_eq!(config.connections.max, 1024);
         assert_eq!(config.purge.audit_retention_secs, 86_400);
         assert!(Config::from_parts("[maildir]\npath = \"m\"\n[connections]\nbody_timeout_secs = 0\n", []).is_err());
+        Ok(())
+    }
+
+    #[test]
+    fn sending_limits_load_and_check() -> Result<(), ConfigError> {
+        let env = [("KLUIS_SERVER_LIMITS_OPEN_RECIPIENT_DOMAINS", "Example.org., gemeente.example ")]
+            .map(|(k, v)| (k.to_string(), v.to_string()));
+        let text =
+            "[maildir]\npath = \"m\"\n[limits]\nallowed_sender_domains = [\"Example.ORG\"]\ntransfers_per_ip = 0\n";
+        let config = Config::from_parts(text, env)?;
+        assert_eq!(config.limits.allowed_sender_domains, ["example.org"]);
+        assert_eq!(config.limits.open_recipient_domains, ["example.org", "gemeente.example"]);
+        assert_eq!(config.limits.transfers_per_ip, 0);
+        assert_eq!(config.limits.sender_quota_bytes, 20 << 30);
+        let refused = |extra: &str| Config::from_parts(&format!("[maildir]\npath = \"m\"\n[limits]\n{extra}\n"), []);
+        assert!(refused("open_recipient_domains = [\"example.org\"]").is_err(), "open domains alone do nothing");
+        assert!(refused("allowed_sender_domains = [\"ann@example.org\"]").is_err(), "an address, not a domain");
+        assert!(refused("allowed_sender_domains = [\" \"]").is_err());
+        assert!(refused("sender_quota_bytes = 1000").is_err(), "a quota below the largest transfer");
+        assert!(refused("sender_quota_bytes = 1000\nmax_transfer_bytes = 1000").is_ok());
+        assert!(refused("total_quota_bytes = 0").is_ok(), "0: no limit");
+        assert!(refused("send_window_secs = 0").is_err());
+        assert!(refused("recipients_per_sender = 10").is_err(), "below max_recipients");
+        assert!(refused("recipients_per_sender = 10\nmax_recipients = 10").is_ok());
         Ok(())
     }
 
