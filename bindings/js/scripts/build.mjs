@@ -50,7 +50,7 @@ rmSync(out, { recursive: true, force: true });
 mkdirSync(out);
 for (const [name, features] of [
   ['kluis_wasm', 'envelope,generate'],
-  ['kluis_rate', 'rate'],
+  ['kluis_rate', 'rate,transfer'],
 ]) {
   run('cargo', ['build', '-p', 'kluis-wasm', '--release', '--target', 'wasm32-unknown-unknown', '--locked', '--no-default-features', '--features', features]);
   run('wasm-bindgen', ['--target', 'web', '--out-dir', out, '--out-name', name, '--remove-name-section', '--remove-producers-section', built]);
