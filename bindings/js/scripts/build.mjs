@@ -39,8 +39,9 @@ if (found !== WASM_BINDGEN_VERSION) {
 
 // 2. Two modules from the crate kluis-wasm: `kluis_wasm` (the envelope
 // and generatePassword), which every page loads, and `kluis_rate`
-// (ratePassword: zxcvbn's dictionaries, five times the size of the rest),
-// loaded on the first rating. Each feature set keeps its own artifacts
+// (ratePassword: zxcvbn's dictionaries, five times the size of the rest;
+// and the drop server's client, whose sending rates the password), loaded
+// on the first rating or transfer call. Each feature set keeps its own artifacts
 // under target/, so neither rebuilds the other; wasm32 has its own folder
 // there, so the native build is never disturbed.
 const meta = JSON.parse(execFileSync('cargo', ['metadata', '--format-version', '1', '--no-deps'], { cwd: repo, encoding: 'utf8', maxBuffer: 64 << 20 }));
