@@ -221,8 +221,8 @@ async function sealFile(sealing: Sealing, index: number, file: Source, options: 
         const piece = r.value.subarray(at, at + PIECE);
         keep(sealing.update(piece));
         done += piece.length;
+        options.onProgress?.({ phase: 'sealing', file: index, done, total: file.size });
       }
-      options.onProgress?.({ phase: 'sealing', file: index, done, total: file.size });
     }
   } catch (e) {
     await reader.cancel().catch(() => {});

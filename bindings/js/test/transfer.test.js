@@ -4,7 +4,8 @@
 import { deepStrictEqual, equal, ok, rejects } from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -195,4 +196,81 @@ test('a signal aborts sendTransfer with its reason', async () => {
     onProgress: (e) => e.phase === 'sealing' && e.done > 0 && stop.abort(reason),
   });
   await rejects(sending, (e) => e === reason);
+});
+
+test('fileStream errors with Tampered when a stored byte changed, releasing nothing past the changed chunk', async () => {
+  const from = fresh('hal');
+  const token = await tokenFor(from);
+  const password = kluis.generatePassword();
+  const data = new Uint8Array(5 * 65536).fill(9);
+  const sent = await kluis.sendTransfer(new kluis.HttpTransport(server.url, { token }), {
+    from,
+    to: ['ida@example.org'],
+    files: [{ name: 'x.bin', data }],
+    password,
+  });
+  const folder = join(server.dir, 'blobs', sent.id);
+  const blobs = (await readdir(folder)).filter((name) => name !== 'manifest' && !name.endsWith('.part'));
+  equal(blobs.length, 1, `one file blob in ${folder}`);
+  const path = join(folder, blobs[0]);
+  const stored = await readFile(path);
+  // A byte of the fourth chunk's ciphertext (the header is under 400 bytes).
+  stored[3 * (65536 + 16) + 400] ^= 1;
+  await writeFile(path, stored);
+  const received = await kluis.openTransfer(sent.link, password);
+  const reader = received.fileStream(0).getReader();
+  let released = 0;
+  let error = null;
+  try {
+    for (;;) {
+      const r = await reader.read();
+      if (r.done) break;
+      released += r.value.length;
+    }
+  } catch (e) {
+    error = e;
+  }
+  ok(error instanceof kluis.KluisError, `an error (${error})`);
+  equal(error.kind, 'Tampered');
+  ok(released <= 3 * 65536, `only chunks before the changed one were released (${released})`);
+});
+
+test('a connection dropped during the upload is repeated by the retry policy; the transfer arrives whole', async () => {
+  const from = fresh('jan');
+  const token = await tokenFor(from);
+  let dropped = 0;
+  const proxy = createServer(async (req, res) => {
+    const parts = [];
+    for await (const p of req) parts.push(p);
+    // The first upload of a piece: cut the connection without an answer.
+    if (req.method !== 'GET' && req.method !== 'HEAD' && req.url.includes('/blobs/') && dropped === 0) {
+      dropped++;
+      req.socket.destroy();
+      return;
+    }
+    const headers = {};
+    for (const name of ['authorization', 'content-type', 'range']) if (req.headers[name]) headers[name] = req.headers[name];
+    const hasBody = req.method !== 'GET' && req.method !== 'HEAD';
+    const answer = await fetch(`${server.url}${req.url}`, { method: req.method, headers, body: hasBody ? Buffer.concat(parts) : undefined });
+    const out = {};
+    for (const name of ['content-type', 'content-length', 'content-range', 'retry-after']) {
+      const v = answer.headers.get(name);
+      if (v !== null) out[name] = v;
+    }
+    const bytes = req.method === 'HEAD' ? undefined : Buffer.from(await answer.arrayBuffer());
+    res.writeHead(answer.status, out);
+    res.end(bytes);
+  });
+  await new Promise((r) => proxy.listen(0, '127.0.0.1', r));
+  try {
+    const base = `http://127.0.0.1:${proxy.address().port}`;
+    const password = kluis.generatePassword();
+    const data = randomBytes(3 << 20);
+    const sent = await kluis.sendTransfer(new kluis.HttpTransport(base, { token }), { from, to: ['kim@example.org'], files: [{ name: 'x.bin', data }], password });
+    equal(dropped, 1, 'one upload request was cut');
+    const received = await kluis.openTransfer(`${server.url}/t/${sent.id}`, password);
+    equal(sha(await readAll(received.fileStream(0))), sha(data));
+  } finally {
+    proxy.close();
+  }
 });
