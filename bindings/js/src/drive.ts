@@ -6,6 +6,7 @@
  */
 
 import { KluisError, toKluisError } from './errors.js';
+import type { Remote } from './remote.js';
 
 /** A request a session asks for (crates/kluis-wasm/src/http.rs). */
 interface SendStep {
@@ -32,19 +33,15 @@ type StepValue =
   | { type: 'resumed'; kind: string; message: string }
   | { type: 'done'; value: unknown };
 
-/** What the wasm session objects have in common. */
-export interface Session {
-  poll(): unknown;
-  respond(status: number, retryAfter: number | undefined, contentLength: number | undefined, body: Uint8Array): unknown;
-  networkError(message: string): void;
-}
+/** A session object in the transfer worker (`poll`, `respond`, `networkError`). */
+export type Session = Remote;
 
 /** How to drive a session. */
 export interface DriveOptions {
   signal?: AbortSignal | undefined;
   onProgress?: ((event: ProgressEvent) => void) | undefined;
   /** The bytes of a `blob` body (a sealed file's envelope, the manifest). */
-  blob?: (index: number, offset: number, len: number) => Blob | Uint8Array;
+  blob?: (index: number, offset: number, len: number) => Promise<Blob | Uint8Array>;
 }
 
 /** The result of one step: data a download released, or the session's end. */
@@ -96,12 +93,12 @@ async function readBody(response: Response, limit: number): Promise<Uint8Array> 
   return out;
 }
 
-function requestBody(step: SendStep, options: DriveOptions): BodyInit | undefined {
+async function requestBody(step: SendStep, options: DriveOptions): Promise<BodyInit | undefined> {
   const body = step.body;
   if (body.type === 'json') return body.bytes as Uint8Array<ArrayBuffer>;
   if (body.type === 'blob') {
     if (!options.blob) throw new KluisError('InvalidArgument', 'this session sends no files');
-    return options.blob(body.index, body.offset, body.len) as Blob | Uint8Array<ArrayBuffer>;
+    return (await options.blob(body.index, body.offset, body.len)) as Blob | Uint8Array<ArrayBuffer>;
   }
   return undefined;
 }
@@ -111,11 +108,12 @@ async function send(session: Session, step: SendStep, options: DriveOptions): Pr
   const { signal } = options;
   let response: Response;
   let body: Uint8Array;
+  const payload = (await requestBody(step, options)) ?? null;
   try {
     response = await fetch(step.url, {
       method: step.method,
       headers: step.headers,
-      body: requestBody(step, options) ?? null,
+      body: payload,
       signal: signal ?? null,
       redirect: 'error',
       credentials: 'omit',
@@ -125,17 +123,18 @@ async function send(session: Session, step: SendStep, options: DriveOptions): Pr
   } catch (e) {
     if (signal?.aborted) throw signal.reason;
     if (e instanceof KluisError) throw e;
-    session.networkError(e instanceof Error ? `${e.message}${e.cause instanceof Error ? `: ${e.cause.message}` : ''}` : String(e));
+    await session.call('networkError', [e instanceof Error ? `${e.message}${e.cause instanceof Error ? `: ${e.cause.message}` : ''}` : String(e)]);
     return null;
   }
-  const released = session.respond(response.status, headerNumber(response.headers, 'retry-after'), headerNumber(response.headers, 'content-length'), body);
+  const answer = [response.status, headerNumber(response.headers, 'retry-after'), headerNumber(response.headers, 'content-length'), body];
+  const released = await session.call('respond', answer, [body.buffer as ArrayBuffer]);
   return released instanceof Uint8Array && released.length > 0 ? released : null;
 }
 
 /** One step of `session`: a request, a wait, a report, or the end. */
 export async function step(session: Session, options: DriveOptions): Promise<Stepped> {
   options.signal?.throwIfAborted();
-  const s = session.poll() as StepValue;
+  const s = (await session.call('poll')) as StepValue;
   switch (s.type) {
     case 'send':
       return { done: false, data: await send(session, s, options) };

@@ -2,14 +2,15 @@
  * The drop server's client: sender verification (`requestCode`,
  * `confirmCode`), `sendTransfer` and `openTransfer`, over `fetch`. Every
  * rule is kluis-transfer's (crates/kluis-wasm: `SignIn`, `Sealing`,
- * `Upload`, `Opening`, `Opened`, `FileDownload`); this file reads the
- * files, moves bytes and keeps time.
+ * `Upload`, `Opening`, `Opened`, `FileDownload`), whose objects live in a
+ * worker of their own (src/transfer-worker.ts: sealing, Argon2 and
+ * decryption never block the page); this file reads the files, moves
+ * bytes and keeps time.
  */
 
-import { FileDownload, Opening, Sealing, SignIn, type Opened, type Upload } from '../wasm/kluis_rate.js';
 import { drive, rethrow, step, type DriveOptions, type ProgressEvent } from './drive.js';
-import { loadRater } from './engine.js';
 import { KluisError, toKluisError } from './errors.js';
+import { Remote } from './remote.js';
 
 export type { ProgressEvent } from './drive.js';
 
@@ -45,10 +46,6 @@ function now(): number {
   return Math.floor(Date.now() / 1000);
 }
 
-async function loadTransfer(): Promise<void> {
-  await loadRater();
-}
-
 /**
  * Asks the server to mail a one-time code to `address` (the sender's own);
  * resolves with when the code expires.
@@ -59,8 +56,7 @@ async function loadTransfer(): Promise<void> {
  */
 export async function requestCode(server: string, address: string): Promise<{ expiresAt: Date }> {
   try {
-    await loadTransfer();
-    const exchange = SignIn.request(server, address);
+    const exchange = await Remote.make('SignIn.request', [server, address]);
     try {
       const v = (await drive(exchange, {})) as { expiresAt: number };
       return { expiresAt: date(v.expiresAt) };
@@ -83,8 +79,7 @@ export async function requestCode(server: string, address: string): Promise<{ ex
  */
 export async function confirmCode(server: string, address: string, code: string): Promise<{ token: string; expiresAt: Date }> {
   try {
-    await loadTransfer();
-    const exchange = SignIn.confirm(server, address, code);
+    const exchange = await Remote.make('SignIn.confirm', [server, address, code]);
     try {
       const v = (await drive(exchange, {})) as { token: string; expiresAt: number };
       return { token: v.token, expiresAt: date(v.expiresAt) };
@@ -194,8 +189,8 @@ async function source(input: FileInput, index: number, signal: AbortSignal | und
 }
 
 /** Seals file `index` from its blob: the envelope, as a Blob. */
-async function sealFile(sealing: Sealing, index: number, file: Source, options: TransferOptions): Promise<Blob> {
-  sealing.beginFile(index);
+async function sealFile(sealing: Remote, index: number, file: Source, options: TransferOptions): Promise<Blob> {
+  await sealing.call('beginFile', [index]);
   const blobs: Blob[] = [];
   let parts: Uint8Array[] = [];
   let pending = 0;
@@ -218,9 +213,10 @@ async function sealFile(sealing: Sealing, index: number, file: Source, options: 
       const r = await reader.read();
       if (r.done) break;
       for (let at = 0; at < r.value.length; at += PIECE) {
-        const piece = r.value.subarray(at, at + PIECE);
-        keep(sealing.update(piece));
-        done += piece.length;
+        // A copy of its own, moved to the worker (not the whole buffer behind the view).
+        const piece = r.value.slice(at, at + PIECE);
+        done += piece.length; // before the buffer moves
+        keep((await sealing.call('update', [piece], [piece.buffer])) as Uint8Array);
         options.onProgress?.({ phase: 'sealing', file: index, done, total: file.size });
       }
     }
@@ -228,7 +224,7 @@ async function sealFile(sealing: Sealing, index: number, file: Source, options: 
     await reader.cancel().catch(() => {});
     throw e;
   }
-  keep(sealing.endFile());
+  keep((await sealing.call('endFile')) as Uint8Array);
   blobs.push(new Blob(parts as Uint8Array<ArrayBuffer>[]));
   return new Blob(blobs);
 }
@@ -246,8 +242,8 @@ async function sealFile(sealing: Sealing, index: number, file: Source, options: 
  */
 export async function sendTransfer(transport: HttpTransport, request: TransferRequest, options: TransferOptions = {}): Promise<SentTransfer> {
   const { signal } = options;
-  let sealing: Sealing | null = null;
-  let upload: Upload | null = null;
+  let sealing: Remote | null = null;
+  let upload: Remote | null = null;
   try {
     if (!(transport instanceof HttpTransport)) throw new KluisError('InvalidArgument', 'transport must be an HttpTransport');
     const token = tokens.get(transport);
@@ -255,10 +251,9 @@ export async function sendTransfer(transport: HttpTransport, request: TransferRe
     if (typeof request !== 'object' || request === null || !Array.isArray(request.files)) {
       throw new KluisError('InvalidArgument', 'request must be { from, to, files, password, ... }');
     }
-    await loadTransfer();
     const sources: Source[] = [];
     for (const [i, f] of request.files.entries()) sources.push(await source(f, i, signal));
-    sealing = new Sealing(
+    sealing = await Remote.make('Sealing', [
       {
         from: request.from,
         to: request.to,
@@ -270,15 +265,17 @@ export async function sendTransfer(transport: HttpTransport, request: TransferRe
         allowWeakPassword: request.allowWeakPassword,
       },
       now(),
-    );
+    ]);
     const envelopes: Blob[] = [];
     for (const [i, s] of sources.entries()) envelopes.push(await sealFile(sealing, i, s, options));
-    upload = sealing.upload(transport.baseUrl, token, { downloadLimit: request.downloadLimit, language: request.language, discloseNames: request.discloseNames });
+    const settings = { downloadLimit: request.downloadLimit, language: request.language, discloseNames: request.discloseNames };
+    upload = await sealing.child('upload', [transport.baseUrl, token, settings]);
     const u = upload;
     const sent = (await drive(upload, {
       signal,
       onProgress: options.onProgress,
-      blob: (index, offset, len) => u.manifestRange(index, offset, len) ?? envelopes[index].slice(offset, offset + len),
+      blob: async (index, offset, len) =>
+        ((await u.call('manifestRange', [index, offset, len])) as Uint8Array | undefined) ?? envelopes[index].slice(offset, offset + len),
     })) as { id: string; link: string; expiresAt: number };
     return { id: sent.id, link: sent.link, expiresAt: date(sent.expiresAt) };
   } catch (e) {
@@ -330,8 +327,8 @@ export interface OpenOptions extends TransferOptions {
   id?: string;
 }
 
-function fileStream(opened: Opened, index: number, options: OpenOptions): ReadableStream<Uint8Array> {
-  let download: FileDownload | null = null;
+function fileStream(opened: Remote, index: number, options: OpenOptions): ReadableStream<Uint8Array> {
+  let download: Remote | null = null;
   const stop = new AbortController();
   const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
   const drive: DriveOptions = { signal, onProgress: options.onProgress };
@@ -341,9 +338,9 @@ function fileStream(opened: Opened, index: number, options: OpenOptions): Readab
   };
   return new ReadableStream<Uint8Array>(
     {
-      start() {
+      async start() {
         try {
-          download = opened.download(index, now());
+          download = await opened.child('download', [index, now()]);
         } catch (e) {
           throw toKluisError(e);
         }
@@ -391,7 +388,7 @@ function fileStream(opened: Opened, index: number, options: OpenOptions): Readab
  */
 export async function openTransfer(linkOrTransport: string | HttpTransport, password: string, options: OpenOptions = {}): Promise<ReceivedTransfer> {
   const { signal } = options;
-  let opening: Opening | null = null;
+  let opening: Remote | null = null;
   try {
     let link: string;
     if (linkOrTransport instanceof HttpTransport) {
@@ -403,12 +400,11 @@ export async function openTransfer(linkOrTransport: string | HttpTransport, pass
       throw new KluisError('InvalidArgument', 'the first argument must be a link or an HttpTransport');
     }
     if (typeof password !== 'string') throw new KluisError('InvalidArgument', 'password must be a string');
-    await loadTransfer();
-    opening = new Opening(link);
+    opening = await Remote.make('Opening', [link]);
     await drive(opening, { signal, onProgress: options.onProgress });
     signal?.throwIfAborted();
-    const opened = opening.open(password, now());
-    const raw = opened.info() as Omit<TransferInfo, 'created' | 'expires'> & { created: number; expires: number };
+    const opened = await opening.child('open', [password, now()]);
+    const raw = (await opened.call('info')) as Omit<TransferInfo, 'created' | 'expires'> & { created: number; expires: number };
     const info: TransferInfo = { ...raw, created: date(raw.created), expires: date(raw.expires) };
     return {
       info,

@@ -274,3 +274,30 @@ test('a connection dropped during the upload is repeated by the retry policy; th
     proxy.close();
   }
 });
+
+test('the manifest\'s Argon2 and the sealing run in the transfer worker: the calling thread stays responsive', async () => {
+  const from = fresh('lot');
+  const token = await tokenFor(from);
+  const password = kluis.generatePassword();
+  let longest = 0;
+  let last = performance.now();
+  const timer = setInterval(() => {
+    const t = performance.now();
+    longest = Math.max(longest, t - last);
+    last = t;
+  }, 5);
+  try {
+    const started = performance.now();
+    const sent = await kluis.sendTransfer(new kluis.HttpTransport(server.url, { token }), { from, to: ['max@example.org'], files: [{ name: 'x.bin', data: randomBytes(8 << 20) }], password });
+    await kluis.openTransfer(sent.link, password);
+    const took = performance.now() - started;
+    // Two Argon2id runs at 64 MiB, t=3, p=4 (each several hundred ms in one
+    // thread) and 8 MiB sealed: on this thread they would stall the timer
+    // for as long.
+    console.log(`# send and open took ${took.toFixed(0)} ms; the longest timer gap ${longest.toFixed(0)} ms`);
+    ok(took > 400, `the work took long enough to tell (${took.toFixed(0)} ms)`);
+    ok(longest < 200, `the thread stayed responsive (longest gap ${longest.toFixed(0)} ms)`);
+  } finally {
+    clearInterval(timer);
+  }
+});
