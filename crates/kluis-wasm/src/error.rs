@@ -3,9 +3,9 @@
 //! (docs/BINDINGS.md), the core's finer `reason`, and a readable message.
 
 use kluis_core::{InvalidKey, OpenError, SealError};
-#[cfg(any(feature = "generate", feature = "transfer"))]
+#[cfg(any(feature = "generate", feature = "receive"))]
 use kluis_transfer::TransferError;
-#[cfg(feature = "transfer")]
+#[cfg(feature = "receive")]
 use kluis_transfer::{ErrorCategory, HttpError};
 use wasm_bindgen::JsValue;
 
@@ -93,7 +93,7 @@ impl From<InvalidKey> for Failure {
     }
 }
 
-#[cfg(all(feature = "generate", not(feature = "transfer")))]
+#[cfg(all(feature = "generate", not(feature = "receive")))]
 impl From<TransferError> for Failure {
     fn from(err: TransferError) -> Self {
         let kind = match err {
@@ -104,7 +104,7 @@ impl From<TransferError> for Failure {
     }
 }
 
-#[cfg(feature = "transfer")]
+#[cfg(feature = "receive")]
 impl From<TransferError> for Failure {
     /// By [`TransferError::category`], exhaustively, as kluis-ffi maps it:
     /// a new category does not compile until it is mapped here.
@@ -140,7 +140,7 @@ impl From<TransferError> for Failure {
     }
 }
 
-#[cfg(feature = "transfer")]
+#[cfg(feature = "receive")]
 impl From<HttpError> for Failure {
     /// As kluis-ffi: a bad server address or an address the server refuses
     /// is `InvalidArgument`; everything else (a refused code, rate

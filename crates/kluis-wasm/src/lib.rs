@@ -26,12 +26,14 @@
 //! | `error.rs` | [`Failure`]: the thrown `KluisError` |
 //!
 //! The features (all on by default) pick what a module holds: `envelope`,
-//! `generate` (generatePassword), `rate` (ratePassword, zxcvbn: large) and
-//! `transfer` (the drop server's client: kluis-transfer's sans-IO sessions,
-//! which the package drives with `fetch`). The npm package ships two
-//! modules: `envelope` + `generate`, which every page loads, and `rate` +
-//! `transfer` (sealing a transfer checks the password with zxcvbn), loaded
-//! on the first rating or transfer.
+//! `generate` (generatePassword), `rate` (ratePassword, zxcvbn: large),
+//! `receive` (the drop server's client without sending: sender
+//! verification, opening, downloads) and `transfer` (`receive` and
+//! sending; kluis-transfer's sans-IO sessions, which the package drives
+//! with `fetch`). The npm package ships three modules: `envelope` +
+//! `generate`, which every page loads; `receive`, loaded by the first
+//! open or verification; and `rate` + `transfer` (sealing a transfer checks
+//! the password with zxcvbn), loaded by the first rating or send.
 //!
 //! Randomness comes from `crypto.getRandomValues` (getrandom's `wasm_js`
 //! backend); there is no rayon and no thread in this build.
@@ -45,9 +47,9 @@ mod convert;
 #[cfg(feature = "envelope")]
 pub mod envelope;
 mod error;
-#[cfg(feature = "transfer")]
+#[cfg(feature = "receive")]
 pub mod http;
-#[cfg(feature = "transfer")]
+#[cfg(feature = "receive")]
 pub mod open;
 #[cfg(any(feature = "generate", feature = "rate"))]
 pub mod password;
