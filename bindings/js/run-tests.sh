@@ -3,8 +3,9 @@
 # the package from this checkout (cargo for wasm32, wasm-bindgen, tsc), then
 # the suite in Node (node --test) and in headless Chromium (playwright-core
 # driving Debian's chromium). The interop tests use the kluis binary at
-# $KLUIS_BIN (default: the test build's, scripts/lib/artifacts.sh, built
-# here when missing).
+# $KLUIS_BIN and the transfer tests a kluis-server on loopback, the binary
+# at $KLUIS_SERVER_BIN (default: the test build's, scripts/lib/artifacts.sh,
+# built here when missing).
 #
 # Environment: KLUIS_JS_BUILT=1 skips `npm ci` and the build (test-all.sh
 # builds the package once for every JavaScript suite); KLUIS_CHROMIUM (or
@@ -23,10 +24,14 @@ if command -v rustup >/dev/null && ! rustup target list --installed | grep -qx w
         _kluis_missing "the wasm32-unknown-unknown target is missing" "run: rustup target add wasm32-unknown-unknown"
 fi
 
-if [[ -z ${KLUIS_BIN:-} ]]; then
+if [[ -z ${KLUIS_BIN:-} || -z ${KLUIS_SERVER_BIN:-} ]]; then
+    given_bin="${KLUIS_BIN:-}"
+    given_server="${KLUIS_SERVER_BIN:-}"
     # shellcheck source=../../scripts/lib/artifacts.sh
     source "$repo/scripts/lib/artifacts.sh"
+    export KLUIS_BIN="${given_bin:-$KLUIS_BIN}" KLUIS_SERVER_BIN="${given_server:-$KLUIS_SERVER_BIN}"
     [[ -x $KLUIS_BIN ]] || (cd "$repo" && cargo build -p kluis-cli --profile "$KLUIS_PROFILE" --locked)
+    [[ -x $KLUIS_SERVER_BIN ]] || (cd "$repo" && cargo build -p kluis-server --profile "$KLUIS_PROFILE" --locked)
 fi
 
 cd "$here"

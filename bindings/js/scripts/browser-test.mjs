@@ -1,18 +1,30 @@
-// Runs test/suite.js in headless Chromium: serves the package, the test
-// vectors and a door to the `kluis` command from a loopback HTTP server,
-// loads test/browser.html with playwright-core (Debian's chromium, no
-// browser download), prints each result and `N passed, N failed`.
+// Runs test/suite.js and test/browser-transfer.js in headless Chromium:
+// serves the package, the test vectors and a door to the `kluis` command
+// from a loopback HTTP server, loads test/browser.html with playwright-core
+// (Debian's chromium, no browser download), prints each result and
+// `N passed, N failed`.
+//
+// The transfer tests talk to a real kluis-server (test/server.js). It
+// sends no CORS headers, so the page must reach it on its own origin: this
+// server passes /api/ and /t/ on to it (a reverse proxy, as a deployment
+// that serves its pages and the API from one origin does), and the page
+// uses its own origin as the Kluis server's address.
 //   CHROMIUM=/path/to/chromium   (default /usr/bin/chromium)
 //   KLUIS_BIN=/path/to/kluis     (default target/fast/kluis or target/release/kluis)
+//   KLUIS_SERVER_BIN=/path/to/kluis-server (default target/fast/kluis-server or target/release/kluis-server)
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { createServer } from 'node:http';
 import { existsSync } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { extname, join, normalize, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { chromium } from 'playwright-core';
 
 import { cli, kluisBin, vectors } from '../test/cli.js';
+import { startServer } from '../test/server.js';
 
 const pkg = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const executablePath = process.env.CHROMIUM ?? '/usr/bin/chromium';
@@ -30,6 +42,79 @@ if (!bin) {
   process.exit(2);
 }
 const kluis = cli(bin);
+const drop = await startServer();
+const work = await mkdtemp(join(tmpdir(), 'kluis-js-browser-'));
+
+/** `kluis ARGS` with a home of its own (where `kluis verify` keeps its token). */
+function kluisIn(home, args) {
+  const env = { ...process.env, HOME: home, XDG_CONFIG_HOME: join(home, 'config'), XDG_DATA_HOME: join(home, 'data') };
+  return new Promise((ok, fail) =>
+    execFile(bin, args, { env, maxBuffer: 1 << 28 }, (error, stdout, stderr) =>
+      error ? fail(new Error(`kluis ${args.join(' ')}: ${stderr || error.message}`)) : ok(stdout),
+    ),
+  );
+}
+const sha256 = (bytes) => createHash('sha256').update(bytes).digest('hex');
+
+/**
+ * The transfer the page opens, sent by `kluis send --server` (verified
+ * with the code from the server's mail), and a sender token for the page
+ * (asked for by the package in Node).
+ */
+async function transferFixture() {
+  const home = await mkdtemp(join(work, 'home-'));
+  const from = 'cli-sender@example.org';
+  await kluisIn(home, ['verify', '-q', '--server', drop.url, '--request-only', from]);
+  await kluisIn(home, ['verify', '-q', '--server', drop.url, '--code', await drop.code(from), from]);
+  const files = [
+    ['chunks.bin', Uint8Array.from({ length: 3 * 65536 + 5 }, (_, i) => (i * 7) % 256)],
+    ['leeg.txt', new Uint8Array(0)],
+    ['brief.txt', new TextEncoder().encode('Beste Bob,\nhierbij de stukken.\n')],
+  ];
+  for (const [name, bytes] of files) await writeFile(join(home, name), bytes);
+  const password = 'kompas-zwaluw-tegelvloer-okapi-9-regen';
+  await writeFile(join(home, 'pw'), password);
+  const subject = 'Stukken';
+  const message = 'Vertrouwelijk';
+  const sent = JSON.parse(
+    await kluisIn(home, ['send', '-q', '--json', '--server', drop.url, '--from', from, '--to', 'bob@example.org', '--subject', subject,
+      '--message', message, '--password-file', join(home, 'pw'), '--allow-weak-password', ...files.map(([n]) => join(home, n))]),
+  );
+  const { requestCode, confirmCode } = await import('../dist/index.js');
+  const sender = 'page-sender@example.org';
+  await requestCode(drop.url, sender);
+  const { token } = await confirmCode(drop.url, sender, await drop.code(sender));
+  return { id: sent.id, password, from, subject, message, sender, token,
+    files: files.map(([name, bytes]) => ({ name, size: bytes.length, sha256: sha256(bytes) })) };
+}
+const fixture = JSON.stringify(await transferFixture());
+
+/** `kluis receive` of transfer `id`: the message and each saved file's SHA-256. */
+async function receive({ id, password }) {
+  const home = await mkdtemp(join(work, 'receive-'));
+  await writeFile(join(home, 'pw'), password);
+  const out = join(home, 'out');
+  const shown = JSON.parse(await kluisIn(home, ['receive', '-q', '--json', '--password-file', join(home, 'pw'), '-o', out, `${drop.url}/t/${id}`]));
+  const files = {};
+  for (const name of await readdir(out)) files[name] = sha256(await readFile(join(out, name)));
+  return { message: shown.message ?? null, files };
+}
+
+/** Passes a request on to the kluis-server (the headers the API reads and answers). */
+async function proxy(req, res) {
+  const headers = {};
+  for (const name of ['authorization', 'content-type', 'range', 'accept']) if (req.headers[name]) headers[name] = req.headers[name];
+  const hasBody = req.method !== 'GET' && req.method !== 'HEAD';
+  const answer = await fetch(`${drop.url}${req.url}`, { method: req.method, headers, body: hasBody ? await body(req) : undefined });
+  const out = {};
+  for (const name of ['content-type', 'content-length', 'content-range', 'retry-after', 'accept-ranges']) {
+    const v = answer.headers.get(name);
+    if (v !== null) out[name] = v;
+  }
+  const bytes = req.method === 'HEAD' ? null : Buffer.from(await answer.arrayBuffer());
+  res.writeHead(answer.status, out);
+  res.end(bytes ?? undefined);
+}
 
 const TYPES = { '.js': 'text/javascript', '.html': 'text/html', '.wasm': 'application/wasm', '.json': 'application/json', '.kluis': 'application/octet-stream' };
 
@@ -65,6 +150,16 @@ function secretOf(req) {
 const server = createServer(async (req, res) => {
   const url = new URL(req.url, 'http://localhost');
   try {
+    if (url.pathname.startsWith('/api/') || url.pathname.startsWith('/t/')) return await proxy(req, res);
+    if (url.pathname === '/transfer/fixture.json') {
+      res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+      return res.end(fixture);
+    }
+    if (req.method === 'POST' && url.pathname === '/transfer/receive') {
+      const answer = await receive(JSON.parse(new TextDecoder().decode(await body(req))));
+      res.writeHead(200, { 'content-type': 'application/json' });
+      return res.end(JSON.stringify(answer));
+    }
     if (url.pathname.startsWith('/pkg/')) return await serveFile(res, pkg, url.pathname.slice(5));
     if (url.pathname.startsWith('/vectors/')) return await serveFile(res, vectors, url.pathname.slice(9));
     if (req.method === 'POST' && (url.pathname === '/cli/seal' || url.pathname === '/cli/open')) {
@@ -107,6 +202,8 @@ try {
 } finally {
   await browser.close();
   server.close();
+  await drop.stop();
+  await rm(work, { recursive: true, force: true });
 }
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed === 0 && passed > 0 ? 0 : 1);

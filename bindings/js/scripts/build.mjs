@@ -37,10 +37,13 @@ if (found !== WASM_BINDGEN_VERSION) {
   }
 }
 
-// 2. Two modules from the crate kluis-wasm: `kluis_wasm` (the envelope
-// and generatePassword), which every page loads, and `kluis_rate`
-// (ratePassword: zxcvbn's dictionaries, five times the size of the rest),
-// loaded on the first rating. Each feature set keeps its own artifacts
+// 2. Three modules from the crate kluis-wasm: `kluis_wasm` (the envelope
+// and generatePassword), which every page loads; `kluis_receive` (the drop
+// server's client without sending: verification, opening, downloads),
+// which the transfer worker loads on the first open; and `kluis_rate`
+// (ratePassword: zxcvbn's dictionaries, five times the size of the rest;
+// and the whole client, whose sending rates the password), loaded on the
+// first rating or send. Each feature set keeps its own artifacts
 // under target/, so neither rebuilds the other; wasm32 has its own folder
 // there, so the native build is never disturbed.
 const meta = JSON.parse(execFileSync('cargo', ['metadata', '--format-version', '1', '--no-deps'], { cwd: repo, encoding: 'utf8', maxBuffer: 64 << 20 }));
@@ -50,7 +53,8 @@ rmSync(out, { recursive: true, force: true });
 mkdirSync(out);
 for (const [name, features] of [
   ['kluis_wasm', 'envelope,generate'],
-  ['kluis_rate', 'rate'],
+  ['kluis_receive', 'receive'],
+  ['kluis_rate', 'rate,transfer'],
 ]) {
   run('cargo', ['build', '-p', 'kluis-wasm', '--release', '--target', 'wasm32-unknown-unknown', '--locked', '--no-default-features', '--features', features]);
   run('wasm-bindgen', ['--target', 'web', '--out-dir', out, '--out-name', name, '--remove-name-section', '--remove-producers-section', built]);

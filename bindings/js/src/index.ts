@@ -21,6 +21,8 @@ import { openStream, sealStream } from './streams.js';
 import type { EnvelopeInfo, Metadata, OpenLimits, PasswordRating, PasswordStyle, SealOptions, Secret, StreamOptions } from './types.js';
 
 export { ready, KluisError, sealStream, openStream };
+export { HttpTransport, confirmCode, openTransfer, requestCode, sendTransfer } from './transfer.js';
+export type { FileInput, OpenOptions, ProgressEvent, ReceivedFile, ReceivedTransfer, SentTransfer, TransferInfo, TransferOptions, TransferRequest } from './transfer.js';
 export type { KluisErrorKind } from './errors.js';
 export type { OpenedStream } from './streams.js';
 export type * from './types.js';

@@ -31,8 +31,8 @@ export const hasSimd: boolean = (() => {
   }
 })();
 
-/** The package's `.wasm` files (in `wasm/`): the envelope module with and without SIMD, the rater. */
-export type WasmFile = 'kluis_wasm_bg.wasm' | 'kluis_wasm_simd_bg.wasm' | 'kluis_rate_bg.wasm';
+/** The package's `.wasm` files (in `wasm/`): the envelope module with and without SIMD, the rater (and whole server client), the receiving client. */
+export type WasmFile = 'kluis_wasm_bg.wasm' | 'kluis_wasm_simd_bg.wasm' | 'kluis_rate_bg.wasm' | 'kluis_receive_bg.wasm';
 
 function wasmUrl(file: WasmFile): URL {
   // Literal URLs, so that bundlers find and copy each file.
@@ -43,6 +43,8 @@ function wasmUrl(file: WasmFile): URL {
       return new URL('../wasm/kluis_wasm_simd_bg.wasm', import.meta.url);
     case 'kluis_rate_bg.wasm':
       return new URL('../wasm/kluis_rate_bg.wasm', import.meta.url);
+    case 'kluis_receive_bg.wasm':
+      return new URL('../wasm/kluis_receive_bg.wasm', import.meta.url);
   }
 }
 
@@ -91,15 +93,16 @@ interface NodeWorker {
   terminate(): Promise<number>;
 }
 
-/** Starts a worker running `worker.js` of this package. */
-export async function spawnWorker(): Promise<WorkerHandle> {
+/** Starts a worker running `worker.js` of this package (the pool's), or `transfer-worker.js` (the server client's). */
+export async function spawnWorker(script: 'pool' | 'transfer' = 'pool'): Promise<WorkerHandle> {
   if (isNode) {
     const wt = await nodeImport<{ Worker: new (url: URL, options: { execArgv: string[] }) => NodeWorker }>('node:worker_threads');
     // A worker takes the process's Node options, except those that only
     // make sense for a main script given as text (`node --input-type=module -e`).
     const proc = (globalThis as unknown as { process: { execArgv: string[] } }).process;
     const execArgv = proc.execArgv.filter((a) => !a.startsWith('--input-type'));
-    const w = new wt.Worker(new URL('./worker.js', import.meta.url), { execArgv });
+    const url = script === 'transfer' ? new URL('./transfer-worker.js', import.meta.url) : new URL('./worker.js', import.meta.url);
+    const w = new wt.Worker(url, { execArgv });
     w.unref();
     return {
       post: (m, t) => w.postMessage(m, t),
@@ -109,7 +112,11 @@ export async function spawnWorker(): Promise<WorkerHandle> {
       terminate: () => void w.terminate(),
     };
   }
-  const w = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
+  // Literal URLs, so that bundlers find each worker script.
+  const w =
+    script === 'transfer'
+      ? new Worker(new URL('./transfer-worker.js', import.meta.url), { type: 'module' })
+      : new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
   return {
     post: (m, t) => w.postMessage(m, t),
     onMessage: (l) => w.addEventListener('message', (e) => l(e.data)),

@@ -1,6 +1,7 @@
 // The suite in a browser page (scripts/browser-test.mjs serves it and
 // reads window.__results). Fixtures and the CLI come from the runner.
 import * as kluis from '../dist/index.js';
+import { transferTests } from './browser-transfer.js';
 import { suite } from './suite.js';
 
 const tests = [];
@@ -26,6 +27,8 @@ suite((name, fn) => tests.push({ name, fn }), {
   },
   cli: { seal: (pt, secret, args) => cliCall('seal', pt, secret, args), open: (env, secret) => cliCall('open', env, secret) },
 });
+
+transferTests((name, fn) => tests.push({ name, fn }), kluis);
 
 const log = document.getElementById('log');
 const results = [];

@@ -3,8 +3,10 @@
 //! (docs/BINDINGS.md), the core's finer `reason`, and a readable message.
 
 use kluis_core::{InvalidKey, OpenError, SealError};
-#[cfg(feature = "generate")]
+#[cfg(any(feature = "generate", feature = "receive"))]
 use kluis_transfer::TransferError;
+#[cfg(feature = "receive")]
+use kluis_transfer::{ErrorCategory, HttpError};
 use wasm_bindgen::JsValue;
 
 /// A failure on its way to JavaScript.
@@ -91,7 +93,7 @@ impl From<InvalidKey> for Failure {
     }
 }
 
-#[cfg(feature = "generate")]
+#[cfg(all(feature = "generate", not(feature = "receive")))]
 impl From<TransferError> for Failure {
     fn from(err: TransferError) -> Self {
         let kind = match err {
@@ -99,6 +101,67 @@ impl From<TransferError> for Failure {
             _ => "InvalidArgument",
         };
         Failure { kind, reason: err.kind(), message: err.to_string() }
+    }
+}
+
+#[cfg(feature = "receive")]
+impl From<TransferError> for Failure {
+    /// By [`TransferError::category`], exhaustively, as kluis-ffi maps it:
+    /// a new category does not compile until it is mapped here.
+    ///
+    /// ```
+    /// use kluis_transfer::TransferError;
+    /// let f = kluis_wasm::Failure::from(TransferError::WrongPassword);
+    /// assert_eq!((f.kind, f.reason), ("WrongSecret", "WrongPassword"));
+    /// ```
+    fn from(err: TransferError) -> Self {
+        let reason = err.kind();
+        let message = err.to_string();
+        let kind = match err.category() {
+            ErrorCategory::WrongPassword => "WrongSecret",
+            ErrorCategory::Expired => "Expired",
+            ErrorCategory::NotFound => "NotFound",
+            ErrorCategory::Tampered => "Tampered",
+            ErrorCategory::WeakPassword => "WeakPassword",
+            ErrorCategory::AlreadyExists => "AlreadyExists",
+            // A manifest that opened with the password but breaks the rules.
+            ErrorCategory::UnreadableManifest => "Malformed",
+            ErrorCategory::InvalidRequest => "InvalidArgument",
+            // The envelope's own kind (LimitsExceeded, Malformed, ...).
+            ErrorCategory::Envelope | ErrorCategory::Seal => match err {
+                TransferError::Envelope(e) => return Failure { reason, ..Failure::from(e) },
+                TransferError::Seal(e) => return Failure { reason, ..Failure::from(e) },
+                _ => "Malformed",
+            },
+            ErrorCategory::Transport => "Transport",
+            ErrorCategory::Io => "Io",
+        };
+        Failure { kind, reason, message }
+    }
+}
+
+#[cfg(feature = "receive")]
+impl From<HttpError> for Failure {
+    /// As kluis-ffi: a bad server address or an address the server refuses
+    /// is `InvalidArgument`; everything else (a refused code, rate
+    /// limiting, a refused token, the network) is `Transport`, with the
+    /// reason in the message.
+    ///
+    /// ```
+    /// let f = kluis_wasm::Failure::from(kluis_transfer::HttpError::CodeRefused);
+    /// assert_eq!((f.kind, f.reason), ("Transport", "CodeRefused"));
+    /// ```
+    fn from(err: HttpError) -> Self {
+        let (kind, reason) = match &err {
+            HttpError::InvalidServer { .. } => ("InvalidArgument", "InvalidServer"),
+            HttpError::InvalidAddress(_) => ("InvalidArgument", "InvalidAddress"),
+            HttpError::CodeRefused => ("Transport", "CodeRefused"),
+            HttpError::RateLimited { .. } => ("Transport", "RateLimited"),
+            HttpError::Unauthorized(_) => ("Transport", "Unauthorized"),
+            HttpError::Network(_) => ("Transport", "Network"),
+            _ => ("Transport", "Transport"),
+        };
+        Failure { kind, reason, message: err.to_string() }
     }
 }
 

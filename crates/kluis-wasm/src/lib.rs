@@ -19,13 +19,21 @@
 //! | `envelope.rs` | `sealHeader`, `headerLength`, `openHeader`, `inspect` |
 //! | `chunks.rs` | `ChunkCipher`, `ChunkSplitter`, `ReleaseCheck` |
 //! | `password.rs` | `generatePassword`, `ratePassword` |
+//! | `http.rs` | a session's steps and answers as JavaScript objects; `SignIn` (sender verification) |
+//! | `send.rs` | `Sealing` (a transfer sealed from the host's chunks), `Upload` |
+//! | `open.rs` | `Opening` (a link's manifest), `Opened`, `FileDownload` |
 //! | `convert.rs` | JavaScript objects to the core's types and back |
 //! | `error.rs` | [`Failure`]: the thrown `KluisError` |
 //!
 //! The features (all on by default) pick what a module holds: `envelope`,
-//! `generate` (generatePassword) and `rate` (ratePassword, zxcvbn: large).
-//! The npm package ships two modules: `envelope` + `generate`, which every
-//! page loads, and `rate`, loaded on the first rating.
+//! `generate` (generatePassword), `rate` (ratePassword, zxcvbn: large),
+//! `receive` (the drop server's client without sending: sender
+//! verification, opening, downloads) and `transfer` (`receive` and
+//! sending; kluis-transfer's sans-IO sessions, which the package drives
+//! with `fetch`). The npm package ships three modules: `envelope` +
+//! `generate`, which every page loads; `receive`, loaded by the first
+//! open or verification; and `rate` + `transfer` (sealing a transfer checks
+//! the password with zxcvbn), loaded by the first rating or send.
 //!
 //! Randomness comes from `crypto.getRandomValues` (getrandom's `wasm_js`
 //! backend); there is no rayon and no thread in this build.
@@ -39,7 +47,13 @@ mod convert;
 #[cfg(feature = "envelope")]
 pub mod envelope;
 mod error;
+#[cfg(feature = "receive")]
+pub mod http;
+#[cfg(feature = "receive")]
+pub mod open;
 #[cfg(any(feature = "generate", feature = "rate"))]
 pub mod password;
+#[cfg(feature = "transfer")]
+pub mod send;
 
 pub use error::Failure;

@@ -1,0 +1,423 @@
+/**
+ * The drop server's client: sender verification (`requestCode`,
+ * `confirmCode`), `sendTransfer` and `openTransfer`, over `fetch`. Every
+ * rule is kluis-transfer's (crates/kluis-wasm: `SignIn`, `Sealing`,
+ * `Upload`, `Opening`, `Opened`, `FileDownload`), whose objects live in a
+ * worker of their own (src/transfer-worker.ts: sealing, Argon2 and
+ * decryption never block the page); this file reads the files, moves
+ * bytes and keeps time.
+ */
+
+import { drive, rethrow, step, type DriveOptions, type ProgressEvent } from './drive.js';
+import { KluisError, toKluisError } from './errors.js';
+import { Remote } from './remote.js';
+
+export type { ProgressEvent } from './drive.js';
+
+const tokens = new WeakMap<HttpTransport, string>();
+
+/**
+ * A Kluis drop server (`https://host[:port][/prefix]`, or `http` to a
+ * loopback host) and, for sending, the sender's token from
+ * {@link confirmCode}. The token is kept out of sight (not a property).
+ *
+ * ```js
+ * const transport = new HttpTransport('https://kluis.example.org', { token });
+ * ```
+ */
+export class HttpTransport {
+  /** The server's address as given (checked on first use). */
+  readonly baseUrl: string;
+
+  constructor(baseUrl: string, options: { token?: string } = {}) {
+    if (typeof baseUrl !== 'string') throw new KluisError('InvalidArgument', 'baseUrl must be a string');
+    if (options.token !== undefined && typeof options.token !== 'string') throw new KluisError('InvalidArgument', 'token must be a string');
+    this.baseUrl = baseUrl;
+    if (options.token) tokens.set(this, options.token);
+  }
+}
+
+/** Seconds since 1970 as a `Date`. */
+function date(seconds: number): Date {
+  return new Date(seconds * 1000);
+}
+
+function now(): number {
+  return Math.floor(Date.now() / 1000);
+}
+
+/**
+ * Asks the server to mail a one-time code to `address` (the sender's own);
+ * resolves with when the code expires.
+ *
+ * ```js
+ * await requestCode('https://kluis.example.org', 'ann@example.org');
+ * ```
+ */
+export async function requestCode(server: string, address: string): Promise<{ expiresAt: Date }> {
+  try {
+    const exchange = await Remote.make('SignIn.request', [server, address]);
+    try {
+      const v = (await drive(exchange, {})) as { expiresAt: number };
+      return { expiresAt: date(v.expiresAt) };
+    } finally {
+      exchange.free();
+    }
+  } catch (e) {
+    throw toKluisError(e);
+  }
+}
+
+/**
+ * Trades the code from the mail for the sender's token (a wrong, expired
+ * or used code is a `Transport` error with reason `CodeRefused`). Keep the
+ * token private: it lets anyone send as `address` until `expiresAt`.
+ *
+ * ```js
+ * const { token } = await confirmCode('https://kluis.example.org', 'ann@example.org', '12345678');
+ * ```
+ */
+export async function confirmCode(server: string, address: string, code: string): Promise<{ token: string; expiresAt: Date }> {
+  try {
+    const exchange = await Remote.make('SignIn.confirm', [server, address, code]);
+    try {
+      const v = (await drive(exchange, {})) as { token: string; expiresAt: number };
+      return { token: v.token, expiresAt: date(v.expiresAt) };
+    } finally {
+      exchange.free();
+    }
+  } catch (e) {
+    throw toKluisError(e);
+  }
+}
+
+/** One file to send: a `File`, a `Blob`, or a name with bytes or a stream. */
+export type FileInput = File | Blob | { name: string; data: Uint8Array | ReadableStream<Uint8Array> | Blob; mediaType?: string };
+
+/** What {@link sendTransfer} sends. */
+export interface TransferRequest {
+  /** The sender's address (verified with the server: the transport's token). */
+  from: string;
+  to: string[];
+  /** Sealed in the manifest; the server never sees it (unless `discloseNames`). */
+  subject?: string;
+  /** A confidential message, sealed in the manifest. */
+  message?: string;
+  /** At least one. A `Blob` that is no `File` is named `file-1`, `file-2`, ... by its place. */
+  files: FileInput[];
+  /** Seconds the transfer stays available (default 7 days; at most 366 days). */
+  expiresIn?: number;
+  /** The transfer password: generated (`generatePassword`) or rated acceptable. */
+  password: string;
+  /** Send a password that `ratePassword` finds weak anyway. */
+  allowWeakPassword?: boolean;
+  /** The language of the server's notice mail to the recipients. */
+  language?: 'en' | 'nl';
+  /** After this many downloads of the manifest the server refuses more (`null`/absent: unlimited). */
+  downloadLimit?: number | null;
+  /** Let the server's notice mail show the subject and file names (off: they stay sealed). */
+  discloseNames?: boolean;
+}
+
+/** What was sent: the id, the link for the recipients' mail (never the password), the expiry. */
+export interface SentTransfer {
+  id: string;
+  link: string;
+  expiresAt: Date;
+}
+
+/** Progress and cancelling of {@link sendTransfer} and {@link openTransfer}. */
+export interface TransferOptions {
+  onProgress?: (event: ProgressEvent) => void;
+  signal?: AbortSignal;
+}
+
+/** Envelope bytes are gathered into a `Blob` every this many bytes (browsers may keep Blobs on disk). */
+const SPILL_BYTES = 8 << 20;
+/** Plaintext handed to the sealer at a time. */
+const PIECE = 1 << 20;
+
+interface Source {
+  name: string;
+  size: number;
+  mediaType: string | undefined;
+  blob: Blob;
+}
+
+async function streamToBlob(stream: ReadableStream<Uint8Array>, signal: AbortSignal | undefined): Promise<Blob> {
+  const reader = stream.getReader();
+  const blobs: Blob[] = [];
+  let parts: Uint8Array[] = [];
+  let pending = 0;
+  try {
+    for (;;) {
+      signal?.throwIfAborted();
+      const r = await reader.read();
+      if (r.done) break;
+      if (!(r.value instanceof Uint8Array)) throw new KluisError('InvalidArgument', 'a file stream must give Uint8Arrays');
+      parts.push(r.value);
+      pending += r.value.length;
+      if (pending >= SPILL_BYTES) {
+        blobs.push(new Blob(parts as Uint8Array<ArrayBuffer>[]));
+        parts = [];
+        pending = 0;
+      }
+    }
+  } catch (e) {
+    await reader.cancel(e).catch(() => {});
+    throw e;
+  }
+  blobs.push(new Blob(parts as Uint8Array<ArrayBuffer>[]));
+  return new Blob(blobs);
+}
+
+async function source(input: FileInput, index: number, signal: AbortSignal | undefined): Promise<Source> {
+  if (input instanceof Blob) {
+    const name = typeof (input as File).name === 'string' ? (input as File).name : `file-${index + 1}`;
+    return { name, size: input.size, mediaType: input.type || undefined, blob: input };
+  }
+  if (typeof input !== 'object' || input === null || typeof input.name !== 'string') {
+    throw new KluisError('InvalidArgument', `files[${index}] must be a File, a Blob or { name, data }`);
+  }
+  const { data } = input;
+  let blob: Blob;
+  if (data instanceof Uint8Array) blob = new Blob([data as Uint8Array<ArrayBuffer>]);
+  else if (data instanceof Blob) blob = data;
+  else if (data instanceof ReadableStream) blob = await streamToBlob(data, signal);
+  else throw new KluisError('InvalidArgument', `files[${index}].data must be a Uint8Array, a Blob or a ReadableStream`);
+  return { name: input.name, size: blob.size, mediaType: input.mediaType ?? (blob.type || undefined), blob };
+}
+
+/** Seals file `index` from its blob: the envelope, as a Blob. */
+async function sealFile(sealing: Remote, index: number, file: Source, options: TransferOptions): Promise<Blob> {
+  await sealing.call('beginFile', [index]);
+  const blobs: Blob[] = [];
+  let parts: Uint8Array[] = [];
+  let pending = 0;
+  const keep = (bytes: Uint8Array): void => {
+    if (bytes.length === 0) return;
+    parts.push(bytes);
+    pending += bytes.length;
+    if (pending >= SPILL_BYTES) {
+      blobs.push(new Blob(parts as Uint8Array<ArrayBuffer>[]));
+      parts = [];
+      pending = 0;
+    }
+  };
+  let done = 0;
+  options.onProgress?.({ phase: 'sealing', file: index, done, total: file.size });
+  const reader = file.blob.stream().getReader();
+  try {
+    for (;;) {
+      options.signal?.throwIfAborted();
+      const r = await reader.read();
+      if (r.done) break;
+      for (let at = 0; at < r.value.length; at += PIECE) {
+        // A copy of its own, moved to the worker (not the whole buffer behind the view).
+        const piece = r.value.slice(at, at + PIECE);
+        done += piece.length; // before the buffer moves
+        keep((await sealing.call('update', [piece], [piece.buffer])) as Uint8Array);
+        options.onProgress?.({ phase: 'sealing', file: index, done, total: file.size });
+      }
+    }
+  } catch (e) {
+    await reader.cancel().catch(() => {});
+    throw e;
+  }
+  keep((await sealing.call('endFile')) as Uint8Array);
+  blobs.push(new Blob(parts as Uint8Array<ArrayBuffer>[]));
+  return new Blob(blobs);
+}
+
+/**
+ * Seals `request` on this device and uploads it to the transport's server
+ * (resuming by offset after a dropped connection, as `kluis send` does);
+ * the server mails the link to the recipients. The password never leaves
+ * the device: tell it to them another way.
+ *
+ * ```js
+ * const transport = new HttpTransport('https://kluis.example.org', { token });
+ * const sent = await sendTransfer(transport, { from, to: [bob], files: [file], password }, { onProgress: console.log });
+ * ```
+ */
+export async function sendTransfer(transport: HttpTransport, request: TransferRequest, options: TransferOptions = {}): Promise<SentTransfer> {
+  const { signal } = options;
+  let sealing: Remote | null = null;
+  let upload: Remote | null = null;
+  try {
+    if (!(transport instanceof HttpTransport)) throw new KluisError('InvalidArgument', 'transport must be an HttpTransport');
+    const token = tokens.get(transport);
+    if (token === undefined) throw new KluisError('InvalidArgument', 'sending needs the sender\'s token: new HttpTransport(server, { token }) (see confirmCode)');
+    if (typeof request !== 'object' || request === null || !Array.isArray(request.files)) {
+      throw new KluisError('InvalidArgument', 'request must be { from, to, files, password, ... }');
+    }
+    const sources: Source[] = [];
+    for (const [i, f] of request.files.entries()) sources.push(await source(f, i, signal));
+    sealing = await Remote.make('Sealing', [
+      {
+        from: request.from,
+        to: request.to,
+        subject: request.subject,
+        message: request.message,
+        files: sources.map((s) => ({ name: s.name, size: s.size, mediaType: s.mediaType })),
+        expiresIn: request.expiresIn,
+        password: request.password,
+        allowWeakPassword: request.allowWeakPassword,
+      },
+      now(),
+    ]);
+    const envelopes: Blob[] = [];
+    for (const [i, s] of sources.entries()) envelopes.push(await sealFile(sealing, i, s, options));
+    const settings = { downloadLimit: request.downloadLimit, language: request.language, discloseNames: request.discloseNames };
+    upload = await sealing.child('upload', [transport.baseUrl, token, settings]);
+    const u = upload;
+    const sent = (await drive(upload, {
+      signal,
+      onProgress: options.onProgress,
+      blob: async (index, offset, len) =>
+        ((await u.call('manifestRange', [index, offset, len])) as Uint8Array | undefined) ?? envelopes[index].slice(offset, offset + len),
+    })) as { id: string; link: string; expiresAt: number };
+    return { id: sent.id, link: sent.link, expiresAt: date(sent.expiresAt) };
+  } catch (e) {
+    throw rethrow(e, signal);
+  } finally {
+    sealing?.free();
+    upload?.free();
+  }
+}
+
+/** One file of a received transfer. */
+export interface ReceivedFile {
+  /** The name as the sender gave it. */
+  name: string;
+  /** The name to save it under: made visible and unique within the transfer (`null` if none can be made). */
+  saveName: string | null;
+  size: number;
+  mediaType: string | null;
+  /** SHA-256 of the plaintext, hex (checked by `fileStream`). */
+  sha256: string;
+}
+
+/** What the sealed manifest says (authenticated by the password). */
+export interface TransferInfo {
+  id: string;
+  sender: string;
+  recipients: string[];
+  subject: string;
+  message: string | null;
+  created: Date;
+  expires: Date;
+  files: ReceivedFile[];
+}
+
+/** An opened transfer. */
+export interface ReceivedTransfer {
+  readonly info: TransferInfo;
+  /**
+   * File `index`, decrypted and verified chunk by chunk as it downloads
+   * (ranged reads); the size and SHA-256 check at the end errors the stream
+   * when the file differs from the manifest, so discard what was read then.
+   */
+  fileStream(index: number): ReadableStream<Uint8Array>;
+}
+
+/** How {@link openTransfer} opens: progress, cancelling, and the id when given a transport. */
+export interface OpenOptions extends TransferOptions {
+  /** The transfer's id, when the first argument is an `HttpTransport`. */
+  id?: string;
+}
+
+function fileStream(opened: Remote, index: number, options: OpenOptions): ReadableStream<Uint8Array> {
+  let download: Remote | null = null;
+  const stop = new AbortController();
+  const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
+  const drive: DriveOptions = { signal, onProgress: options.onProgress };
+  const free = (): void => {
+    download?.free();
+    download = null;
+  };
+  return new ReadableStream<Uint8Array>(
+    {
+      async start() {
+        try {
+          download = await opened.child('download', [index, now()]);
+        } catch (e) {
+          throw toKluisError(e);
+        }
+      },
+      async pull(controller) {
+        try {
+          for (;;) {
+            if (download === null) return;
+            const r = await step(download, drive);
+            if (r.done) {
+              free();
+              controller.close();
+              return;
+            }
+            if (r.data !== null) {
+              controller.enqueue(r.data);
+              return;
+            }
+          }
+        } catch (e) {
+          free();
+          throw rethrow(e, options.signal);
+        }
+      },
+      cancel(reason) {
+        stop.abort(reason);
+        free();
+      },
+    },
+    { highWaterMark: 0 },
+  );
+}
+
+/**
+ * Fetches the sealed manifest of a link (`https://host/t/<id>`) and opens it
+ * with `password`: who sent what, and a stream for each file. A wrong
+ * password is `WrongSecret`, an unknown or withdrawn transfer `NotFound`,
+ * an expired one `Expired`.
+ *
+ * ```js
+ * const received = await openTransfer(link, password);
+ * console.log(received.info.subject, received.info.files.map((f) => f.name));
+ * const bytes = await new Response(received.fileStream(0)).arrayBuffer();
+ * ```
+ */
+export async function openTransfer(linkOrTransport: string | HttpTransport, password: string, options: OpenOptions = {}): Promise<ReceivedTransfer> {
+  const { signal } = options;
+  let opening: Remote | null = null;
+  try {
+    let link: string;
+    if (linkOrTransport instanceof HttpTransport) {
+      if (typeof options.id !== 'string') throw new KluisError('InvalidArgument', 'openTransfer with an HttpTransport needs options.id');
+      link = `${linkOrTransport.baseUrl.replace(/\/+$/, '')}/t/${options.id}`;
+    } else if (typeof linkOrTransport === 'string') {
+      link = linkOrTransport;
+    } else {
+      throw new KluisError('InvalidArgument', 'the first argument must be a link or an HttpTransport');
+    }
+    if (typeof password !== 'string') throw new KluisError('InvalidArgument', 'password must be a string');
+    opening = await Remote.make('Opening', [link]);
+    await drive(opening, { signal, onProgress: options.onProgress });
+    signal?.throwIfAborted();
+    const opened = await opening.child('open', [password, now()]);
+    const raw = (await opened.call('info')) as Omit<TransferInfo, 'created' | 'expires'> & { created: number; expires: number };
+    const info: TransferInfo = { ...raw, created: date(raw.created), expires: date(raw.expires) };
+    return {
+      info,
+      fileStream: (index: number) => {
+        if (!Number.isInteger(index) || index < 0 || index >= info.files.length) {
+          throw new KluisError('InvalidArgument', `no file ${index}: the transfer has ${info.files.length}`);
+        }
+        return fileStream(opened, index, options);
+      },
+    };
+  } catch (e) {
+    throw rethrow(e, signal);
+  } finally {
+    opening?.free();
+  }
+}

@@ -1,0 +1,303 @@
+// The drop server's client against a real kluis-server on loopback
+// (test/server.js), with the `kluis` command on the other end: JS sends and
+// `kluis receive` receives, `kluis send --server` sends and JS opens.
+import { deepStrictEqual, equal, ok, rejects } from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { createServer } from 'node:http';
+import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+
+import * as kluis from '../dist/index.js';
+import { kluisBin } from './cli.js';
+import { startServer } from './server.js';
+
+let server;
+let work;
+const bin = kluisBin();
+
+before(async () => {
+  server = await startServer();
+  work = await mkdtemp(join(tmpdir(), 'kluis-js-transfer-'));
+});
+after(async () => {
+  await server?.stop();
+  if (work) await rm(work, { recursive: true, force: true });
+});
+
+let n = 0;
+const fresh = (who) => `${who}-${process.pid}-${++n}@example.org`;
+
+/** `kluis ARGS` with a home of its own (where `kluis verify` keeps tokens). */
+function kluisCli(args, home) {
+  if (!bin) throw new Error('no kluis binary: set KLUIS_BIN or cargo build -p kluis-cli --profile fast');
+  const env = { ...process.env, HOME: home, XDG_CONFIG_HOME: join(home, 'config'), XDG_DATA_HOME: join(home, 'data') };
+  return new Promise((resolve, reject) => {
+    execFile(bin, args, { env, maxBuffer: 1 << 28 }, (error, stdout, stderr) =>
+      error ? reject(new Error(`kluis ${args.join(' ')}: ${stderr || error.message}`)) : resolve(stdout),
+    );
+  });
+}
+
+async function tokenFor(address) {
+  const asked = await kluis.requestCode(server.url, address);
+  ok(asked.expiresAt instanceof Date && asked.expiresAt > new Date(), 'the code expires in the future');
+  const code = await server.code(address);
+  const { token, expiresAt } = await kluis.confirmCode(server.url, address, code);
+  ok(typeof token === 'string' && token.length > 10, 'a token');
+  ok(expiresAt > new Date(), 'the token expires in the future');
+  return token;
+}
+
+const sha = (bytes) => createHash('sha256').update(bytes).digest('hex');
+
+async function readAll(stream) {
+  return new Uint8Array(await new Response(stream).arrayBuffer());
+}
+
+test('requestCode and confirmCode: the code from the mail gives a token; a wrong code is refused', async () => {
+  const address = fresh('ann');
+  await kluis.requestCode(server.url, address);
+  const code = await server.code(address);
+  const wrong = code === '00000000' ? '11111111' : '00000000';
+  await rejects(kluis.confirmCode(server.url, address, wrong), (e) => e instanceof kluis.KluisError && e.kind === 'Transport' && e.reason === 'CodeRefused');
+  const { token } = await kluis.confirmCode(server.url, address, code);
+  ok(token.length > 10);
+  await rejects(kluis.requestCode('http://kluis.example.org', address), (e) => e.kind === 'InvalidArgument');
+});
+
+test('sendTransfer: two files and a message from JS, received identically by `kluis receive`', async () => {
+  const from = fresh('ann');
+  const token = await tokenFor(from);
+  const big = randomBytes(3 * 65536 + 17); // around chunk boundaries
+  const small = new TextEncoder().encode('Hallo Bob, hier is het contract.\n');
+  const password = kluis.generatePassword();
+  const events = [];
+  const sent = await kluis.sendTransfer(
+    new kluis.HttpTransport(server.url, { token }),
+    {
+      from,
+      to: ['bob@example.org'],
+      subject: 'Contract',
+      message: 'Signed, see attached.',
+      files: [new File([big], 'data.bin', { type: 'application/octet-stream' }), { name: 'note.txt', data: new Blob([small]).stream() }],
+      password,
+      expiresIn: 3600,
+      downloadLimit: 5,
+      language: 'nl',
+    },
+    { onProgress: (e) => events.push(e) },
+  );
+  ok(/^[a-z2-7]{26}$/.test(sent.id), `an id (${sent.id})`);
+  equal(sent.link, `${server.url}/t/${sent.id}`);
+  ok(Math.abs(sent.expiresAt.getTime() - (Date.now() + 3600_000)) < 60_000, 'expires in an hour');
+  for (const phase of ['sealing', 'uploading']) {
+    const last = events.filter((e) => e.phase === phase && e.file === 0).at(-1);
+    ok(last && last.done === last.total && last.total > 0, `${phase} of file 0 reported to the end`);
+  }
+  ok(events.some((e) => e.phase === 'uploading' && e.file === null), 'the manifest upload reported');
+
+  const home = await mkdtemp(join(work, 'home-'));
+  await writeFile(join(home, 'pw'), password);
+  const out = join(home, 'out');
+  const shown = JSON.parse(await kluisCli(['receive', '-q', '--json', '--password-file', join(home, 'pw'), '-o', out, sent.link], home));
+  equal(shown.from, from);
+  equal(shown.message, 'Signed, see attached.');
+  deepStrictEqual(sha(await readFile(join(out, 'data.bin'))), sha(big));
+  deepStrictEqual(new Uint8Array(await readFile(join(out, 'note.txt'))), small);
+});
+
+test('`kluis send --server` sends; openTransfer and fileStream give identical bytes', async () => {
+  const from = fresh('cas');
+  const home = await mkdtemp(join(work, 'home-'));
+  await kluisCli(['verify', '-q', '--server', server.url, '--request-only', from], home);
+  const code = await server.code(from);
+  await kluisCli(['verify', '-q', '--server', server.url, '--code', code, from], home);
+  const files = { 'a.bin': randomBytes(200_000), 'empty.txt': new Uint8Array(0), 'b.txt': new TextEncoder().encode('tweede bestand') };
+  for (const [name, bytes] of Object.entries(files)) await writeFile(join(home, name), bytes);
+  const password = 'paard-batterij-nietje-correct-wolk-7';
+  await writeFile(join(home, 'pw'), password);
+  const sent = JSON.parse(
+    await kluisCli(
+      ['send', '-q', '--json', '--server', server.url, '--from', from, '--to', 'dan@example.org', '--subject', 'Drie bestanden', '--message', 'Zie bijlagen',
+        '--password-file', join(home, 'pw'), '--allow-weak-password', ...Object.keys(files).map((f) => join(home, f))],
+      home,
+    ),
+  );
+  const events = [];
+  const received = await kluis.openTransfer(sent.link, password, { onProgress: (e) => events.push(e) });
+  const { info } = received;
+  equal(info.sender, from);
+  deepStrictEqual(info.recipients, ['dan@example.org']);
+  equal(info.subject, 'Drie bestanden');
+  equal(info.message, 'Zie bijlagen');
+  ok(info.created instanceof Date && info.expires > info.created, 'times as Dates');
+  deepStrictEqual(info.files.map((f) => [f.name, f.size]), Object.entries(files).map(([k, v]) => [k, v.length]));
+  equal(info.files[2].mediaType, 'text/plain');
+  for (const [i, bytes] of Object.values(files).entries()) {
+    deepStrictEqual(await readAll(received.fileStream(i)), new Uint8Array(bytes), `file ${i}`);
+    equal(info.files[i].sha256, sha(bytes));
+  }
+  const last = events.filter((e) => e.phase === 'downloading' && e.file === 0).at(-1);
+  ok(last && last.done === last.total, 'the download of file 0 reported to the end');
+  ok(await readAll(received.fileStream(0)).then((b) => b.length === 200_000), 'a file can be read again');
+  // The transport form: the server and the id.
+  const again = await kluis.openTransfer(new kluis.HttpTransport(server.url), password, { id: sent.id });
+  equal(again.info.id, sent.id);
+  throws(() => received.fileStream(3), 'InvalidArgument');
+});
+
+function throws(fn, kind) {
+  try {
+    fn();
+  } catch (e) {
+    equal(e.kind, kind);
+    return;
+  }
+  throw new Error(`expected a ${kind} error`);
+}
+
+test('openTransfer refuses: wrong password WrongSecret, unknown link NotFound, bad link InvalidArgument', async () => {
+  const from = fresh('eve');
+  const token = await tokenFor(from);
+  const password = kluis.generatePassword();
+  const sent = await kluis.sendTransfer(new kluis.HttpTransport(server.url, { token }), {
+    from,
+    to: ['fay@example.org'],
+    files: [{ name: 'x.txt', data: new Uint8Array([1, 2, 3]) }],
+    password,
+  });
+  await rejects(kluis.openTransfer(sent.link, `${password}x`), (e) => e instanceof kluis.KluisError && e.kind === 'WrongSecret');
+  await rejects(kluis.openTransfer(`${server.url}/t/aaaaaaaaaaaaaaaaaaaaaaaaaa`, password), (e) => e instanceof kluis.KluisError && e.kind === 'NotFound');
+  await rejects(kluis.openTransfer('https://example.org/nothing', password), (e) => e.kind === 'InvalidArgument');
+});
+
+test('sendTransfer refuses before any upload: no token, a weak password, no recipient', async () => {
+  const file = { name: 'x.txt', data: new Uint8Array([1]) };
+  const request = { from: 'ann@example.org', to: ['bob@example.org'], files: [file], password: kluis.generatePassword() };
+  await rejects(kluis.sendTransfer(new kluis.HttpTransport(server.url), request), (e) => e.kind === 'InvalidArgument');
+  const transport = new kluis.HttpTransport(server.url, { token: 'not-a-token-the-server-gave' });
+  await rejects(kluis.sendTransfer(transport, { ...request, password: 'hunter2' }), (e) => e.kind === 'WeakPassword');
+  await rejects(kluis.sendTransfer(transport, { ...request, to: [] }), (e) => e.kind === 'InvalidArgument');
+  // A token the server does not know: the announcement is refused.
+  await rejects(kluis.sendTransfer(transport, request), (e) => e.kind === 'Transport');
+});
+
+test('a signal aborts sendTransfer with its reason', async () => {
+  const from = fresh('gus');
+  const token = await tokenFor(from);
+  const stop = new AbortController();
+  const reason = new Error('stopped by the user');
+  const request = { from, to: ['bob@example.org'], files: [{ name: 'big.bin', data: randomBytes(4 << 20) }], password: kluis.generatePassword() };
+  const sending = kluis.sendTransfer(new kluis.HttpTransport(server.url, { token }), request, {
+    signal: stop.signal,
+    onProgress: (e) => e.phase === 'sealing' && e.done > 0 && stop.abort(reason),
+  });
+  await rejects(sending, (e) => e === reason);
+});
+
+test('fileStream errors with Tampered when a stored byte changed, releasing nothing past the changed chunk', async () => {
+  const from = fresh('hal');
+  const token = await tokenFor(from);
+  const password = kluis.generatePassword();
+  const data = new Uint8Array(5 * 65536).fill(9);
+  const sent = await kluis.sendTransfer(new kluis.HttpTransport(server.url, { token }), {
+    from,
+    to: ['ida@example.org'],
+    files: [{ name: 'x.bin', data }],
+    password,
+  });
+  const folder = join(server.dir, 'blobs', sent.id);
+  const blobs = (await readdir(folder)).filter((name) => name !== 'manifest' && !name.endsWith('.part'));
+  equal(blobs.length, 1, `one file blob in ${folder}`);
+  const path = join(folder, blobs[0]);
+  const stored = await readFile(path);
+  // A byte of the fourth chunk's ciphertext (the header is under 400 bytes).
+  stored[3 * (65536 + 16) + 400] ^= 1;
+  await writeFile(path, stored);
+  const received = await kluis.openTransfer(sent.link, password);
+  const reader = received.fileStream(0).getReader();
+  let released = 0;
+  let error = null;
+  try {
+    for (;;) {
+      const r = await reader.read();
+      if (r.done) break;
+      released += r.value.length;
+    }
+  } catch (e) {
+    error = e;
+  }
+  ok(error instanceof kluis.KluisError, `an error (${error})`);
+  equal(error.kind, 'Tampered');
+  ok(released <= 3 * 65536, `only chunks before the changed one were released (${released})`);
+});
+
+test('a connection dropped during the upload is repeated by the retry policy; the transfer arrives whole', async () => {
+  const from = fresh('jan');
+  const token = await tokenFor(from);
+  let dropped = 0;
+  const proxy = createServer(async (req, res) => {
+    const parts = [];
+    for await (const p of req) parts.push(p);
+    // The first upload of a piece: cut the connection without an answer.
+    if (req.method !== 'GET' && req.method !== 'HEAD' && req.url.includes('/blobs/') && dropped === 0) {
+      dropped++;
+      req.socket.destroy();
+      return;
+    }
+    const headers = {};
+    for (const name of ['authorization', 'content-type', 'range']) if (req.headers[name]) headers[name] = req.headers[name];
+    const hasBody = req.method !== 'GET' && req.method !== 'HEAD';
+    const answer = await fetch(`${server.url}${req.url}`, { method: req.method, headers, body: hasBody ? Buffer.concat(parts) : undefined });
+    const out = {};
+    for (const name of ['content-type', 'content-length', 'content-range', 'retry-after']) {
+      const v = answer.headers.get(name);
+      if (v !== null) out[name] = v;
+    }
+    const bytes = req.method === 'HEAD' ? undefined : Buffer.from(await answer.arrayBuffer());
+    res.writeHead(answer.status, out);
+    res.end(bytes);
+  });
+  await new Promise((r) => proxy.listen(0, '127.0.0.1', r));
+  try {
+    const base = `http://127.0.0.1:${proxy.address().port}`;
+    const password = kluis.generatePassword();
+    const data = randomBytes(3 << 20);
+    const sent = await kluis.sendTransfer(new kluis.HttpTransport(base, { token }), { from, to: ['kim@example.org'], files: [{ name: 'x.bin', data }], password });
+    equal(dropped, 1, 'one upload request was cut');
+    const received = await kluis.openTransfer(`${server.url}/t/${sent.id}`, password);
+    equal(sha(await readAll(received.fileStream(0))), sha(data));
+  } finally {
+    proxy.close();
+  }
+});
+
+test('the manifest\'s Argon2 and the sealing run in the transfer worker: the calling thread stays responsive', async () => {
+  const from = fresh('lot');
+  const token = await tokenFor(from);
+  const password = kluis.generatePassword();
+  let longest = 0;
+  let last = performance.now();
+  const timer = setInterval(() => {
+    const t = performance.now();
+    longest = Math.max(longest, t - last);
+    last = t;
+  }, 5);
+  try {
+    const started = performance.now();
+    const sent = await kluis.sendTransfer(new kluis.HttpTransport(server.url, { token }), { from, to: ['max@example.org'], files: [{ name: 'x.bin', data: randomBytes(8 << 20) }], password });
+    await kluis.openTransfer(sent.link, password);
+    const took = performance.now() - started;
+    // Two Argon2id runs at 64 MiB, t=3, p=4 (each several hundred ms in one
+    // thread) and 8 MiB sealed: on this thread they would stall the timer
+    // for as long.
+    console.log(`# send and open took ${took.toFixed(0)} ms; the longest timer gap ${longest.toFixed(0)} ms`);
+    ok(took > 400, `the work took long enough to tell (${took.toFixed(0)} ms)`);
+    ok(longest < 200, `the thread stayed responsive (longest gap ${longest.toFixed(0)} ms)`);
+  } finally {
+    clearInterval(timer);
+  }
+});
