@@ -133,6 +133,8 @@ impl From<TransferError> for Failure {
                 TransferError::Seal(e) => return Failure { reason, ..Failure::from(e) },
                 _ => "Malformed",
             },
+            // Costs or slots past the limits, refused before any Argon2.
+            ErrorCategory::LimitsExceeded => "LimitsExceeded",
             ErrorCategory::Transport => "Transport",
             ErrorCategory::Io => "Io",
         };
