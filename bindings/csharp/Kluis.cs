@@ -328,6 +328,37 @@ namespace Kluis
         }
 
         /// <summary>
+        /// Reads a document (text, CSV, HTML, .eml, .docx, .xlsx, .pptx, .odt,
+        /// .ods, PDF; recognised by content, then name) and finds the sensitive
+        /// information in its text.
+        /// </summary>
+        public static List<Finding> ScanFile(string path)
+        {
+            if (path == null) throw new ArgumentNullException(nameof(path));
+            UniffiLib.EnsureReady();
+            var uniffiArg0 = UniffiConverterString.Instance.Lower(path);
+            var uniffiStatus = new UniffiRustCallStatus();
+            var uniffiResult = UniffiNative.uniffi_kluis_ffi_fn_func_scan_file(uniffiArg0, ref uniffiStatus);
+            UniffiCall.Check(ref uniffiStatus, UniffiConverterTypeKluisError.LiftException);
+            return UniffiConverters.SequenceTypeFinding.LiftFromRustBuffer(uniffiResult);
+        }
+
+        /// <summary>
+        /// Finds the sensitive information in <c>text</c>: citizen service numbers,
+        /// IBANs, card numbers, identity documents, special personal data.
+        /// </summary>
+        public static List<Finding> ScanText(string text)
+        {
+            if (text == null) throw new ArgumentNullException(nameof(text));
+            UniffiLib.EnsureReady();
+            var uniffiArg0 = UniffiConverterString.Instance.Lower(text);
+            var uniffiStatus = new UniffiRustCallStatus();
+            var uniffiResult = UniffiNative.uniffi_kluis_ffi_fn_func_scan_text(uniffiArg0, ref uniffiStatus);
+            UniffiCall.Check(ref uniffiStatus, null);
+            return UniffiConverters.SequenceTypeFinding.LiftFromRustBuffer(uniffiResult);
+        }
+
+        /// <summary>
         /// Seals <c>plaintext</c> in memory so that any of <c>secrets</c> (1 to 16, at most 4
         /// passwords) opens it. <c>options</c> None means the defaults.
         /// </summary>
@@ -2157,6 +2188,119 @@ namespace Kluis
             UniffiConverterUInt64.Instance.Write(value.HeaderLen, writer);
             UniffiConverters.SequenceTypeSlotInfo.Write(value.Slots, writer);
             UniffiConverterUInt32.Instance.Write(value.MetadataLen, writer);
+        }
+    }
+
+    /// <summary>
+    /// One piece of sensitive information found in a text.
+    /// </summary>
+    public class Finding
+    {
+        /// <summary>A <c>Finding</c> with the given fields.</summary>
+        public Finding(string kind, ulong start, ulong end, string excerpt, float confidence, string reason, string reasonNl)
+        {
+            Kind = kind;
+            Start = start;
+            End = end;
+            Excerpt = excerpt;
+            Confidence = confidence;
+            Reason = reason;
+            ReasonNl = reasonNl;
+        }
+
+        /// <summary>
+        /// <c>bsn</c>, <c>iban</c>, <c>credit_card</c>, <c>id_document</c>, <c>driving_licence</c>,
+        /// <c>health</c>, <c>criminal_record</c>, <c>religion</c>, <c>ethnicity</c>,
+        /// <c>sexual_orientation</c>, <c>trade_union</c>, <c>biometric</c>, <c>political_opinion</c>.
+        /// </summary>
+        public string Kind { get; set; }
+
+        /// <summary>
+        /// Byte offset of its first byte in the (UTF-8) text scanned; for a
+        /// file, in the text extracted from it.
+        /// </summary>
+        public ulong Start { get; set; }
+
+        /// <summary>
+        /// Byte offset just past it.
+        /// </summary>
+        public ulong End { get; set; }
+
+        /// <summary>
+        /// Its surroundings, with numbers masked (never the full number).
+        /// </summary>
+        public string Excerpt { get; set; }
+
+        /// <summary>
+        /// How sure the detector is, 0 to 1.
+        /// </summary>
+        public float Confidence { get; set; }
+
+        /// <summary>
+        /// Why it matters, in English.
+        /// </summary>
+        public string Reason { get; set; }
+
+        /// <summary>
+        /// Why it matters, in Dutch.
+        /// </summary>
+        public string ReasonNl { get; set; }
+
+        /// <summary>Whether <paramref name="obj"/> is a <c>Finding</c> with equal values (arrays and collections compared by content).</summary>
+        public override bool Equals(object obj)
+        {
+            var other = obj as Finding;
+            return other != null
+                && UniffiEquality.AreEqual(Kind, other.Kind)
+                && UniffiEquality.AreEqual(Start, other.Start)
+                && UniffiEquality.AreEqual(End, other.End)
+                && UniffiEquality.AreEqual(Excerpt, other.Excerpt)
+                && UniffiEquality.AreEqual(Confidence, other.Confidence)
+                && UniffiEquality.AreEqual(Reason, other.Reason)
+                && UniffiEquality.AreEqual(ReasonNl, other.ReasonNl);
+        }
+
+        /// <summary>A hash of the values, consistent with <see cref="Equals(object)"/>.</summary>
+        public override int GetHashCode()
+        {
+            int hash = 17;
+            hash = UniffiEquality.Combine(hash, Kind);
+            hash = UniffiEquality.Combine(hash, Start);
+            hash = UniffiEquality.Combine(hash, End);
+            hash = UniffiEquality.Combine(hash, Excerpt);
+            hash = UniffiEquality.Combine(hash, Confidence);
+            hash = UniffiEquality.Combine(hash, Reason);
+            hash = UniffiEquality.Combine(hash, ReasonNl);
+            return hash;
+        }
+    }
+
+    internal sealed class UniffiConverterTypeFinding : UniffiConverter<Finding>
+    {
+        internal static readonly UniffiConverterTypeFinding Instance = new UniffiConverterTypeFinding();
+
+        internal override Finding Read(UniffiReader reader)
+        {
+            return new Finding(
+                UniffiConverterString.Instance.Read(reader),
+                UniffiConverterUInt64.Instance.Read(reader),
+                UniffiConverterUInt64.Instance.Read(reader),
+                UniffiConverterString.Instance.Read(reader),
+                UniffiConverterFloat32.Instance.Read(reader),
+                UniffiConverterString.Instance.Read(reader),
+                UniffiConverterString.Instance.Read(reader));
+        }
+
+        internal override void Write(Finding value, UniffiWriter writer)
+        {
+            UniffiCheck.NotNull(value, "a Finding");
+            UniffiConverterString.Instance.Write(value.Kind, writer);
+            UniffiConverterUInt64.Instance.Write(value.Start, writer);
+            UniffiConverterUInt64.Instance.Write(value.End, writer);
+            UniffiConverterString.Instance.Write(value.Excerpt, writer);
+            UniffiConverterFloat32.Instance.Write(value.Confidence, writer);
+            UniffiConverterString.Instance.Write(value.Reason, writer);
+            UniffiConverterString.Instance.Write(value.ReasonNl, writer);
         }
     }
 
@@ -4508,6 +4652,7 @@ namespace Kluis
         internal static readonly UniffiConverter<List<string>> SequenceString = new UniffiConverterSequence<string>(UniffiConverterString.Instance);
         internal static readonly UniffiConverter<List<BlobSize>> SequenceTypeBlobSize = new UniffiConverterSequence<BlobSize>(UniffiConverterTypeBlobSize.Instance);
         internal static readonly UniffiConverter<List<FileSource>> SequenceTypeFileSource = new UniffiConverterSequence<FileSource>(UniffiConverterTypeFileSource.Instance);
+        internal static readonly UniffiConverter<List<Finding>> SequenceTypeFinding = new UniffiConverterSequence<Finding>(UniffiConverterTypeFinding.Instance);
         internal static readonly UniffiConverter<List<Secret>> SequenceTypeSecret = new UniffiConverterSequence<Secret>(UniffiConverterTypeSecret.Instance);
         internal static readonly UniffiConverter<List<SlotInfo>> SequenceTypeSlotInfo = new UniffiConverterSequence<SlotInfo>(UniffiConverterTypeSlotInfo.Instance);
         internal static readonly UniffiConverter<List<TransferFile>> SequenceTypeTransferFile = new UniffiConverterSequence<TransferFile>(UniffiConverterTypeTransferFile.Instance);
@@ -4598,6 +4743,12 @@ namespace Kluis
 
         [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl)]
         internal static extern ushort uniffi_kluis_ffi_checksum_func_request_code();
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern ushort uniffi_kluis_ffi_checksum_func_scan_file();
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern ushort uniffi_kluis_ffi_checksum_func_scan_text();
 
         [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl)]
         internal static extern ushort uniffi_kluis_ffi_checksum_func_seal_bytes();
@@ -4849,6 +5000,12 @@ namespace Kluis
         internal static extern ulong uniffi_kluis_ffi_fn_func_request_code(UniffiRustBuffer server, UniffiRustBuffer address, ref UniffiRustCallStatus uniffiStatus);
 
         [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern UniffiRustBuffer uniffi_kluis_ffi_fn_func_scan_file(UniffiRustBuffer path, ref UniffiRustCallStatus uniffiStatus);
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern UniffiRustBuffer uniffi_kluis_ffi_fn_func_scan_text(UniffiRustBuffer text, ref UniffiRustCallStatus uniffiStatus);
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl)]
         internal static extern UniffiRustBuffer uniffi_kluis_ffi_fn_func_seal_bytes(UniffiRustBuffer plaintext, UniffiRustBuffer secrets, UniffiRustBuffer options, ref UniffiRustCallStatus uniffiStatus);
 
         [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl)]
@@ -5057,6 +5214,8 @@ namespace Kluis
                 CheckChecksum("func_rate_password", UniffiNative.uniffi_kluis_ffi_checksum_func_rate_password, 1780);
                 CheckChecksum("func_recipient_notice", UniffiNative.uniffi_kluis_ffi_checksum_func_recipient_notice, 59666);
                 CheckChecksum("func_request_code", UniffiNative.uniffi_kluis_ffi_checksum_func_request_code, 1238);
+                CheckChecksum("func_scan_file", UniffiNative.uniffi_kluis_ffi_checksum_func_scan_file, 25408);
+                CheckChecksum("func_scan_text", UniffiNative.uniffi_kluis_ffi_checksum_func_scan_text, 24322);
                 CheckChecksum("func_seal_bytes", UniffiNative.uniffi_kluis_ffi_checksum_func_seal_bytes, 15596);
                 CheckChecksum("func_seal_file", UniffiNative.uniffi_kluis_ffi_checksum_func_seal_file, 34899);
                 CheckChecksum("func_send_transfer", UniffiNative.uniffi_kluis_ffi_checksum_func_send_transfer, 59444);
