@@ -88,9 +88,30 @@ impl Mailer {
     }
 }
 
-/// One line of text without control characters (headers, subjects).
+/// One line of text for a header or a line of a mail (the subject, the file
+/// names a sender discloses): control characters, line and paragraph
+/// separators and invisible formatting characters (Unicode's format
+/// category, which holds the bidirectional controls) become spaces, so that
+/// a sender cannot break a header or disguise a name (`invoice\u{202E}fdp.exe`
+/// shows as `invoice fdp.exe`, not as `invoiceexe.pdf`). ZWJ and ZWNJ stay, as
+/// in the file-name rule of kluis-core: scripts and emoji need them.
+///
+/// ```
+/// use kluis_server::mail::clean_line;
+/// assert_eq!(clean_line("invoice\u{202E}fdp.exe"), "invoice fdp.exe");
+/// assert_eq!(clean_line("a\r\nBcc: x"), "a  Bcc: x");
+/// ```
 pub fn clean_line(text: &str) -> String {
-    text.chars().map(|c| if c.is_control() { ' ' } else { c }).collect()
+    text.chars().map(|c| if hides_or_breaks(c) { ' ' } else { c }).collect()
+}
+
+fn hides_or_breaks(c: char) -> bool {
+    use unicode_properties::{GeneralCategory, UnicodeGeneralCategory};
+    c.is_control()
+        || (matches!(
+            c.general_category(),
+            GeneralCategory::Format | GeneralCategory::LineSeparator | GeneralCategory::ParagraphSeparator
+        ) && !matches!(c, '\u{200C}' | '\u{200D}'))
 }
 
 /// The mail with a sender's one-time code, valid `minutes`.
@@ -157,5 +178,28 @@ mod tests {
         let (subject, body) = recipient_mail(&announcement(Some(told), Some(Language::Nl)), link, 1_700_604_800);
         assert_eq!(subject, "Versleutelde bestanden van ann@example.org: Contract Bcc: x");
         assert!(body.contains(link) && body.ends_with("\nFiles:\n  - a.pdf\n"), "{body}");
+    }
+
+    #[test]
+    fn disclosed_names_and_subjects_cannot_hide_or_reorder_text() {
+        let link = "https://kluis.example.org/t/aaaaaaaaaaaaaaaaaaaaaaaaaa";
+        let told = Notice {
+            subject: Some("Factuur\u{2067}\u{200B}".into()),
+            file_names: vec![
+                "invoice\u{202E}fdp.exe".into(),
+                "a\u{2028}b\u{FEFF}.pdf".into(),
+                "\u{1F469}\u{200D}\u{1F4BB}.png".into(),
+            ],
+        };
+        let (subject, body) = recipient_mail(&announcement(Some(told), None), link, 1_700_604_800);
+        for text in [&subject, &body] {
+            assert!(
+                !text.chars().any(|c| matches!(c, '\u{202E}' | '\u{2067}' | '\u{200B}' | '\u{2028}' | '\u{FEFF}')),
+                "{text:?}"
+            );
+        }
+        assert!(body.contains("  - invoice fdp.exe\n") && body.contains("  - a b .pdf\n"), "{body}");
+        // The emoji's joiner stays, as in kluis-core's file-name rule.
+        assert!(body.contains("\u{1F469}\u{200D}\u{1F4BB}.png"), "{body}");
     }
 }
