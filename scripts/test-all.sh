@@ -190,11 +190,13 @@ end
 
 # One WebAssembly build for every JavaScript suite: the npm package (kluis-wasm
 # for wasm32 in `release`, baseline, SIMD and the password rater; wasm-bindgen
-# of the version Cargo.lock pins).
-begin "wasm and JavaScript build (bindings/js)"
+# of the version Cargo.lock pins), then the web pages on it (web/dist).
+begin "wasm and JavaScript builds (bindings/js, web)"
 kluis_ensure_wasm_bindgen
 npm --prefix bindings/js ci --no-audit --no-fund
 npm --prefix bindings/js run build
+npm --prefix web ci --no-audit --no-fund
+npm --prefix web run build
 end
 
 await "venvs and Maven artifacts"
@@ -221,6 +223,10 @@ end
 
 begin "JavaScript package (Node, headless Chromium)"
 KLUIS_JS_BUILT=1 bash bindings/js/run-tests.sh
+end
+
+begin "web pages (headless Chromium, axe-core, keyboard only)"
+CHROMIUM="$KLUIS_CHROMIUM" npm --prefix web test
 end
 
 begin "kluis-server end to end"
