@@ -23,8 +23,14 @@ impl From<sqlx::Error> for DbError {
 type Result<T> = std::result::Result<T, DbError>;
 
 /// The schema versions, applied in order; `{serial}` is replaced per backend.
-const MIGRATIONS: [(i64, &str); 2] =
-    [(1, include_str!("../migrations/0001_init.sql")), (2, include_str!("../migrations/0002_notified.sql"))];
+const MIGRATIONS: [(i64, &str); 3] = [
+    (1, include_str!("../migrations/0001_init.sql")),
+    (2, include_str!("../migrations/0002_notified.sql")),
+    (3, include_str!("../migrations/0003_web.sql")),
+];
+
+mod web;
+pub use web::ReplyGrant;
 
 /// The metadata database.
 #[derive(Debug, Clone)]

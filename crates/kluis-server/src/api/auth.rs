@@ -54,8 +54,9 @@ pub(super) async fn verify(
     let code = crate::secrets::code().map_err(ApiError::internal)?;
     let expires_at = now().saturating_add(i64::try_from(limits.code_ttl_secs).unwrap_or(i64::MAX / 4));
     state.db.put_code(&address, &code_hash(&state.secret, &address, &code), expires_at).await?;
-    let (subject, body) = mail::code_mail(&code, limits.code_ttl_secs.div_ceil(60));
-    state.mailer.send(&address, &subject, body).await.map_err(ApiError::unavailable)?;
+    let language = crate::web::language::mail(&headers);
+    let (subject, body) = mail::code_mail(&code, limits.code_ttl_secs.div_ceil(60), language);
+    state.mailer.send_in(&address, language, &subject, body).await.map_err(ApiError::unavailable)?;
     Ok((StatusCode::ACCEPTED, Json(VerifyAnswer { expires_at: unix(expires_at) })).into_response())
 }
 
