@@ -34,6 +34,21 @@ if [[ ${1:-} == mail ]]; then
 fi
 
 command -v cargo >/dev/null || { echo "error: cargo is not installed (https://rustup.rs)" >&2; exit 3; }
+# The web pages (web/, on the npm package in bindings/js) are embedded in
+# kluis-server's binary: build them first (Node.js >= 20, the wasm32 target
+# and wasm-bindgen-cli, which is installed with cargo when missing).
+# shellcheck source=lib/web-tools.sh
+source "$ROOT/scripts/lib/web-tools.sh"
+kluis_check_node
+if command -v rustup >/dev/null && ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+    rustup target add wasm32-unknown-unknown
+fi
+kluis_ensure_wasm_bindgen
+echo "==> the web pages: npm run build in bindings/js, then in web"
+npm --prefix "$ROOT/bindings/js" ci --no-audit --no-fund --silent
+npm --prefix "$ROOT/bindings/js" run build --silent >/dev/null
+npm --prefix "$ROOT/web" ci --no-audit --no-fund --silent
+npm --prefix "$ROOT/web" run build --silent
 echo "==> cargo build --release -p kluis-server; cargo build --release -p kluis-cli"
 (cd "$ROOT" && cargo build --release --quiet -p kluis-server && cargo build --release --quiet -p kluis-cli)
 
@@ -64,7 +79,11 @@ cat <<TEXT
 
 Kluis drop server at $url  (state in $HOME_DIR; mails in $HOME_DIR/mails)
 
-In another terminal:
+In a browser: $url/ sends files (the code arrives as a mail file:
+'scripts/server.sh mail' shows it), and the link in the recipient's mail
+opens them.
+
+Or in another terminal:
   # 1. verify your address: kluis asks for the code that the server mails;
   #    here the mail is a file: 'scripts/server.sh mail' in a third terminal shows it
   $kluis verify ann@example.org --server $url

@@ -141,6 +141,16 @@ if ((${#apt_missing[@]})); then
 fi
 kluis_check_node
 kluis_ensure_chromium
+# The WebAssembly target (kluis-wasm, kluis-protocol and kluis-transfer for
+# the browser).
+if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
+    command -v rustup >/dev/null ||
+        missing "the wasm32-unknown-unknown target is not installed and there is no rustup" \
+            "install the Rust standard library for wasm32-unknown-unknown"
+    rustup target add wasm32-unknown-unknown ||
+        missing "rustup could not install the wasm32-unknown-unknown target" \
+            "run: rustup target add wasm32-unknown-unknown"
+fi
 echo "cargo $(cargo --version | cut -d' ' -f2), $(python3 --version), java $(java -version 2>&1 | head -1 | cut -d'"' -f2), $(mvn -v 2>/dev/null | head -1 | cut -d' ' -f1-3), mcs $(mcs --version | awk '{print $NF}'), node $(node --version), $("$KLUIS_CHROMIUM" --version 2>/dev/null | head -1), $(nproc) cores"
 echo "test build: profile $KLUIS_PROFILE, artifacts in $KLUIS_ARTIFACTS"
 end
@@ -162,6 +172,18 @@ spawn "venvs and Maven artifacts" bash -c '
     cd bindings/kotlin && mvn -B --no-transfer-progress -q dependency:go-offline
     echo "Maven artifacts present"'
 
+# One WebAssembly build for every JavaScript suite: the npm package (kluis-wasm
+# for wasm32 in `release`, baseline, SIMD and the password rater; wasm-bindgen
+# of the version Cargo.lock pins), then the web pages on it (web/dist), which
+# kluis-server embeds: so before any cargo step that builds the server.
+begin "wasm and JavaScript builds (bindings/js, web)"
+kluis_ensure_wasm_bindgen
+npm --prefix bindings/js ci --no-audit --no-fund
+npm --prefix bindings/js run build
+npm --prefix web ci --no-audit --no-fund
+npm --prefix web run build
+end
+
 begin "test build (cargo test --no-run, $KLUIS_PROFILE)"
 kluis_build_artifacts
 end
@@ -174,30 +196,12 @@ end
 
 # The wire contract and the transfer rules build for the browser.
 begin "kluis-protocol and kluis-transfer for wasm32-unknown-unknown"
-if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
-    command -v rustup >/dev/null ||
-        missing "the wasm32-unknown-unknown target is not installed and there is no rustup" \
-            "install the Rust standard library for wasm32-unknown-unknown"
-    rustup target add wasm32-unknown-unknown ||
-        missing "rustup could not install the wasm32-unknown-unknown target" \
-            "run: rustup target add wasm32-unknown-unknown"
-fi
 cargo build --locked -p kluis-protocol --target wasm32-unknown-unknown --features openapi --profile "$KLUIS_PROFILE"
 # kluis-transfer's rules without its file-system and HTTP client (features fs
 # and http): what kluis-wasm builds on.
 cargo build --locked -p kluis-transfer --no-default-features --target wasm32-unknown-unknown --profile "$KLUIS_PROFILE"
 end
 
-# One WebAssembly build for every JavaScript suite: the npm package (kluis-wasm
-# for wasm32 in `release`, baseline, SIMD and the password rater; wasm-bindgen
-# of the version Cargo.lock pins), then the web pages on it (web/dist).
-begin "wasm and JavaScript builds (bindings/js, web)"
-kluis_ensure_wasm_bindgen
-npm --prefix bindings/js ci --no-audit --no-fund
-npm --prefix bindings/js run build
-npm --prefix web ci --no-audit --no-fund
-npm --prefix web run build
-end
 
 await "venvs and Maven artifacts"
 

@@ -26,6 +26,8 @@ pub const PAGE: &str = "/t/{id}";
 pub const TRANSFER: &str = "/api/v1/transfers/{id}";
 /// Route template: `POST` finish a transfer.
 pub const TRANSFER_FINISH: &str = "/api/v1/transfers/{id}/finish";
+/// `POST`: a token for one reply to the transfer's sender (the web pages).
+pub const TRANSFER_REPLY: &str = "/api/v1/transfers/{id}/reply";
 /// Route template: `GET`/`HEAD` a blob, `PUT` bytes into it.
 pub const BLOB: &str = "/api/v1/transfers/{id}/blobs/{blob}";
 /// Route template: `GET` an upload's state.
@@ -46,6 +48,16 @@ pub fn transfer(id: &TransferId) -> String {
 /// `/api/v1/transfers/{id}/finish`.
 pub fn transfer_finish(id: &TransferId) -> String {
     format!("{TRANSFERS}/{id}/finish")
+}
+
+/// [`TRANSFER_REPLY`] of one transfer.
+///
+/// ```
+/// let id = kluis_protocol::TransferId::from_bytes([0; 16]);
+/// assert_eq!(kluis_protocol::paths::transfer_reply(&id), "/api/v1/transfers/aaaaaaaaaaaaaaaaaaaaaaaaaa/reply");
+/// ```
+pub fn transfer_reply(id: &TransferId) -> String {
+    format!("{TRANSFERS}/{id}/reply")
 }
 
 /// `/api/v1/transfers/{id}/blobs/{blob}`.

@@ -345,3 +345,54 @@ mod tests {
         assert!(!format!("{:?}", TokenAnswer { token: "secret".into(), expires_at: 1 }).contains("secret"));
     }
 }
+
+/// `POST /api/v1/transfers/{id}/reply`: a recipient asks to reply to the
+/// transfer's sender, from their own (unverified) address.
+///
+/// ```
+/// let body: kluis_protocol::ReplyRequest = serde_json::from_str(r#"{"address":"bob@example.org"}"#).unwrap();
+/// assert_eq!(body.address, "bob@example.org");
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ReplyRequest {
+    /// The replier's own address: the reply's sender.
+    #[cfg_attr(feature = "openapi", schema(max_length = 254))]
+    pub address: String,
+}
+
+/// `200` to [`ReplyRequest`]: a bearer token that allows exactly one
+/// announcement whose `sender` is [`ReplyAnswer::sender`] and whose only
+/// recipient is [`ReplyAnswer::to`] (the original transfer's sender), and
+/// the uploads and finishing of that one transfer. `Debug` redacts the token.
+///
+/// ```
+/// let answer: kluis_protocol::ReplyAnswer = serde_json::from_str(
+///     r#"{"token":"abc","expires_at":9,"sender":"bob@example.org","to":"ann@example.org"}"#).unwrap();
+/// assert_eq!(answer.to, "ann@example.org");
+/// assert!(!format!("{answer:?}").contains("abc"));
+/// ```
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ReplyAnswer {
+    /// 32 random bytes, URL-safe base64 without padding.
+    pub token: String,
+    /// When the token expires (Unix seconds).
+    pub expires_at: u64,
+    /// The reply's sender (the replier's address, lower-cased).
+    pub sender: String,
+    /// The reply's only recipient: the original transfer's sender.
+    pub to: String,
+}
+
+impl std::fmt::Debug for ReplyAnswer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ReplyAnswer")
+            .field("token", &"<redacted>")
+            .field("expires_at", &self.expires_at)
+            .field("sender", &self.sender)
+            .field("to", &self.to)
+            .finish()
+    }
+}

@@ -204,4 +204,7 @@ def test_health_and_openapi(server):
     for path in ["/api/v1/verify", "/api/v1/verify/confirm", "/api/v1/transfers", "/api/v1/transfers/{id}",
                  "/api/v1/transfers/{id}/blobs/{blob}", "/api/v1/transfers/{id}/finish"]:
         assert path in spec["paths"], path
-    assert "kluis receive" in Api(s.url).get(f"/t/{new_id()}").text
+    assert "/api/v1/transfers/{id}/reply" in spec["paths"]
+    # The receive page (docs/WEB.md), or without the built-in pages the command.
+    page = Api(s.url).get(f"/t/{new_id()}").text
+    assert "&quot;state&quot;:&quot;not_found&quot;" in page or "kluis receive" in page

@@ -18,6 +18,7 @@ pub mod mail;
 pub mod net;
 pub mod secrets;
 pub mod storage;
+pub mod web;
 
 /// Reusable checks for implementations of [`storage::BlobStore`].
 #[doc(hidden)]
@@ -114,7 +115,8 @@ impl Server {
             .unwrap_or_else(|| format!("http://{local_addr}"))
             .trim_end_matches('/')
             .to_string();
-        let state = Arc::new(api::AppState { config, db, store, mailer, secret, public_url });
+        let site = web::Site::load(&config.site)?;
+        let state = Arc::new(api::AppState { config, db, store, mailer, secret, public_url, site });
         Ok(Server { listener, state, local_addr })
     }
 
@@ -241,6 +243,7 @@ pub async fn purge_once(state: &api::AppState) -> Result<usize, ServerError> {
     }
     let window = limits.rate_window_secs.max(limits.send_window_secs);
     state.db.sweep(now, i64::try_from(window).unwrap_or(i64::MAX / 4)).await?;
+    state.db.sweep_web(now).await?;
     let retention = state.config.purge.audit_retention_secs;
     if retention > 0 {
         let retention = i64::try_from(retention).unwrap_or(i64::MAX / 4);

@@ -1,13 +1,18 @@
 //! Outgoing mail: SMTP (lettre on tokio, rustls) or `.eml` files in a
-//! folder, and the texts of the server's three mails.
+//! folder, and the texts of the server's three mails, in English or Dutch.
+//! Each mail is `multipart/alternative`: its text, and an HTML version made
+//! from that text ([`html`]). No mail carries a secret other than the
+//! one-time code of the code mail.
+
+pub mod html;
 
 use std::time::Duration;
 
-use lettre::message::Mailbox;
+use lettre::message::{Mailbox, MultiPart};
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
-use kluis_protocol::{Announcement, RecipientNotice, TransferId};
+use kluis_protocol::{Announcement, Language, RecipientNotice, TransferId};
 
 use crate::config::{Config, SmtpTls};
 
@@ -72,14 +77,31 @@ impl Mailer {
         Ok(Mailer { transport: Transport::Smtp(transport), from })
     }
 
-    /// Sends a plain-text mail.
+    /// Sends a mail: `body` as text, and as HTML made from it.
     pub async fn send(&self, to: &str, subject: &str, body: String) -> Result<(), MailError> {
+        self.send_mail(to, None, subject, body).await
+    }
+
+    /// [`Mailer::send`] with the HTML version marked as `language`.
+    pub async fn send_in(&self, to: &str, language: Language, subject: &str, body: String) -> Result<(), MailError> {
+        self.send_mail(to, Some(language), subject, body).await
+    }
+
+    async fn send_mail(
+        &self,
+        to: &str,
+        language: Option<Language>,
+        subject: &str,
+        body: String,
+    ) -> Result<(), MailError> {
         let to = to.parse::<Mailbox>().map_err(|e| MailError(e.to_string()))?;
+        let subject = clean_line(subject);
+        let html = html::from_text(&body, &subject, language.map(Language::code));
         let message = Message::builder()
             .from(self.from.clone())
             .to(to)
-            .subject(clean_line(subject))
-            .body(body)
+            .subject(subject)
+            .multipart(MultiPart::alternative_plain_html(body, html))
             .map_err(|e| MailError(e.to_string()))?;
         match &self.transport {
             Transport::Smtp(t) => t.send(message).await.map(drop).map_err(|e| MailError(e.to_string())),
@@ -114,13 +136,24 @@ fn hides_or_breaks(c: char) -> bool {
         ) && !matches!(c, '\u{200C}' | '\u{200D}'))
 }
 
-/// The mail with a sender's one-time code, valid `minutes`.
-pub fn code_mail(code: &str, minutes: u64) -> (String, String) {
-    let body = format!(
-        "Your Kluis verification code is {code}\n\nIt is valid for {minutes} minutes and can be used once.\n\
-         If you did not ask for it, ignore this mail.\n"
-    );
-    ("Your Kluis verification code".to_owned(), body)
+/// The mail with a sender's one-time code, valid `minutes`, in `language`.
+pub fn code_mail(code: &str, minutes: u64, language: Language) -> (String, String) {
+    match language {
+        Language::En => (
+            "Your Kluis verification code".to_owned(),
+            format!(
+                "Your Kluis verification code is {code}\n\nIt is valid for {minutes} minutes and can be used once.\n\
+                 If you did not ask for it, ignore this mail.\n"
+            ),
+        ),
+        Language::Nl => (
+            "Uw Kluis-verificatiecode".to_owned(),
+            format!(
+                "Uw Kluis-verificatiecode is {code}\n\nDe code is {minutes} minuten geldig en werkt één keer.\n\
+                 Hebt u er niet om gevraagd? Dan kunt u deze mail negeren.\n"
+            ),
+        ),
+    }
 }
 
 /// The recipients' mail: kluis-protocol's [`RecipientNotice`] in the
@@ -143,10 +176,18 @@ pub fn recipient_mail(a: &Announcement, link: &str, expires_at: u64) -> (String,
     (subject, body)
 }
 
-/// The sender's mail after the first download of `transfer`.
-pub fn downloaded_mail(transfer: &TransferId, link: &str) -> (String, String) {
-    let body = format!("Your Kluis transfer {transfer} was downloaded for the first time.\n\nLink: {link}\n");
-    ("Your Kluis transfer was downloaded".to_owned(), body)
+/// The sender's mail after the first download of `transfer`, in `language`.
+pub fn downloaded_mail(transfer: &TransferId, link: &str, language: Language) -> (String, String) {
+    match language {
+        Language::En => (
+            "Your Kluis transfer was downloaded".to_owned(),
+            format!("Your Kluis transfer {transfer} was downloaded for the first time.\n\nLink: {link}\n"),
+        ),
+        Language::Nl => (
+            "Uw Kluis-zending is gedownload".to_owned(),
+            format!("Uw Kluis-zending {transfer} is voor het eerst gedownload.\n\nLink: {link}\n"),
+        ),
+    }
 }
 
 #[cfg(test)]

@@ -72,8 +72,9 @@ pub(super) async fn verify(
         let expires_at = state.db.pending_code(&address, now, limits.code_attempts).await?.unwrap_or(expires_at);
         return Ok(pending(expires_at).into_response());
     }
-    let (subject, body) = mail::code_mail(&code, limits.code_ttl_secs.div_ceil(60));
-    if let Err(e) = state.mailer.send(&address, &subject, body).await {
+    let language = crate::web::language::mail(&headers);
+    let (subject, body) = mail::code_mail(&code, limits.code_ttl_secs.div_ceil(60), language);
+    if let Err(e) = state.mailer.send_in(&address, language, &subject, body).await {
         // Not mailed: not pending either, so that a new request can mail one.
         state.db.consume_code(&address, &hash).await?;
         return Err(ApiError::unavailable(e));

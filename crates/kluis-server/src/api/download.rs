@@ -151,9 +151,13 @@ pub(super) async fn download_blob(
         if count == 1 {
             let state = Arc::clone(&state);
             let sender = transfer.sender.clone();
+            let language = serde_json::from_str::<kluis_protocol::Announcement>(&transfer.announcement)
+                .ok()
+                .and_then(|a| a.language)
+                .unwrap_or_default();
             tokio::spawn(async move {
-                let (subject, body) = mail::downloaded_mail(&id, &link(&state, &id));
-                match state.mailer.send(&sender, &subject, body).await {
+                let (subject, body) = mail::downloaded_mail(&id, &link(&state, &id), language);
+                match state.mailer.send_in(&sender, language, &subject, body).await {
                     Ok(()) => audit(&state, "notified", Some(&id), Some(&sender), None).await,
                     Err(e) => {
                         // The id is the download capability: debug only.

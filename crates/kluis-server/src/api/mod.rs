@@ -11,6 +11,7 @@ pub mod download;
 pub mod extractors;
 pub mod limits;
 pub mod openapi;
+pub mod reply;
 pub mod upload;
 
 use std::net::{IpAddr, SocketAddr};
@@ -18,8 +19,8 @@ use std::sync::Arc;
 
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::{Html, IntoResponse, Response};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use kluis_protocol::{ErrorBody, ErrorCode, Health, TransferId, paths};
@@ -47,6 +48,8 @@ pub struct AppState {
     pub secret: Vec<u8>,
     /// The base of links, without a trailing slash.
     pub public_url: String,
+    /// The web pages' name, logo and theme.
+    pub site: crate::web::Site,
 }
 
 type AppResult<T> = Result<T, ApiError>;
@@ -66,6 +69,9 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route(paths::BLOB, get(download::download_blob).put(upload::upload_blob))
         .route(paths::BLOB_UPLOAD, get(upload::upload_state))
         .route(paths::BLOB_FINISH, post(upload::finish_blob))
+        .route(paths::TRANSFER_REPLY, post(reply::reply))
+        .merge(crate::web::router())
+        .layer(axum::middleware::from_fn_with_state(Arc::clone(&state), reply::guard))
         .with_state(state)
 }
 
@@ -186,29 +192,11 @@ pub(super) async fn health(State(state): Shared) -> Response {
     }
 }
 
-/// A small page telling how to open the transfer.
+/// The receive page (docs/WEB.md), whatever the transfer's state.
 #[utoipa::path(get, path = "/t/{id}", params(("id" = String, Path, description = "transfer id", pattern = "^[a-z2-7]{25}[aeimquy4]$")),
-    responses((status = 200, description = "HTML page", content_type = "text/html"),
-              (status = 404, description = "not a transfer id", content_type = "text/html")))]
-pub(super) async fn transfer_page(State(state): Shared, Path(id): Path<String>) -> Response {
-    let Ok(id) = id.parse::<TransferId>() else {
-        return (
-            StatusCode::NOT_FOUND,
-            Html("<!doctype html><title>Kluis</title><p>This is not a Kluis link.</p>".to_string()),
-        )
-            .into_response();
-    };
-    let link = link(&state, &id);
-    let page = format!(
-        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Kluis transfer</title></head>\n<body>\n\
-         <h1>An end-to-end encrypted Kluis transfer</h1>\n\
-         <p>Open it with the Kluis app or command line, and the password the sender gives you separately:</p>\n\
-         <pre>kluis receive {link}</pre>\n\
-         <p>This server holds only encrypted data; it cannot read the files.</p>\n</body></html>\n"
-    );
-    let mut response = Html(page).into_response();
-    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    response
+    responses((status = 200, description = "HTML page", content_type = "text/html")))]
+pub(super) async fn transfer_page(State(state): Shared, Path(id): Path<String>, headers: HeaderMap) -> Response {
+    crate::web::pages::receive(&state, &id, &headers).await
 }
 
 #[cfg(test)]

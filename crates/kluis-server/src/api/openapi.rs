@@ -5,11 +5,12 @@ use axum::Json;
 use axum::response::{IntoResponse, Response};
 use kluis_protocol::{
     Announcement, BlobSize, ConfirmRequest, CreatedAnswer, ErrorBody, FinishBlobRequest, FinishTransferRequest, Health,
-    LinkAnswer, Notice, PartialAnswer, TokenAnswer, TransferSummary, UploadState, VerifyAnswer, VerifyRequest,
+    LinkAnswer, Notice, PartialAnswer, ReplyAnswer, ReplyRequest, TokenAnswer, TransferSummary, UploadState,
+    VerifyAnswer, VerifyRequest,
 };
 use utoipa::{OpenApi, ToSchema};
 
-use super::{auth, download, upload};
+use super::{auth, download, reply, upload};
 
 /// Blob bytes.
 #[derive(ToSchema)]
@@ -41,10 +42,10 @@ impl utoipa::Modify for BearerAuth {
     info(title = "Kluis drop server", description = "docs/SERVER.md"),
     paths(super::health, openapi_json, super::transfer_page, auth::verify, auth::confirm, upload::create_transfer,
           upload::upload_state, upload::upload_blob, upload::finish_blob, upload::finish_transfer,
-          upload::delete_transfer, download::transfer_info, download::download_blob),
+          upload::delete_transfer, download::transfer_info, download::download_blob, reply::reply),
     components(schemas(ErrorBody, VerifyRequest, VerifyAnswer, ConfirmRequest, TokenAnswer, Announcement,
                        BlobSize, Notice, CreatedAnswer, UploadState, PartialAnswer, FinishBlobRequest,
-                       FinishTransferRequest, LinkAnswer, TransferSummary, Health, BlobBytes)),
+                       FinishTransferRequest, LinkAnswer, TransferSummary, Health, BlobBytes, ReplyRequest, ReplyAnswer)),
     modifiers(&BearerAuth)
 )]
 pub struct ApiDoc;

@@ -327,7 +327,8 @@ pub(super) async fn finish_transfer(
     // are not mailed again.
     let done = state.db.notified(&id).await?;
     for recipient in recipients.iter().filter(|r| !done.contains(r)) {
-        if let Err(e) = state.mailer.send(recipient, &subject, body.clone()).await {
+        let language = announcement.language.unwrap_or_default();
+        if let Err(e) = state.mailer.send_in(recipient, language, &subject, body.clone()).await {
             state.db.unfinish_transfer(&id).await?;
             return Err(ApiError::unavailable(e));
         }
@@ -348,6 +349,7 @@ pub(super) async fn delete_transfer(
     TransferPath(id): TransferPath,
 ) -> AppResult<StatusCode> {
     let transfer = owned(&state, &id, &sender).await?;
+    state.db.put_tombstone(&id, transfer.expires_at).await?;
     state.store.delete_transfer(&id).await.map_err(store_error)?;
     state.db.delete_transfer(&id).await?;
     audit(&state, "purged", Some(&id), Some(&sender), Some(transfer.total_size)).await;

@@ -89,7 +89,7 @@ impl Default for Limits {
         Self {
             code_ttl_secs: 600,
             code_attempts: 5,
-            token_ttl_secs: 3600,
+            token_ttl_secs: 30 * 86_400,
             max_expiry_secs: 30 * 86_400,
             max_transfer_bytes: 10 << 30,
             max_request_bytes: 256 << 20,

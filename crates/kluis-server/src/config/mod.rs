@@ -30,6 +30,8 @@ use serde::Deserialize;
 mod limits;
 pub use limits::Limits;
 use limits::domains;
+mod site;
+pub use site::{ReplyConfig, SiteConfig};
 
 /// Why the configuration could not be loaded.
 #[derive(Debug, thiserror::Error)]
@@ -92,6 +94,12 @@ pub struct Config {
     /// Connection limits and timeouts.
     #[serde(default)]
     pub connections: ConnectionConfig,
+    /// The web pages' name, logo and theme.
+    #[serde(default)]
+    pub site: SiteConfig,
+    /// Replies to a transfer's sender.
+    #[serde(default)]
+    pub replies: ReplyConfig,
 }
 
 impl std::fmt::Debug for Config {
@@ -109,6 +117,8 @@ impl std::fmt::Debug for Config {
             .field("limits", &self.limits)
             .field("purge", &self.purge)
             .field("connections", &self.connections)
+            .field("site", &self.site)
+            .field("replies", &self.replies)
             .finish()
     }
 }
@@ -421,13 +431,25 @@ impl Default for ConnectionConfig {
 }
 
 /// The tables whose keys environment variables can override.
-const TABLES: [&str; 7] = ["database", "storage", "smtp", "maildir", "limits", "purge", "connections"];
+const TABLES: [&str; 9] =
+    ["database", "storage", "smtp", "maildir", "limits", "purge", "connections", "site", "replies"];
 /// Top-level keys environment variables can override.
 const TOP_KEYS: [&str; 5] = ["listen", "public_url", "trust_forwarded_for", "secret", "shutdown_grace_secs"];
 /// Keys whose environment values are comma-separated lists.
 const LIST_KEYS: [&str; 2] = ["allowed_sender_domains", "open_recipient_domains"];
 /// Keys whose values stay text even when they look like numbers.
-const TEXT_KEYS: [&str; 7] = ["secret", "password", "username", "bucket", "access_key_id", "secret_access_key", "from"];
+const TEXT_KEYS: [&str; 10] = [
+    "secret",
+    "password",
+    "username",
+    "bucket",
+    "access_key_id",
+    "secret_access_key",
+    "from",
+    "name",
+    "logo",
+    "theme_css",
+];
 
 impl Config {
     /// Loads the file (when given) and applies the `KLUIS_SERVER_*`

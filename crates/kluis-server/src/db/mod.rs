@@ -32,7 +32,11 @@ const MIGRATIONS: [(i64, &str); 3] = [
     (1, include_str!("../../migrations/0001_init.sql")),
     (2, include_str!("../../migrations/0002_notified.sql")),
     (3, include_str!("../../migrations/0003_limits.sql")),
+    (4, include_str!("../../migrations/0004_web.sql")),
 ];
+
+mod web;
+pub use web::ReplyGrant;
 
 /// The metadata database.
 #[derive(Debug, Clone)]

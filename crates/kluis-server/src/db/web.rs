@@ -1,0 +1,187 @@
+//! The web pages' rows (migration 3): tombstones of withdrawn transfers and
+//! reply grants.
+
+use kluis_protocol::TransferId;
+use sqlx::Row;
+
+use super::{Db, Result, stored};
+
+/// A reply token's grant: one transfer from `sender` to `to` only.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReplyGrant {
+    /// The transfer replied to.
+    pub transfer: TransferId,
+    /// The reply's sender (the replier's address).
+    pub sender: String,
+    /// The reply's only recipient (the original transfer's sender).
+    pub to: String,
+    /// The reply transfer, once announced.
+    pub reply: Option<TransferId>,
+}
+
+impl Db {
+    /// Records that `transfer` was withdrawn; the tombstone lasts until
+    /// `expires_at` (the transfer's own expiry).
+    pub async fn put_tombstone(&self, transfer: &TransferId, expires_at: i64) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO tombstones (transfer_id, expires_at) VALUES ($1, $2) \
+             ON CONFLICT (transfer_id) DO UPDATE SET expires_at = $2",
+        )
+        .bind(transfer.to_string())
+        .bind(expires_at)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// The original expiry of a withdrawn transfer whose tombstone is live at `now`.
+    pub async fn tombstone(&self, transfer: &TransferId, now: i64) -> Result<Option<i64>> {
+        let row = sqlx::query("SELECT expires_at FROM tombstones WHERE transfer_id = $1 AND expires_at > $2")
+            .bind(transfer.to_string())
+            .bind(now)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(|r| r.try_get("expires_at")).transpose().map_err(Into::into)
+    }
+
+    /// Reply tokens granted for `transfer`.
+    pub async fn reply_count(&self, transfer: &TransferId) -> Result<u64> {
+        let row = sqlx::query("SELECT COUNT(*) AS n FROM replies WHERE transfer_id = $1")
+            .bind(transfer.to_string())
+            .fetch_one(&self.pool)
+            .await?;
+        let n: i64 = row.try_get("n")?;
+        Ok(u64::try_from(n).unwrap_or(0))
+    }
+
+    /// Grants a reply token (its hash `token_hash`, valid until
+    /// `expires_at`) unless `limit` tokens were granted for the transfer
+    /// already; stores the token as a sender token of `grant.sender` too.
+    /// False at the limit.
+    pub async fn grant_reply(
+        &self,
+        grant: &ReplyGrant,
+        token_hash: &str,
+        expires_at: i64,
+        keep_until: i64,
+        limit: u64,
+    ) -> Result<bool> {
+        let mut tx = self.pool.begin().await?;
+        let inserted = sqlx::query(
+            "INSERT INTO replies (token_hash, transfer_id, sender, recipient, reply_id, expires_at, keep_until) \
+             SELECT $1, $2, $3, $4, NULL, $5, $6 \
+             WHERE (SELECT COUNT(*) FROM replies WHERE transfer_id = $2) < $7",
+        )
+        .bind(token_hash)
+        .bind(grant.transfer.to_string())
+        .bind(&grant.sender)
+        .bind(&grant.to)
+        .bind(expires_at)
+        .bind(keep_until.max(expires_at))
+        .bind(i64::try_from(limit).unwrap_or(i64::MAX))
+        .execute(&mut *tx)
+        .await?;
+        if inserted.rows_affected() != 1 {
+            tx.rollback().await?;
+            return Ok(false);
+        }
+        sqlx::query("INSERT INTO tokens (token_hash, address, expires_at) VALUES ($1, $2, $3)")
+            .bind(token_hash)
+            .bind(&grant.sender)
+            .bind(expires_at)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    /// The grant of a reply token (by its hash), if it is one.
+    pub async fn reply_grant(&self, token_hash: &str) -> Result<Option<ReplyGrant>> {
+        let row = sqlx::query("SELECT transfer_id, sender, recipient, reply_id FROM replies WHERE token_hash = $1")
+            .bind(token_hash)
+            .fetch_optional(&self.pool)
+            .await?;
+        let Some(row) = row else { return Ok(None) };
+        let reply: Option<String> = row.try_get("reply_id")?;
+        Ok(Some(ReplyGrant {
+            transfer: stored(row.try_get("transfer_id")?)?,
+            sender: row.try_get("sender")?,
+            to: row.try_get("recipient")?,
+            reply: reply.map(stored).transpose()?,
+        }))
+    }
+
+    /// Binds the reply token to the reply transfer `reply`: true when it was
+    /// free or bound to `reply` already.
+    pub async fn claim_reply(&self, token_hash: &str, reply: &TransferId) -> Result<bool> {
+        let done = sqlx::query(
+            "UPDATE replies SET reply_id = $2 WHERE token_hash = $1 AND (reply_id IS NULL OR reply_id = $2)",
+        )
+        .bind(token_hash)
+        .bind(reply.to_string())
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Frees the reply token again when the announcement of `reply` was
+    /// refused and no such transfer exists.
+    pub async fn release_reply(&self, token_hash: &str, reply: &TransferId) -> Result<()> {
+        sqlx::query(
+            "UPDATE replies SET reply_id = NULL WHERE token_hash = $1 AND reply_id = $2 \
+             AND NOT EXISTS (SELECT 1 FROM transfers WHERE id = $2)",
+        )
+        .bind(token_hash)
+        .bind(reply.to_string())
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Removes tombstones past their expiry and reply grants whose token and
+    /// original transfer have both expired.
+    pub async fn sweep_web(&self, now: i64) -> Result<()> {
+        sqlx::query("DELETE FROM tombstones WHERE expires_at <= $1").bind(now).execute(&self.pool).await?;
+        sqlx::query("DELETE FROM replies WHERE keep_until <= $1 AND expires_at <= $1")
+            .bind(now)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn tombstones_and_reply_grants() -> Result<()> {
+        let db = Db::connect("sqlite::memory:").await?;
+        let t = TransferId::from_bytes([1; 16]);
+        db.put_tombstone(&t, 2000).await?;
+        assert_eq!(db.tombstone(&t, 1999).await?, Some(2000));
+        assert_eq!(db.tombstone(&t, 2000).await?, None, "gone with the original expiry");
+        let grant = ReplyGrant { transfer: t, sender: "bob@x.org".into(), to: "ann@x.org".into(), reply: None };
+        assert!(db.grant_reply(&grant, "h1", 1500, 2000, 2).await?);
+        assert!(db.grant_reply(&grant, "h2", 1500, 2000, 2).await?);
+        assert!(!db.grant_reply(&grant, "h3", 1500, 2000, 2).await?, "the per-transfer limit");
+        assert_eq!(db.reply_count(&t).await?, 2);
+        assert_eq!(db.token("h1", 1000).await?, Some(("h1".into(), "bob@x.org".into())));
+        assert_eq!(db.token("h3", 1000).await?, None);
+        let r1 = TransferId::from_bytes([2; 16]);
+        let r2 = TransferId::from_bytes([3; 16]);
+        assert!(db.claim_reply("h1", &r1).await?);
+        assert!(db.claim_reply("h1", &r1).await?, "the same reply again");
+        assert!(!db.claim_reply("h1", &r2).await?, "one reply per token");
+        assert_eq!(db.reply_grant("h1").await?.and_then(|g| g.reply), Some(r1));
+        db.release_reply("h1", &r1).await?;
+        assert!(db.claim_reply("h1", &r2).await?, "released: no transfer r1 exists");
+        assert_eq!(db.reply_grant("nope").await?, None);
+        db.sweep_web(1999).await?;
+        assert_eq!(db.reply_count(&t).await?, 2);
+        db.sweep_web(2000).await?;
+        assert_eq!(db.reply_count(&t).await?, 0);
+        assert_eq!(db.tombstone(&t, 0).await?, None);
+        Ok(())
+    }
+}
