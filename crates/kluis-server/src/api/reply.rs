@@ -41,7 +41,13 @@ pub(super) async fn reply(
     body: Result<Json<ReplyRequest>, JsonRejection>,
 ) -> AppResult<Json<ReplyAnswer>> {
     let ip = ip_key(client_ip(&state, peer, &headers));
-    rate(&state, format!("reply-ip:{ip}"), state.config.limits.verify_per_ip).await?;
+    rate(
+        &state,
+        format!("reply-ip:{ip}"),
+        state.config.limits.verify_per_ip,
+        "reply requests per client IP (verify_per_ip)",
+    )
+    .await?;
     let request = json(body)?;
     let sender = address(&request.address)?;
     let now = now();
