@@ -104,11 +104,10 @@ impl TryFrom<HttpOptions> for kt::HttpOptions {
 /// the reason in the message.
 impl From<kt::HttpError> for KluisError {
     fn from(e: kt::HttpError) -> Self {
-        match e {
-            kt::HttpError::InvalidServer { .. } | kt::HttpError::InvalidAddress(_) => {
-                KluisError::InvalidArgument(e.to_string())
-            }
-            other => KluisError::Transport(other.to_string()),
+        if e.is_invalid_argument() {
+            KluisError::InvalidArgument(e.to_string())
+        } else {
+            KluisError::Transport(e.to_string())
         }
     }
 }

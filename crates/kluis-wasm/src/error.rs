@@ -154,15 +154,8 @@ impl From<HttpError> for Failure {
     /// assert_eq!((f.kind, f.reason), ("Transport", "CodeRefused"));
     /// ```
     fn from(err: HttpError) -> Self {
-        let (kind, reason) = match &err {
-            HttpError::InvalidServer { .. } => ("InvalidArgument", "InvalidServer"),
-            HttpError::InvalidAddress(_) => ("InvalidArgument", "InvalidAddress"),
-            HttpError::CodeRefused => ("Transport", "CodeRefused"),
-            HttpError::RateLimited { .. } => ("Transport", "RateLimited"),
-            HttpError::Unauthorized(_) => ("Transport", "Unauthorized"),
-            HttpError::Network(_) => ("Transport", "Network"),
-            _ => ("Transport", "Transport"),
-        };
+        let kind = if err.is_invalid_argument() { "InvalidArgument" } else { "Transport" };
+        let reason = err.reason();
         Failure { kind, reason, message: err.to_string() }
     }
 }

@@ -129,6 +129,44 @@ pub enum HttpError {
     Protocol(String),
 }
 
+impl HttpError {
+    /// The variant's name (`"CodeRefused"`, `"RateLimited"`, ...): the
+    /// `reason` the bindings report beside their error kind.
+    ///
+    /// ```
+    /// use kluis_transfer::HttpError;
+    /// assert_eq!(HttpError::Network("refused".into()).reason(), "Network");
+    /// ```
+    pub fn reason(&self) -> &'static str {
+        match self {
+            HttpError::InvalidServer { .. } => "InvalidServer",
+            HttpError::InvalidAddress(_) => "InvalidAddress",
+            HttpError::CodeRefused => "CodeRefused",
+            HttpError::RateLimited { .. } => "RateLimited",
+            HttpError::QuotaExceeded(_) => "QuotaExceeded",
+            HttpError::NoticeTooLarge(_) => "NoticeTooLarge",
+            HttpError::DomainNotAllowed(_) => "DomainNotAllowed",
+            HttpError::Unauthorized(_) => "Unauthorized",
+            HttpError::Status { .. } => "Status",
+            HttpError::Network(_) => "Network",
+            HttpError::Protocol(_) => "Protocol",
+        }
+    }
+
+    /// Whether the caller's argument is at fault (a bad server address, an
+    /// address the server refuses), which the bindings report as
+    /// `InvalidArgument`; every other failure is the transport's.
+    ///
+    /// ```
+    /// use kluis_transfer::HttpError;
+    /// assert!(HttpError::InvalidAddress("no @".into()).is_invalid_argument());
+    /// assert!(!HttpError::CodeRefused.is_invalid_argument());
+    /// ```
+    pub fn is_invalid_argument(&self) -> bool {
+        matches!(self, HttpError::InvalidServer { .. } | HttpError::InvalidAddress(_))
+    }
+}
+
 fn detail(message: &str) -> String {
     if message.is_empty() { String::new() } else { format!(" ({message})") }
 }
@@ -193,5 +231,35 @@ pub(crate) fn is_own_link(base: &str, transfer: &TransferId, link: &str) -> bool
     match Link::parse(link) {
         Ok(Link::Server { base: b, transfer: t }) => t == *transfer && origin(&b) == origin(base),
         _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::HttpError;
+
+    #[test]
+    fn every_reason_is_the_variant_name_and_only_addresses_are_arguments() {
+        let all = [
+            HttpError::InvalidServer { url: "u".into(), reason: "r".into() },
+            HttpError::InvalidAddress("a".into()),
+            HttpError::CodeRefused,
+            HttpError::RateLimited { retry_after: None, message: String::new() },
+            HttpError::QuotaExceeded("q".into()),
+            HttpError::NoticeTooLarge("n".into()),
+            HttpError::DomainNotAllowed("d".into()),
+            HttpError::Unauthorized("t".into()),
+            HttpError::Status { status: 500, code: "c".into(), message: "m".into() },
+            HttpError::Network("n".into()),
+            HttpError::Protocol("p".into()),
+        ];
+        let mut seen = std::collections::HashSet::new();
+        for e in &all {
+            let debug = format!("{e:?}");
+            assert!(debug.starts_with(e.reason()), "{debug} vs {}", e.reason());
+            assert!(seen.insert(e.reason()), "{} twice", e.reason());
+            let argument = matches!(e.reason(), "InvalidServer" | "InvalidAddress");
+            assert_eq!(e.is_invalid_argument(), argument, "{debug}");
+        }
     }
 }
