@@ -225,6 +225,10 @@ begin "C# bindings (mcs -langversion:6, mono)"
 bash bindings/csharp/run-tests.sh
 end
 
+begin "C# classic Outlook example (mcs -langversion:6, mono, kluis-server)"
+bash examples/csharp-outlook/run-tests.sh
+end
+
 begin "JavaScript package (Node, headless Chromium)"
 KLUIS_JS_BUILT=1 bash bindings/js/run-tests.sh
 end
