@@ -71,7 +71,7 @@ codeForm.addEventListener('submit', async (e) => {
     code.value = '';
     show(reply.value as SettingsView);
   }
-  report(reply, reply.ok ? state.textContent : null);
+  report(reply, null);
 });
 
 localize(document);
