@@ -1,7 +1,7 @@
 /**
  * The recipients of a transfer made from a compose window: the addresses in
- * its To and Cc fields (never Bcc: the server would learn, and its notice
- * would show, who was meant to stay hidden).
+ * its To and Cc fields (never Bcc: the server would learn who was meant
+ * to stay hidden).
  */
 
 import type { ComposeDetails, ComposeRecipient } from './types.js';
