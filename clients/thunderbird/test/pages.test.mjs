@@ -22,6 +22,8 @@ const CHROMIUM = process.env.KLUIS_CHROMIUM ?? process.env.CHROMIUM ?? '/usr/bin
 const root = join(here, 'dist/xpi');
 const shots = join(here, '../../docs/mailclients');
 const EXPIRY = Date.UTC(2027, 0, 5, 11, 0);
+/** The extension's own CSP, from its manifest. */
+const CSP = JSON.parse(readFileSync(join(here, 'static/manifest.json'), 'utf8')).content_security_policy;
 const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml', '.json': 'application/json' };
 
 let browser;
@@ -43,7 +45,7 @@ before(async () => {
       return;
     }
     // The extension's CSP, so that an inline script or style would show as an error.
-    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'content-security-policy': "script-src 'self' 'wasm-unsafe-eval'; object-src 'none'" });
+    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'content-security-policy': CSP });
     res.end(readFileSync(file));
   });
   await new Promise((r) => server.listen(0, '127.0.0.1', r));
