@@ -110,6 +110,19 @@ test('`kluis receive` opens the link with the shown password: the file byte for 
   deepStrictEqual(await readFile(join(out, 'rapport.pdf')), bytes);
 });
 
+test('onFileUpload: a refusal by the server (a token it does not know) is reported; no link, no password', async () => {
+  const stale = { id: 'stale', name: 'Kluis' };
+  messenger.storageData.set('account:stale', { server: server.url, address: sender, token: 'x'.repeat(43), tokenExpiresAt: Date.now() + 86400_000, language: 'en', expiryDays: 1 });
+  const windows = messenger.windowsCreated.length;
+  const started = Date.now();
+  const result = await messenger.cloudFile.onFileUpload.fire(stale, { id: 50, name: 'b.txt', data: new File(['b'], 'b.txt') }, { id: 12 });
+  ok(/^Kluis could not send the file: .+\. Nothing went to the recipients/.test(result.error), result.error);
+  equal(result.url, undefined);
+  equal(messenger.windowsCreated.length, windows, 'no password window');
+  equal((await page({ type: 'password:get', tabId: 12 })).value, null);
+  ok(Date.now() - started < 20_000, 'refused at once, not retried');
+});
+
 test('onBeforeSend: a mail whose attachment went by Kluis is sent without a question', async () => {
   const before = messenger.windowsCreated.length;
   deepStrictEqual(await messenger.compose.onBeforeSend.fire({ id: 7 }, { subject: 'BSN 111222333', isPlainText: true, plainTextBody: 'BSN 111222333' }), {});
