@@ -48,15 +48,8 @@ declare const messenger: Messenger;
 const t: Translate = (key, substitutions) => messenger.i18n.getMessage(key, substitutions);
 const log = (message: string): void => console.warn(`Kluis: ${message}`);
 
-/** The detector of the package, when it has one (scanText and scanBytes). */
-function packageScanner(): Scanner | null {
-  const api = kluis as unknown as Partial<Scanner>;
-  if (typeof api.scanText === 'function' && typeof api.scanBytes === 'function') {
-    return { scanText: (text) => api.scanText!(text), scanBytes: (bytes, options) => api.scanBytes!(bytes, options) };
-  }
-  log('this version of the kluis package has no detector: mails are not checked before sending');
-  return null;
-}
+/** The package's detector (kluis-detect in WebAssembly, loaded on the first scan). */
+const scanner: Scanner = { scanText: (text) => kluis.scanText(text), scanBytes: (bytes, options) => kluis.scanBytes(bytes, options) };
 
 const storage = messenger.storage.local;
 const client = kluisClient(kluis);
@@ -82,7 +75,6 @@ messenger.windows.onRemoved.addListener((windowId) => {
   passwords.onWindowRemoved(windowId);
 });
 
-const scanner = packageScanner();
 messenger.compose.onBeforeSend.addListener((tab, details) =>
   onBeforeSend(
     {

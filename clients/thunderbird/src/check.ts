@@ -24,8 +24,8 @@ export interface Concern {
 
 /** What the check needs from Thunderbird and the rest of the extension. */
 export interface CheckDeps {
-  /** The detector, or `null` when the package has none (then nothing is checked). */
-  scanner: Scanner | null;
+  /** The detector (the package's `scanText` and `scanBytes`). */
+  scanner: Scanner;
   /** Whether a file of this mail went by Kluis FileLink. */
   sentSecurely(tabId: number): boolean;
   listAttachments(tabId: number): Promise<ComposeAttachment[]>;
@@ -84,7 +84,7 @@ export async function scanMail(deps: CheckDeps, scanner: Scanner, tabId: number,
  */
 export async function onBeforeSend(deps: CheckDeps, tab: Tab, details: ComposeDetails): Promise<{ cancel?: boolean }> {
   const tabId = tab.id;
-  if (tabId === undefined || deps.scanner === null) return {};
+  if (tabId === undefined) return {};
   if (deps.sentSecurely(tabId)) return {};
   let found: { finding: Finding; place: Place }[];
   try {

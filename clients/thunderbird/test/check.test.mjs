@@ -99,12 +99,6 @@ test('onBeforeSend: a mail whose attachment went by Kluis is not checked again',
   deepStrictEqual(d.scanner.seen, []);
 });
 
-test('onBeforeSend: without a detector in the package, nothing is checked', async () => {
-  const d = deps({ scanner: null });
-  deepStrictEqual(await onBeforeSend(d, tab, plain(`BSN ${BSN}`)), {});
-  deepStrictEqual(d.asked, []);
-});
-
 test('onBeforeSend: an attachment that cannot be read or is too large is skipped and logged; the rest still counts', async () => {
   const big = { size: MAX_SCAN_BYTES + 1, name: 'big.bin', type: '', arrayBuffer: () => Promise.reject(new Error('must not be read')) };
   const d = deps({ attachments: [{ id: 1, file: 'broken' }, { id: 2, file: big }, { id: 3, file: new File([BSN], 'x.txt') }] });

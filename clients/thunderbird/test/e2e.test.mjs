@@ -138,23 +138,45 @@ test('onFileDeleted: the transfer is withdrawn from the server', async () => {
   equal(shown.value, null, 'the mail has no Kluis file any more');
 });
 
-test('onBeforeSend with the package detector: a BSN asks; the answer decides', async (t) => {
-  const kluis = await import(join(here, 'dist/xpi/kluis/dist/index.js'));
-  if (typeof kluis.scanText !== 'function') {
-    t.skip('this kluis package has no detector (scanText/scanBytes) yet');
-    return;
-  }
+test('onBeforeSend with the package detector: a BSN in the text asks; the answer decides; a clean mail goes', async () => {
   messenger.composeTabs.set(8, { details: {}, attachments: [] });
   const details = { subject: 'Aanvraag', isPlainText: true, plainTextBody: 'Het BSN van mevrouw is 111222333.' };
   const pending = messenger.compose.onBeforeSend.fire({ id: 8 }, details);
-  for (let i = 0; i < 100 && !messenger.windowsCreated.at(-1)?.url.startsWith('confirm.html'); i++) await new Promise((r) => setTimeout(r, 20));
-  const window = messenger.windowsCreated.at(-1);
-  ok(window.url.startsWith('confirm.html?id='), 'the question window opened');
-  const id = Number(new URL(window.url, 'moz-extension://x/').searchParams.get('id'));
+  const id = await questionWindow();
   const question = await page({ type: 'confirm:get', id });
-  equal(question.value[0].kind, 'bsn');
+  deepStrictEqual(question.value.map((c) => [c.kind, c.places]), [['bsn', [{ part: 'body' }]]]);
+  ok(question.value[0].reasonNl.includes('burgerservicenummer'));
   ok(!JSON.stringify(question).includes('111222333'), 'never the number');
   await page({ type: 'confirm:answer', id, answer: 'cancel' });
   deepStrictEqual(await pending, { cancel: true });
+  const windows = messenger.windowsCreated.length;
   deepStrictEqual(await messenger.compose.onBeforeSend.fire({ id: 8 }, { ...details, plainTextBody: 'Tot morgen.' }), {});
+  equal(messenger.windowsCreated.length, windows, 'no question for a clean mail');
 });
+
+test('onBeforeSend with the package detector: a BSN in an attachment and an HTML body; "send anyway" sends', async () => {
+  const attachment = new File(['Dossier van de aanvrager\nBSN: 111222333\n'], 'dossier.txt', { type: 'text/plain' });
+  messenger.composeTabs.set(9, { details: {}, attachments: [{ id: 31, file: attachment }] });
+  const pending = messenger.compose.onBeforeSend.fire({ id: 9 }, { subject: 'Dossier', isPlainText: false, body: '<p>IBAN <b>NL91ABNA0417164300</b></p>' });
+  const id = await questionWindow();
+  const question = await page({ type: 'confirm:get', id });
+  const byKind = Object.fromEntries(question.value.map((c) => [c.kind, c.places]));
+  deepStrictEqual(byKind.bsn, [{ part: 'attachment', name: 'dossier.txt' }]);
+  deepStrictEqual(byKind.iban, [{ part: 'body' }]);
+  await page({ type: 'confirm:answer', id, answer: 'send' });
+  deepStrictEqual(await pending, {});
+});
+
+/** Waits for a new question window; its question's id. */
+async function questionWindow() {
+  for (let i = 0; i < 250; i++) {
+    const window = messenger.windowsCreated.at(-1);
+    if (window?.url.startsWith('confirm.html?id=') && !asked.has(window.url)) {
+      asked.add(window.url);
+      return Number(new URL(window.url, 'moz-extension://x/').searchParams.get('id'));
+    }
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error('no question window opened');
+}
+const asked = new Set();

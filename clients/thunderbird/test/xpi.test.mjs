@@ -76,7 +76,7 @@ test('manifest.json: the keys, the cloud_file section, the permissions, strict_m
     for (const ref of html.matchAll(/(?:src|href)="([^"]+)"/g)) ok(entries.has(ref[1]), `${page}.html: ${ref[1]} is in the .xpi`);
     ok(!/<script>|\son[a-z]+="/.test(html), `${page}.html: no inline script (the CSP forbids it)`);
   }
-  for (const file of ['kluis/dist/index.js', 'kluis/dist/worker.js', 'kluis/dist/transfer-worker.js', 'kluis/wasm/kluis_wasm_bg.wasm', 'kluis/wasm/kluis_rate_bg.wasm', 'kluis/wasm/kluis_receive_bg.wasm']) {
+  for (const file of ['kluis/dist/index.js', 'kluis/dist/worker.js', 'kluis/dist/transfer-worker.js', 'kluis/wasm/kluis_wasm_bg.wasm', 'kluis/wasm/kluis_rate_bg.wasm', 'kluis/wasm/kluis_receive_bg.wasm', 'kluis/wasm/kluis_detect_bg.wasm']) {
     ok(entries.has(file), `the package's ${file} is in the .xpi`);
   }
   for (const locale of ['en', 'nl']) {
