@@ -176,12 +176,13 @@ spawn "venvs and Maven artifacts" bash -c '
 # for wasm32 in `release`, baseline, SIMD and the password rater; wasm-bindgen
 # of the version Cargo.lock pins), then the web pages on it (web/dist), which
 # kluis-server embeds: so before any cargo step that builds the server.
-begin "wasm and JavaScript builds (bindings/js, web)"
+begin "wasm and JavaScript builds (bindings/js, web, clients)"
 kluis_ensure_wasm_bindgen
 npm --prefix bindings/js ci --no-audit --no-fund
 npm --prefix bindings/js run build
 npm --prefix web ci --no-audit --no-fund
 npm --prefix web run build
+npm --prefix clients/thunderbird ci --no-audit --no-fund
 end
 
 begin "test build (cargo test --no-run, $KLUIS_PROFILE)"
@@ -231,6 +232,10 @@ end
 
 begin "JavaScript package (Node, headless Chromium)"
 KLUIS_JS_BUILT=1 bash bindings/js/run-tests.sh
+end
+
+begin "Thunderbird FileLink extension (mocked messenger, kluis-server, .xpi, headless Chromium)"
+KLUIS_JS_BUILT=1 bash clients/thunderbird/run-tests.sh
 end
 
 begin "web pages (headless Chromium, axe-core, keyboard only)"
