@@ -2,7 +2,8 @@
 //! the envelopes of the test vectors (docs/test-vectors/*.json), the
 //! malformed-envelope kit (docs/test-vectors/malformed/), envelopes sealed
 //! here with the cheap Argon2 parameters the password target accepts, and
-//! a few mutation/split/seek scripts for the structured targets.
+//! a few mutation/split/seek scripts for the structured targets, and small
+//! documents of every type for `extract` (its first byte is the media type).
 //!
 //! `fuzz/gen_corpus.sh` runs this and then minimises the result into
 //! `fuzz/corpus/` with libFuzzer's `-merge=1`.
@@ -97,6 +98,12 @@ fn main() {
     }
     for (i, l) in links().iter().enumerate() {
         write(&out, "link", &format!("link_{i}"), l.as_bytes());
+    }
+    for (name, media, doc) in documents() {
+        // The target's media types: 0 text, 1 CSV, 2 HTML, 3 .eml, 4 .docx,
+        // 5 .xlsx, 6 .pptx, 7 OpenDocument, 8 PDF, 9 recognised from content.
+        write(&out, "extract", name, &[&[media][..], &doc].concat());
+        write(&out, "extract", &format!("{name}_sniffed"), &[&[9u8][..], &doc].concat());
     }
     eprintln!("seeds written to {}", out.display());
 }
@@ -208,4 +215,100 @@ fn links() -> Vec<String> {
     .iter()
     .map(|l| l.replace("ID", id))
     .collect()
+}
+
+/// A zip archive of the given entries (deflated).
+fn archive(entries: &[(&str, &str)]) -> Vec<u8> {
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for (name, content) in entries {
+        zip.start_file(*name, zip::write::SimpleFileOptions::default()).unwrap();
+        zip.write_all(content.as_bytes()).unwrap();
+    }
+    zip.finish().unwrap().into_inner()
+}
+
+/// One small document of each type the detector reads, with findings in it.
+fn documents() -> Vec<(&'static str, u8, Vec<u8>)> {
+    let docx = archive(&[(
+        "word/document.xml",
+        "<w:document xmlns:w=\"w\"><w:body><w:p><w:r><w:t>BSN 1112</w:t></w:r><w:r><w:t>22333</w:t></w:r></w:p>\
+         <w:p><w:r><w:t xml:space=\"preserve\">IBAN NL91 ABNA 0417 1643 00 &amp; diagnose</w:t></w:r></w:p></w:body></w:document>",
+    )]);
+    let xlsx = archive(&[
+        ("xl/workbook.xml", "<workbook><sheets><sheet name=\"Blad1\"/></sheets></workbook>"),
+        ("xl/sharedStrings.xml", "<sst><si><t>burgerservicenummer</t></si><si><t>111222333</t></si></sst>"),
+        (
+            "xl/worksheets/sheet1.xml",
+            "<worksheet><sheetData><row><c t=\"s\"><v>0</v></c><c t=\"s\"><v>1</v></c><c><f>A1</f><v>4</v></c></row></sheetData></worksheet>",
+        ),
+    ]);
+    let pptx = archive(&[
+        ("ppt/presentation.xml", "<p:presentation/>"),
+        ("ppt/slides/slide1.xml", "<p:sld><a:t>Creditcard 4111 1111 1111 1111</a:t></p:sld>"),
+    ]);
+    let odt = archive(&[
+        ("mimetype", "application/vnd.oasis.opendocument.text"),
+        (
+            "content.xml",
+            "<office:document-content><text:p>Paspoort NW3FK5L41</text:p><text:p>BSN 111222333</text:p></office:document-content>",
+        ),
+    ]);
+    let content =
+        "BT /F1 10 Tf 14 TL 50 800 Td (Mijn BSN is 111222333.) Tj T* [(IBAN NL91) -200 (ABNA0417164300)] TJ ET\n";
+    let objects = [
+        "<< /Type /Catalog /Pages 2 0 R >>".to_owned(),
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_owned(),
+        "<< /Type /Page /Parent 2 0 R /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>".to_owned(),
+        format!("<< /Length {} >>\nstream\n{content}\nendstream", content.len()),
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>".to_owned(),
+    ];
+    let mut pdf = String::from("%PDF-1.4\n");
+    let mut offsets = Vec::new();
+    for (i, body) in objects.iter().enumerate() {
+        offsets.push(pdf.len());
+        pdf.push_str(&format!("{} 0 obj\n{body}\nendobj\n", i + 1));
+    }
+    let xref = pdf.len();
+    pdf.push_str(&format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1));
+    for o in offsets {
+        pdf.push_str(&format!("{o:010} 00000 n \n"));
+    }
+    pdf.push_str(&format!("trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n", objects.len() + 1));
+    let eml = format!(
+        "From: a@example.org\r\nTo: b@example.org\r\nSubject: =?utf-8?q?aanvraag_zorg?=\r\nMIME-Version: 1.0\r\n\
+         Content-Type: multipart/mixed; boundary=\"m\"\r\n\r\n--m\r\nContent-Type: text/html; charset=utf-8\r\n\
+         Content-Transfer-Encoding: quoted-printable\r\n\r\n<p>BSN: 111=\r\n222333</p>\r\n--m\r\n\
+         Content-Type: message/rfc822\r\n\r\nSubject: doorgestuurd\r\n\r\nIBAN NL91ABNA0417164300\r\n--m\r\n\
+         Content-Type: application/vnd.openxmlformats-officedocument.wordprocessingml.document; name=\"a.docx\"\r\n\
+         Content-Transfer-Encoding: base64\r\n\r\n{}\r\n--m--\r\n",
+        base64(&docx)
+    );
+    vec![
+        ("text", 0, "Burgerservicenummer: 111222333, IBAN NL91ABNA0417164300, diabetes".as_bytes().to_vec()),
+        ("csv", 1, b"naam;bsn;iban\nJansen;111222333;NL91ABNA0417164300\n".to_vec()),
+        ("html", 2, b"<!doctype html><p>BSN <b>1234.56.782</b><script>x()</script> &eacute;</p>".to_vec()),
+        ("eml", 3, eml.into_bytes()),
+        ("docx", 4, docx),
+        ("xlsx", 5, xlsx),
+        ("pptx", 6, pptx),
+        ("odt", 7, odt),
+        ("pdf", 8, pdf.into_bytes()),
+    ]
+}
+
+/// Standard base64 with line breaks every 76 characters (as mail carries it).
+fn base64(data: &[u8]) -> String {
+    const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::new();
+    for (i, c) in data.chunks(3).enumerate() {
+        if i > 0 && i % 19 == 0 {
+            out.push_str("\r\n");
+        }
+        let n =
+            (u32::from(c[0]) << 16) | (u32::from(*c.get(1).unwrap_or(&0)) << 8) | u32::from(*c.get(2).unwrap_or(&0));
+        for k in 0..4 {
+            out.push(if k <= c.len() { char::from(A[(n >> (18 - 6 * k)) as usize & 63]) } else { '=' });
+        }
+    }
+    out
 }

@@ -101,5 +101,11 @@ export function detectTests(test, env) {
     const err = await rejects(kluis.scanBytes(bomb, { name: 'bom.docx' }), 'LimitsExceeded', 'TooLarge');
     ok(/too large to check: the decompressed content passes the limit of 1073741824/.test(err.message), err.message);
     equal((await kluis.scanText('IBAN NL91ABNA0417164300'))[0]?.kind, 'iban', 'the detector works after the bomb');
+    // One text node of 100 MB (from 0.6 MB): refused at 32 MiB, before the
+    // parser holds it whole (WebAssembly could not hold 1 GiB of it twice).
+    const node = zipBomb(100_000_000, { oneTextNode: true });
+    ok(node.length < 1 << 20, `the text-node bomb is small (${node.length} bytes)`);
+    const nodeErr = await rejects(kluis.scanBytes(node, { name: 'tekst.docx' }), 'LimitsExceeded', 'TooLarge');
+    ok(/one piece of XML text passes the limit of 33554432/.test(nodeErr.message), nodeErr.message);
   });
 }

@@ -180,27 +180,36 @@ function literal(bits, b) {
 }
 
 /**
- * A .docx whose document.xml inflates to `size` bytes from about
- * size / 90 bytes: one 4 KiB empty paragraph element, then copies of it
- * (deflate's fixed code: length 258, distance 4096, 23 bits each).
+ * A .docx whose document.xml inflates to `size` bytes from a small file,
+ * written with deflate's fixed code: a prefix as literals, then copies of
+ * 258 bytes. By default the prefix ends in one 4 KiB empty paragraph
+ * element copied over and over (distance 4096: 23 bits a copy, so about
+ * size / 90 bytes); with `oneTextNode` it ends in `<w:t>a` and the copies
+ * repeat the `a` (distance 1: 13 bits a copy), making the whole part one
+ * text node.
  */
-export function zipBomb(size) {
-  const period = 4096;
+export function zipBomb(size, { oneTextNode = false } = {}) {
   const head = '<?xml version="1.0"?><w:document xmlns:w="' + W + '"><w:body>';
-  const unit = `<w:p w:rsidR="${'0'.repeat(period - 17)}"/>`;
-  if (unit.length !== period) throw new Error('unit length');
-  const copies = Math.ceil((size - head.length - period) / 258);
-  const bits = new Bits(Math.ceil(((head.length + period) * 9 + copies * 23) / 8) + 16);
+  const period = oneTextNode ? 1 : 4096;
+  const unit = oneTextNode ? '<w:p><w:t>a' : `<w:p w:rsidR="${'0'.repeat(period - 17)}"/>`;
+  if (!oneTextNode && unit.length !== period) throw new Error('unit length');
+  const prefix = head + unit;
+  const copies = Math.ceil((size - prefix.length) / 258);
+  const bits = new Bits(Math.ceil((prefix.length * 9 + copies * 23) / 8) + 16);
   bits.put(1, 1); // BFINAL
   bits.put(1, 2); // fixed Huffman codes
-  for (const c of head + unit) literal(bits, c.charCodeAt(0));
+  for (const c of prefix) literal(bits, c.charCodeAt(0));
   for (let i = 0; i < copies; i++) {
     bits.code(0xc5, 8); // length code 285: 258 bytes
-    bits.code(23, 5); // distance code 23: 3073..4096, 10 extra bits
-    bits.put(period - 3073, 10);
+    if (oneTextNode) {
+      bits.code(0, 5); // distance code 0: 1
+    } else {
+      bits.code(23, 5); // distance code 23: 3073..4096, 10 extra bits
+      bits.put(period - 3073, 10);
+    }
   }
   bits.code(0, 7); // end of block
-  const total = head.length + period + copies * 258;
+  const total = prefix.length + copies * 258;
   return zip([
     { name: '[Content_Types].xml', data: enc.encode(CONTENT_TYPES) },
     { name: 'word/document.xml', deflated: bits.bytes(), size: total >>> 0, crc: 0 },

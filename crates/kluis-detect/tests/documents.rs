@@ -92,6 +92,26 @@ fn a_zip_bomb_stops_at_the_cap() {
 }
 
 #[test]
+fn one_huge_text_node_stops_at_the_event_cap() {
+    // A part that is one text node: quick-xml would hold it whole, up to
+    // the inflation cap, before the text limit could see it.
+    let big = format!(
+        "<w:document><w:body><w:p><w:t>BSN 111222333 {}</w:t></w:p></w:body></w:document>",
+        "a".repeat(40 << 20)
+    );
+    let doc = archive(&[("word/document.xml", &big)]);
+    assert!(doc.len() < 1 << 20, "compresses well");
+    let err = scan_bytes(&doc, MediaType::Docx).unwrap_err();
+    assert!(
+        matches!(err, ExtractError::TooLarge { what: "one piece of XML text", limit } if limit == 32 << 20),
+        "{err}"
+    );
+    // Below the cap the same text is read.
+    let small = big.replacen(&"a".repeat(40 << 20), &"a".repeat(8 << 20), 1);
+    assert_eq!(kinds(&archive(&[("word/document.xml", &small)]), MediaType::Docx), vec![Kind::Bsn]);
+}
+
+#[test]
 fn too_many_entries_and_no_text_are_refused() {
     let names: Vec<String> = (0..50).map(|i| format!("word/header{i}.xml")).collect();
     let entries: Vec<(&str, &str)> = names.iter().map(|n| (n.as_str(), "<w:hdr/>")).collect();

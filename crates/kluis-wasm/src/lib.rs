@@ -34,10 +34,9 @@
 //! with `fetch`). The npm package ships three modules: `envelope` +
 //! `generate`, which every page loads; `receive`, loaded by the first
 //! open or verification; and `rate` + `transfer` (sealing a transfer checks
-//! the password with zxcvbn), loaded by the first rating or send. A fourth feature, `detect` (scanText,
-//! scanBytes: kluis-detect's extraction and term lists), is off by default
-//! and built by the package as a module of its own, loaded on the first
-//! scan.
+//! the password with zxcvbn), loaded by the first rating or send. A fourth, `detect` (scanText,
+//! scanBytes: kluis-detect's extraction and term lists), is built by the
+//! package as a module of its own, loaded on the first scan.
 //!
 //! Randomness comes from `crypto.getRandomValues` (getrandom's `wasm_js`
 //! backend); there is no rayon and no thread in this build.

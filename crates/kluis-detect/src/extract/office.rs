@@ -81,7 +81,16 @@ pub(crate) fn extract(bytes: &[u8], media: MediaType, budget: &mut Budget) -> Re
             e => ExtractError::malformed(FORMAT, e),
         })?;
         let allowance = budget.limits.max_decompressed_bytes.saturating_sub(budget.inflated);
-        let capped = Capped { inner: entry, read: 0, cap: allowance, passed: false };
+        let event_cap = MAX_XML_EVENT.min(budget.limits.max_text_bytes as u64);
+        let capped = Capped {
+            inner: entry,
+            read: 0,
+            cap: allowance,
+            passed: false,
+            since_event: 0,
+            event_cap,
+            event_passed: false,
+        };
         let read = xml_text(capped, budget)?;
         budget.inflate(read)?;
         budget.end_part()?;
@@ -89,21 +98,37 @@ pub(crate) fn extract(bytes: &[u8], media: MediaType, budget: &mut Budget) -> Re
     Ok(())
 }
 
-/// A reader that fails once more than `cap` bytes have come through it.
+/// The most bytes of one XML event (a text node, a comment, a tag):
+/// quick-xml holds an event whole in memory, so without this a part that
+/// is one huge text node would be held whole up to the inflation cap
+/// (1 GiB by default; more than a WebAssembly page can allocate twice).
+const MAX_XML_EVENT: u64 = 32 << 20;
+
+/// A reader that fails once more than `cap` bytes have come through it,
+/// or more than `event_cap` since the parser last finished an event
+/// (`since_event` is reset by the parser's loop).
 struct Capped<R> {
     inner: R,
     read: u64,
     cap: u64,
     passed: bool,
+    since_event: u64,
+    event_cap: u64,
+    event_passed: bool,
 }
 
 impl<R: Read> Read for Capped<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         let n = self.inner.read(buf)?;
         self.read += n as u64;
+        self.since_event += n as u64;
         if self.read > self.cap {
             self.passed = true;
             return Err(std::io::Error::other("decompression limit"));
+        }
+        if self.since_event > self.event_cap {
+            self.event_passed = true;
+            return Err(std::io::Error::other("XML event limit"));
         }
         Ok(n)
     }
@@ -132,6 +157,9 @@ fn xml_text<R: Read>(part: Capped<R>, budget: &mut Budget) -> Result<u64, Extrac
                         what: "the decompressed content",
                         limit: budget.limits.max_decompressed_bytes,
                     });
+                }
+                if capped.event_passed {
+                    return Err(ExtractError::TooLarge { what: "one piece of XML text", limit: capped.event_cap });
                 }
                 return Err(ExtractError::malformed(FORMAT, e));
             }
@@ -170,6 +198,9 @@ fn xml_text<R: Read>(part: Capped<R>, budget: &mut Budget) -> Result<u64, Extrac
             out.clear();
         }
         buf.clear();
+        // The BufReader reads ahead by at most its 64 KiB: counting from
+        // here bounds the next event to `event_cap` plus that.
+        xml.get_mut().get_mut().since_event = 0;
     }
     budget.push(&out)?;
     Ok(xml.get_ref().get_ref().read)
