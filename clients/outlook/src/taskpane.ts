@@ -112,7 +112,7 @@ class Pane {
     box.replaceChildren(h("h2", { id: "verify-heading", class: "utrecht-heading-2" }, this.t("verify.heading")));
     if (saved && saved.address === this.address) {
       box.append(
-        h("p", { class: "utrecht-paragraph", id: "verified" }, this.t("verify.done", { address: this.address })),
+        h("p", { class: "utrecht-paragraph", id: "verified", tabindex: "-1" }, this.t("verify.done", { address: this.address })),
         h("button", { type: "button", class: "utrecht-button utrecht-button--subtle", id: "forget", onclick: () => this.forget() }, this.t("verify.forget")),
       );
       return;
@@ -164,8 +164,8 @@ class Pane {
       saveSender({ address: this.address, token, expiresAt: Math.floor(expiresAt.getTime() / 1000) });
       this.showErrors([]);
       this.drawVerify();
-      this.status.textContent = this.t("verify.done", { address: this.address });
-      (document.getElementById("send") as HTMLButtonElement | null)?.focus();
+      this.status.textContent = "";
+      (document.getElementById("verified") as HTMLElement | null)?.focus();
     } catch (e) {
       this.showErrors([this.t("error.server", { message: (e as Error).message })]);
     }
@@ -316,7 +316,7 @@ class Pane {
     };
     try {
       const done = await sendSecurely(this.item, kluis, choices, (s) => this.progress(s));
-      this.bar.value = 100;
+      this.bar.hidden = true;
       this.extraFiles = [];
       this.status.textContent = "";
       this.result.replaceChildren(
