@@ -70,3 +70,14 @@ export interface Opened {
   /** The decrypted bytes of file `index`; errors if its check fails. */
   fileStream(index: number): ReadableStream<Uint8Array>;
 }
+
+/**
+ * Something sensitive the detector found (docs/DETECT.md): its kind
+ * (`bsn`, `iban`, `health`, ...) and why it matters in English and Dutch;
+ * never the text or the number itself.
+ */
+export interface Sensitive {
+  kind: string;
+  reason: string;
+  reasonNl: string;
+}

@@ -6,9 +6,9 @@
  * the pages with test/fixture/engine.ts in place of this file.
  */
 import * as kluis from "kluis";
-import { EngineError, type FailureKind, type Opened, type Phase, type Progress, type Rating, type SendInput, type Sent } from "./engine-types";
+import { EngineError, type FailureKind, type Opened, type Phase, type Progress, type Rating, type SendInput, type Sensitive, type Sent } from "./engine-types";
 
-export { EngineError, type FailureKind, type Opened, type OpenedFile, type Phase, type Progress, type Rating, type SendInput, type Sent } from "./engine-types";
+export { EngineError, type FailureKind, type Opened, type OpenedFile, type Phase, type Progress, type Rating, type SendInput, type Sensitive, type Sent } from "./engine-types";
 
 const KINDS: readonly FailureKind[] = ["WrongSecret", "Tampered", "Truncated", "Expired", "NotFound", "WeakPassword", "Transport", "LimitsExceeded", "Malformed"];
 
@@ -102,6 +102,30 @@ export async function open(link: string, password: string, onProgress: (p: Progr
       files: info.files.map((f) => ({ name: f.name, size: Number(f.size), mediaType: f.mediaType ?? null })),
       fileStream: (index) => received.fileStream(index),
     };
+  } catch (e) {
+    throw asEngineError(e);
+  }
+}
+
+/** Only the kind and the reasons: the excerpt and offsets stay out of the pages. */
+function sensitive(found: { kind: string; reason: string; reasonNl: string }[]): Sensitive[] {
+  return found.map(({ kind, reason, reasonNl }) => ({ kind, reason, reasonNl }));
+}
+
+/** The sensitive information in a text, found on this device. The first call loads the detector. */
+export async function scanText(text: string): Promise<Sensitive[]> {
+  try {
+    return sensitive(await kluis.scanText(text));
+  } catch (e) {
+    throw asEngineError(e);
+  }
+}
+
+/** The sensitive information in a file (text, HTML, mail, office document, PDF), found on this device. */
+export async function scanFile(file: File): Promise<Sensitive[]> {
+  try {
+    const bytes = new Uint8Array(await file.arrayBuffer());
+    return sensitive(await kluis.scanBytes(bytes, { mediaType: file.type || undefined, name: file.name }));
   } catch (e) {
     throw asEngineError(e);
   }

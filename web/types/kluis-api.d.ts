@@ -21,6 +21,17 @@ declare module "kluis" {
   export type PasswordStyle = "characters" | "words";
   export function generatePassword(style?: PasswordStyle): string;
   export function ratePassword(password: string, context?: string[]): Promise<PasswordRating>;
+  export interface Finding {
+    kind: string;
+    start: number;
+    end: number;
+    excerpt: string;
+    confidence: number;
+    reason: string;
+    reasonNl: string;
+  }
+  export function scanText(text: string): Promise<Finding[]>;
+  export function scanBytes(bytes: Uint8Array, options?: { mediaType?: string; name?: string }): Promise<Finding[]>;
 
   export class KluisError extends Error {
     readonly kind: string;

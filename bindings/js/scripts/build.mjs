@@ -37,13 +37,15 @@ if (found !== WASM_BINDGEN_VERSION) {
   }
 }
 
-// 2. Three modules from the crate kluis-wasm: `kluis_wasm` (the envelope
+// 2. Four modules from the crate kluis-wasm: `kluis_wasm` (the envelope
 // and generatePassword), which every page loads; `kluis_receive` (the drop
 // server's client without sending: verification, opening, downloads),
 // which the transfer worker loads on the first open; and `kluis_rate`
 // (ratePassword: zxcvbn's dictionaries, five times the size of the rest;
 // and the whole client, whose sending rates the password), loaded on the
-// first rating or send. Each feature set keeps its own artifacts
+// first rating or send; and `kluis_detect` (scanText, scanBytes: the
+// sensitive-content detector with its document readers), loaded on the
+// first scan. Each feature set keeps its own artifacts
 // under target/, so neither rebuilds the other; wasm32 has its own folder
 // there, so the native build is never disturbed.
 const meta = JSON.parse(execFileSync('cargo', ['metadata', '--format-version', '1', '--no-deps'], { cwd: repo, encoding: 'utf8', maxBuffer: 64 << 20 }));
@@ -55,9 +57,14 @@ for (const [name, features] of [
   ['kluis_wasm', 'envelope,generate'],
   ['kluis_receive', 'receive'],
   ['kluis_rate', 'rate,transfer'],
+  ['kluis_detect', 'detect'],
 ]) {
   run('cargo', ['build', '-p', 'kluis-wasm', '--release', '--target', 'wasm32-unknown-unknown', '--locked', '--no-default-features', '--features', features]);
-  run('wasm-bindgen', ['--target', 'web', '--out-dir', out, '--out-name', name, '--remove-name-section', '--remove-producers-section', built]);
+  // The detector parses hostile documents on the caller's thread (there
+  // are no threads to give its PDF parser a stack of its own): its glue can
+  // start a fresh instance after a trap (engine.ts, `guarded`).
+  const reset = name === 'kluis_detect' ? ['--experimental-reset-state-function'] : [];
+  run('wasm-bindgen', ['--target', 'web', '--out-dir', out, '--out-name', name, '--remove-name-section', '--remove-producers-section', ...reset, built]);
 }
 
 // 3. The envelope module again with WebAssembly SIMD (simd128: AES and

@@ -5,6 +5,7 @@
 
 import { initSync } from '../wasm/kluis_wasm.js';
 import { initSync as initRater, ratePassword as wasmRate } from '../wasm/kluis_rate.js';
+import * as detector from '../wasm/kluis_detect.js';
 import { KluisError } from './errors.js';
 import { compileWasm, cores, hasSimd } from './platform.js';
 import { MAX_WORKERS, Pool } from './pool.js';
@@ -77,6 +78,50 @@ export function loadRater(): Promise<typeof wasmRate> {
     });
   }
   return rater;
+}
+
+/** The detector's exports: `scanText`, `scanBytes`. */
+export type Detector = Pick<typeof detector, 'scanText' | 'scanBytes'>;
+
+let detectorLoad: Promise<Detector> | null = null;
+
+/**
+ * Runs a call into the detector. A `KluisError` it throws passes; anything
+ * else is a trap (a panic, a stack too deep: WebAssembly has no threads to
+ * run the PDF parser on, as native builds do), after which the instance
+ * is replaced by a fresh one (its memory and stack may be left half-way)
+ * and the document reported as one that cannot be read.
+ */
+function guarded<A extends unknown[], R>(call: (...args: A) => R): (...args: A) => R {
+  return (...args: A) => {
+    try {
+      return call(...args);
+    } catch (e) {
+      if ((e as { name?: string } | null)?.name === 'KluisError') throw e;
+      detector.__wbg_reset_state();
+      throw new KluisError('Malformed', `the detector stopped on this document (${e instanceof Error ? e.message : String(e)})`);
+    }
+  };
+}
+
+/**
+ * The sensitive-content detector (kluis-detect: text extraction and term
+ * lists, a module of its own), loaded on first use. It does not need
+ * `ready`: it shares nothing with the envelope module.
+ */
+export function loadDetector(): Promise<Detector> {
+  if (detectorLoad === null) {
+    const load = compileWasm('kluis_detect_bg.wasm').then((m) => {
+      detector.initSync({ module: m });
+      return { scanText: guarded(detector.scanText), scanBytes: guarded(detector.scanBytes) };
+    });
+    detectorLoad = load;
+    // A failed load is tried again on the next call.
+    load.catch(() => {
+      if (detectorLoad === load) detectorLoad = null;
+    });
+  }
+  return detectorLoad;
 }
 
 /** Whether the SIMD build of the module is in use (the engine has WebAssembly SIMD). */

@@ -15,10 +15,10 @@
  */
 
 import { generatePassword as wasmGenerate, inspect as wasmInspect, recipientNotice as wasmNotice } from '../wasm/kluis_wasm.js';
-import { assertReady, loadRater, ready, setWorkers, simdInUse, terminateWorkers, workerCount } from './engine.js';
+import { assertReady, loadDetector, loadRater, ready, setWorkers, simdInUse, terminateWorkers, workerCount } from './engine.js';
 import { KluisError, toKluisError } from './errors.js';
 import { openStream, sealStream } from './streams.js';
-import type { EnvelopeInfo, Metadata, OpenLimits, PasswordRating, PasswordStyle, SealOptions, Secret, StreamOptions } from './types.js';
+import type { EnvelopeInfo, Finding, Metadata, OpenLimits, PasswordRating, PasswordStyle, ScanOptions, SealOptions, Secret, StreamOptions } from './types.js';
 
 export { ready, KluisError, sealStream, openStream };
 export { HttpTransport, confirmCode, openTransfer, requestCode, sendTransfer } from './transfer.js';
@@ -167,6 +167,61 @@ export async function ratePassword(password: string, context?: string[]): Promis
   } catch (e) {
     throw toKluisError(e);
   }
+}
+
+/**
+ * Finds the sensitive information in a text (a citizen service number,
+ * an IBAN, a card number, an identity document, special personal data):
+ * the findings in order, `start` and `end` being byte offsets into the
+ * text's UTF-8 encoding. Runs on the calling thread; the detector (about
+ * 0.6 MiB gzipped) is loaded on the first scan. Nothing leaves the device.
+ *
+ * ```js
+ * const [f] = await scanText('BSN: 111222333');
+ * f.kind; // 'bsn'
+ * f.reasonNl; // 'bevat een geldig burgerservicenummer (BSN)'
+ * ```
+ */
+export async function scanText(text: string): Promise<Finding[]> {
+  try {
+    if (typeof text !== 'string') throw new KluisError('InvalidArgument', 'text must be a string');
+    const detector = await loadDetector();
+    return detector.scanText(text) as Finding[];
+  } catch (e) {
+    throw toKluisError(e);
+  }
+}
+
+/**
+ * Finds the sensitive information in a document: text, CSV, HTML, an
+ * `.eml` message (with its attachments), `.docx`, `.xlsx`, `.pptx`,
+ * `.odt`, `.ods` or a PDF's text layer. Its type is `options.mediaType`
+ * when the detector reads that type, otherwise recognised from the content
+ * and then the extension of `options.name`. Offsets point into the text
+ * extracted from it. A document that cannot be read rejects with a
+ * `KluisError` of kind `Malformed`; one past the detector's limits (a zip
+ * bomb, nesting too deep, over 256 MiB) with `LimitsExceeded`.
+ *
+ * ```js
+ * const found = await scanBytes(new Uint8Array(await file.arrayBuffer()), { mediaType: file.type, name: file.name });
+ * ```
+ */
+export async function scanBytes(bytes: Uint8Array, options?: ScanOptions): Promise<Finding[]> {
+  try {
+    bytesArg(bytes, 'bytes');
+    const mediaType = optionalText(options?.mediaType, 'mediaType');
+    const name = optionalText(options?.name, 'name');
+    const detector = await loadDetector();
+    return detector.scanBytes(bytes, mediaType, name) as Finding[];
+  } catch (e) {
+    throw toKluisError(e);
+  }
+}
+
+function optionalText(value: unknown, what: string): string | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string') throw new KluisError('InvalidArgument', `${what} must be a string`);
+  return value;
 }
 
 /**

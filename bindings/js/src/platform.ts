@@ -31,8 +31,8 @@ export const hasSimd: boolean = (() => {
   }
 })();
 
-/** The package's `.wasm` files (in `wasm/`): the envelope module with and without SIMD, the rater (and whole server client), the receiving client. */
-export type WasmFile = 'kluis_wasm_bg.wasm' | 'kluis_wasm_simd_bg.wasm' | 'kluis_rate_bg.wasm' | 'kluis_receive_bg.wasm';
+/** The package's `.wasm` files (in `wasm/`): the envelope module with and without SIMD, the rater (and whole server client), the receiving client, the detector. */
+export type WasmFile = 'kluis_wasm_bg.wasm' | 'kluis_wasm_simd_bg.wasm' | 'kluis_rate_bg.wasm' | 'kluis_receive_bg.wasm' | 'kluis_detect_bg.wasm';
 
 function wasmUrl(file: WasmFile): URL {
   // Literal URLs, so that bundlers find and copy each file.
@@ -45,6 +45,8 @@ function wasmUrl(file: WasmFile): URL {
       return new URL('../wasm/kluis_rate_bg.wasm', import.meta.url);
     case 'kluis_receive_bg.wasm':
       return new URL('../wasm/kluis_receive_bg.wasm', import.meta.url);
+    case 'kluis_detect_bg.wasm':
+      return new URL('../wasm/kluis_detect_bg.wasm', import.meta.url);
   }
 }
 

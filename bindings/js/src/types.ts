@@ -78,3 +78,36 @@ export interface PasswordRating {
   /** Why it is not acceptable, for a person. */
   reason?: string;
 }
+
+/**
+ * One piece of sensitive information found by `scanText` or `scanBytes`
+ * (kluis-detect: the same fields as the other bindings' `Finding`).
+ */
+export interface Finding {
+  /**
+   * `bsn`, `iban`, `credit_card`, `id_document`, `driving_licence`,
+   * `health`, `criminal_record`, `religion`, `ethnicity`,
+   * `sexual_orientation`, `trade_union`, `biometric`, `political_opinion`.
+   */
+  kind: string;
+  /** Byte offset of its first byte in the text's UTF-8 encoding (for `scanBytes`: in the text extracted from the document). */
+  start: number;
+  /** Byte offset just past it. */
+  end: number;
+  /** Its surroundings, with numbers masked (never the full number). */
+  excerpt: string;
+  /** How sure the detector is, 0 to 1. */
+  confidence: number;
+  /** Why it matters, in English. */
+  reason: string;
+  /** Why it matters, in Dutch. */
+  reasonNl: string;
+}
+
+/** What `scanBytes` knows of a document besides its bytes. */
+export interface ScanOptions {
+  /** Its MIME type (`application/pdf`, `message/rfc822`, ...); without one, or one the detector does not read, the type is recognised from the content. */
+  mediaType?: string;
+  /** Its file name: the extension helps recognise it when the content does not tell. */
+  name?: string;
+}

@@ -2,6 +2,7 @@
 // reads window.__results). Fixtures and the CLI come from the runner.
 import * as kluis from '../dist/index.js';
 import { transferTests } from './browser-transfer.js';
+import { detectTests } from './detect.js';
 import { suite } from './suite.js';
 
 const tests = [];
@@ -29,6 +30,15 @@ suite((name, fn) => tests.push({ name, fn }), {
 });
 
 transferTests((name, fn) => tests.push({ name, fn }), kluis);
+
+detectTests((name, fn) => tests.push({ name, fn }), {
+  kluis,
+  fixture: async (path) => {
+    const r = await fetch(`/vectors/${path}`);
+    if (!r.ok) throw new Error(`fixture ${path}: HTTP ${r.status}`);
+    return new Uint8Array(await r.arrayBuffer());
+  },
+});
 
 const log = document.getElementById('log');
 const results = [];

@@ -7,6 +7,7 @@ import { test } from 'node:test';
 
 import * as kluis from '../dist/index.js';
 import { cli, kluisBin, vectors } from './cli.js';
+import { detectTests } from './detect.js';
 import { suite } from './suite.js';
 
 const bin = kluisBin();
@@ -130,3 +131,5 @@ suite(test, {
   fixture: async (path) => new Uint8Array(await readFile(join(vectors, path))),
   cli: bin ? cli(bin) : missing,
 });
+
+detectTests(test, { kluis, fixture: async (path) => new Uint8Array(await readFile(join(vectors, path))) });

@@ -23,6 +23,7 @@
 //! | `http.rs` | a session's steps and answers as JavaScript objects; `SignIn` (sender verification) |
 //! | `send.rs` | `Sealing` (a transfer sealed from the host's chunks), `Upload` |
 //! | `open.rs` | `Opening` (a link's manifest), `Opened`, `FileDownload` |
+//! | `detect.rs` | `scanText`, `scanBytes` (kluis-detect) |
 //! | `convert.rs` | JavaScript objects to the core's types and back |
 //! | `error.rs` | [`Failure`]: the thrown `KluisError` |
 //!
@@ -34,7 +35,10 @@
 //! with `fetch`). The npm package ships three modules: `envelope` +
 //! `generate`, which every page loads; `receive`, loaded by the first
 //! open or verification; and `rate` + `transfer` (sealing a transfer checks
-//! the password with zxcvbn), loaded by the first rating or send.
+//! the password with zxcvbn), loaded by the first rating or send. A fourth feature, `detect` (scanText,
+//! scanBytes: kluis-detect's extraction and term lists), is off by default
+//! and built by the package as a module of its own, loaded on the first
+//! scan.
 //!
 //! Randomness comes from `crypto.getRandomValues` (getrandom's `wasm_js`
 //! backend); there is no rayon and no thread in this build.
@@ -45,6 +49,8 @@
 #[cfg(feature = "envelope")]
 pub mod chunks;
 mod convert;
+#[cfg(feature = "detect")]
+pub mod detect;
 #[cfg(feature = "envelope")]
 pub mod envelope;
 mod error;

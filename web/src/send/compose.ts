@@ -8,6 +8,7 @@ import { bytes } from "../ui/format";
 import { isEmail } from "../validate";
 import type { Flow } from "./flow";
 import { MAX_MESSAGE_CHARS, totalBytes } from "./model";
+import { SensitiveCheck } from "./sensitive";
 import { verifiedBanner } from "./verify";
 
 function titled(errors: FieldError[], title: string): string {
@@ -93,10 +94,14 @@ export function recipientsStep(flow: Flow): () => { title: string; body: Node[];
   };
 }
 
-/** "Which files are you sending?": files, subject and confidential message. */
+/**
+ * "Which files are you sending?": files, subject and confidential message,
+ * with a note when they hold sensitive information (./sensitive.ts).
+ */
 export function filesStep(flow: Flow): () => { title: string; body: Node[] } {
   let errors: FieldError[] = [];
   const d = flow.draft;
+  const sensitive = new SensitiveCheck(d);
   const max = flow.data.limits.maxTransferBytes;
   const submit = (): void => {
     errors = [];
@@ -116,10 +121,22 @@ export function filesStep(flow: Flow): () => { title: string; body: Node[] } {
       files: d.files,
       maxBytes: max,
       errors,
-      onChange: () => undefined,
+      onChange: () => sensitive.update(),
     });
     const subject = textField({ id: "subject", label: `${t("subject.label")} ${t("common.optional")}`, hint: t("subject.hint"), value: d.subject, errors, onInput: (v) => (d.subject = v) }).field;
-    const message = textField({ id: "message", label: `${t("message.label")} ${t("common.optional")}`, hint: t("message.hint"), value: d.message, errors, multiline: true, onInput: (v) => (d.message = v) }).field;
+    const message = textField({
+      id: "message",
+      label: `${t("message.label")} ${t("common.optional")}`,
+      hint: t("message.hint"),
+      value: d.message,
+      errors,
+      multiline: true,
+      onInput: (v) => {
+        d.message = v;
+        sensitive.messageChanged();
+      },
+    }).field;
+    sensitive.update();
     const title = d.kind === "reply" ? t("reply.title") : t("files.title");
     return {
       title: titled(errors, title),
@@ -127,7 +144,7 @@ export function filesStep(flow: Flow): () => { title: string; body: Node[] } {
         errorSummary(errors),
         h1(title),
         d.kind === "reply" ? p(t("reply.intro", { address: d.recipients[0] ?? "" })) : null,
-        form(submit, picker, subject, message, actions(button(t("common.continue"), () => undefined, { kind: "primary", type: "submit" }))),
+        form(submit, picker, subject, message, sensitive.note, actions(button(t("common.continue"), () => undefined, { kind: "primary", type: "submit" }))),
       ].filter((n): n is HTMLElement => n !== null),
     };
   };

@@ -9,6 +9,9 @@
 //! and of every inflated stream that is not an image or a font is measured
 //! (at most `max_depth × 100`). The parser then runs on a thread of its own
 //! with a stack that holds that depth, and a panic in it is a damaged file.
+//! WebAssembly has no threads: there it runs on the calling thread, the
+//! nesting held to 100 (a panic traps; the JavaScript package then drops
+//! the module's instance and reports a damaged file).
 
 use std::collections::BTreeMap;
 use std::io::Read;
@@ -23,23 +26,49 @@ const FORMAT: &str = "PDF";
 /// strings of up to 4096 bytes); deflate stays near 1032.
 const WORST_RATIO: u64 = 4096;
 /// The parser thread's stack: room for the bracket depth allowed.
+#[cfg(not(target_family = "wasm"))]
 const PARSER_STACK: usize = 256 << 20;
 
 pub(crate) fn extract(bytes: &[u8], budget: &mut Budget) -> Result<(), ExtractError> {
     precheck(bytes, budget)?;
-    let pages = std::thread::scope(|scope| {
+    for page in parse(bytes)? {
+        budget.end_part()?;
+        budget.push(&page)?;
+    }
+    Ok(())
+}
+
+/// The most brackets nested, given the limits: `max_depth × 100` where the
+/// parser has a thread of its own, at most [`WASM_MAX_BRACKETS`] in
+/// WebAssembly, whose engines give the calling thread's stack about 1 MiB.
+fn max_brackets(limits: &super::Limits) -> usize {
+    let depth = limits.max_depth.max(1) * 100;
+    if cfg!(target_family = "wasm") { depth.min(WASM_MAX_BRACKETS) } else { depth }
+}
+
+/// Nested brackets the parser meets on a WebAssembly stack (no threads
+/// there): an eighth of what Node's main thread was measured to hold (790
+/// parse); bindings/js's tests scan a PDF this deep and one deeper.
+const WASM_MAX_BRACKETS: usize = 100;
+
+/// Parses on a thread of its own, whose stack holds the depth allowed.
+#[cfg(not(target_family = "wasm"))]
+fn parse(bytes: &[u8]) -> Result<Vec<String>, ExtractError> {
+    std::thread::scope(|scope| {
         let parser = std::thread::Builder::new()
             .name("kluis-detect-pdf".into())
             .stack_size(PARSER_STACK)
             .spawn_scoped(scope, || page_texts(bytes))
             .map_err(|e| ExtractError::malformed(FORMAT, format!("cannot start the reader: {e}")))?;
         parser.join().map_err(|_| ExtractError::malformed(FORMAT, "the reader stopped on it"))?
-    })?;
-    for page in pages {
-        budget.end_part()?;
-        budget.push(&page)?;
-    }
-    Ok(())
+    })
+}
+
+/// WebAssembly has no threads: parses on the calling one, the nesting
+/// having been held to [`WASM_MAX_BRACKETS`].
+#[cfg(target_family = "wasm")]
+fn parse(bytes: &[u8]) -> Result<Vec<String>, ExtractError> {
+    page_texts(bytes)
 }
 
 /// The text of each page that has a readable text layer.
@@ -120,7 +149,7 @@ fn show(text: &mut String, encoding: Option<&lopdf::Encoding<'_>>, operands: &[l
 
 /// Inflates every stream through the cap and measures the nesting.
 fn precheck(bytes: &[u8], budget: &mut Budget) -> Result<(), ExtractError> {
-    let max_depth = budget.limits.max_depth.max(1) * 100;
+    let max_depth = max_brackets(&budget.limits);
     let mut at = 0;
     while at < bytes.len() {
         let Some(s) = memmem::find(&bytes[at..], b"stream").map(|k| at + k) else {
