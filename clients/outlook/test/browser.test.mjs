@@ -111,6 +111,19 @@ function receive(link, password) {
   }
 }
 
+/** The receive page (/t/{id}) opens `link` with `password` and lists `names`. */
+async function receivePage(link, password, names, subject) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(link);
+  await page.fill("#password", password);
+  await page.click("#open");
+  await page.waitForSelector("#file-name-0", { timeout: 60_000 });
+  assert.deepEqual(await page.$$eval(".kluis-received__name", (els) => els.map((e) => e.textContent)), names);
+  assert.equal(await page.textContent("h1"), subject);
+  await context.close();
+}
+
 async function checkSent(page, files, bodyType = "html") {
   await page.waitForSelector("#result:not([hidden])", { timeout: 120_000 });
   const password = (await page.textContent("#result-password")).trim();
@@ -152,7 +165,8 @@ describe("the task pane", () => {
     await axe(page, "the task pane (en)");
     await page.screenshot({ path: join(shots, "outlook-taskpane-en.png"), fullPage: true });
     await page.click("#send");
-    const { link } = await checkSent(page, files);
+    const { link, password } = await checkSent(page, files);
+    await receivePage(link, password, files.map((f) => f.name), "Dossier 2026-14");
     await axe(page, "the task pane after sending (en)");
     await page.screenshot({ path: join(shots, "outlook-taskpane-sent-en.png"), fullPage: true });
     // The server knows the expiry and the limit the pane chose.
