@@ -14,7 +14,7 @@
  * ```
  */
 
-import { generatePassword as wasmGenerate, inspect as wasmInspect } from '../wasm/kluis_wasm.js';
+import { generatePassword as wasmGenerate, inspect as wasmInspect, recipientNotice as wasmNotice } from '../wasm/kluis_wasm.js';
 import { assertReady, loadDetector, loadRater, ready, setWorkers, simdInUse, terminateWorkers, workerCount } from './engine.js';
 import { KluisError, toKluisError } from './errors.js';
 import { openStream, sealStream } from './streams.js';
@@ -121,6 +121,33 @@ export function generatePassword(style?: PasswordStyle): string {
   assertReady();
   try {
     return wasmGenerate(style);
+  } catch (e) {
+    throw toKluisError(e);
+  }
+}
+
+/**
+ * The recipient notice for a sent transfer: the subject and plain text
+ * (lines end in `\n`) of the mail that carries the link, in `language`
+ * (`'en'`, the default, or `'nl'`): the text `kluis send` prints and the
+ * drop server mails, for an add-in that puts it in the mail being written.
+ * It never holds the password. Synchronous; call it after `await ready`.
+ *
+ * ```js
+ * const sent = await sendTransfer(transport, request);
+ * const { subject, body } = recipientNotice('ann@example.org', sent.link, sent.expiresAt, 'nl');
+ * ```
+ */
+export function recipientNotice(
+  sender: string,
+  link: string,
+  expiresAt: Date | number,
+  language?: 'en' | 'nl',
+): { subject: string; body: string } {
+  assertReady();
+  try {
+    const seconds = expiresAt instanceof Date ? Math.floor(expiresAt.getTime() / 1000) : expiresAt;
+    return wasmNotice(sender, link, seconds, language) as { subject: string; body: string };
   } catch (e) {
     throw toKluisError(e);
   }

@@ -58,6 +58,23 @@ test('the asynchronous functions wait for ready by themselves', async () => {
   deepStrictEqual(JSON.parse(result), [[4, 5], 'Malformed', false]);
 });
 
+// The recipient notice is kluis-protocol's text (the CLI prints the same):
+// the link and the expiry in it, never a password; a link with a fragment
+// (which could carry a secret) is refused.
+test('recipientNotice renders the notice in both languages and refuses a non-link', async () => {
+  const { deepStrictEqual, ok, throws } = await import('node:assert');
+  await kluis.ready;
+  const link = 'https://kluis.example.org/t/aaaaaaaaaaaaaaaaaaaaaaaaaa';
+  const en = kluis.recipientNotice('ann@example.org', link, new Date(1_700_604_800_000));
+  deepStrictEqual(en.subject, 'Encrypted files from ann@example.org');
+  ok(en.body.includes(link) && en.body.includes('until 2023-11-21 22:13 UTC'), en.body);
+  const nl = kluis.recipientNotice('ann@example.org', link, 1_700_604_800, 'nl');
+  deepStrictEqual(nl.subject, 'Versleutelde bestanden van ann@example.org');
+  ok(nl.body.includes('tot 2023-11-21 22:13 UTC'), nl.body);
+  throws(() => kluis.recipientNotice('ann@example.org', `${link}#geheim`, 0), (e) => e instanceof kluis.KluisError && e.kind === 'InvalidArgument');
+  throws(() => kluis.recipientNotice('ann@example.org', link, 0, 'de'), (e) => e.kind === 'InvalidArgument');
+});
+
 // Constant memory: once the first 64 MiB have gone through (the allocators
 // of the page's thread and of each worker have reached their working size),
 // 192 MiB more sealed and opened at once through streams must not grow the

@@ -16,6 +16,7 @@ pub mod db;
 pub mod error;
 pub mod mail;
 pub mod net;
+pub mod outlook;
 pub mod secrets;
 pub mod storage;
 pub mod web;

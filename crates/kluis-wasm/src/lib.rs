@@ -19,6 +19,7 @@
 //! | `envelope.rs` | `sealHeader`, `headerLength`, `openHeader`, `inspect` |
 //! | `chunks.rs` | `ChunkCipher`, `ChunkSplitter`, `ReleaseCheck` |
 //! | `password.rs` | `generatePassword`, `ratePassword` |
+//! | `notice.rs` | `recipientNotice` (in every module that holds kluis-transfer) |
 //! | `http.rs` | a session's steps and answers as JavaScript objects; `SignIn` (sender verification) |
 //! | `send.rs` | `Sealing` (a transfer sealed from the host's chunks), `Upload` |
 //! | `open.rs` | `Opening` (a link's manifest), `Opened`, `FileDownload` |
@@ -54,6 +55,8 @@ pub mod envelope;
 mod error;
 #[cfg(feature = "receive")]
 pub mod http;
+#[cfg(any(feature = "generate", feature = "rate", feature = "receive"))]
+pub mod notice;
 #[cfg(feature = "receive")]
 pub mod open;
 #[cfg(any(feature = "generate", feature = "rate"))]

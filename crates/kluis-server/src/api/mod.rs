@@ -71,6 +71,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route(paths::BLOB_FINISH, post(upload::finish_blob))
         .route(paths::TRANSFER_REPLY, post(reply::reply))
         .merge(crate::web::router())
+        .merge(crate::outlook::router())
         .layer(axum::middleware::from_fn_with_state(Arc::clone(&state), reply::guard))
         .with_state(state)
 }
