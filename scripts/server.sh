@@ -49,6 +49,9 @@ npm --prefix "$ROOT/bindings/js" ci --no-audit --no-fund --silent
 npm --prefix "$ROOT/bindings/js" run build --silent >/dev/null
 npm --prefix "$ROOT/web" ci --no-audit --no-fund --silent
 npm --prefix "$ROOT/web" run build --silent
+echo "==> the Outlook add-in: npm run build in clients/outlook"
+npm --prefix "$ROOT/clients/outlook" ci --no-audit --no-fund --silent
+npm --prefix "$ROOT/clients/outlook" run build --silent
 echo "==> cargo build --release -p kluis-server; cargo build --release -p kluis-cli"
 (cd "$ROOT" && cargo build --release --quiet -p kluis-server && cargo build --release --quiet -p kluis-cli)
 

@@ -174,7 +174,8 @@ spawn "venvs and Maven artifacts" bash -c '
 
 # One WebAssembly build for every JavaScript suite: the npm package (kluis-wasm
 # for wasm32 in `release`, baseline, SIMD and the password rater; wasm-bindgen
-# of the version Cargo.lock pins), then the web pages on it (web/dist), which
+# of the version Cargo.lock pins), then the web pages and the Outlook add-in on it (web/dist,
+# clients/outlook/dist), which
 # kluis-server embeds: so before any cargo step that builds the server.
 begin "wasm and JavaScript builds (bindings/js, web, clients)"
 kluis_ensure_wasm_bindgen
@@ -182,6 +183,9 @@ npm --prefix bindings/js ci --no-audit --no-fund
 npm --prefix bindings/js run build
 npm --prefix web ci --no-audit --no-fund
 npm --prefix web run build
+# The Outlook add-in, which kluis-server embeds too (its `outlook` feature).
+npm --prefix clients/outlook ci --no-audit --no-fund
+npm --prefix clients/outlook run build
 npm --prefix clients/thunderbird ci --no-audit --no-fund
 end
 
@@ -232,6 +236,10 @@ end
 
 begin "JavaScript package (Node, headless Chromium)"
 KLUIS_JS_BUILT=1 bash bindings/js/run-tests.sh
+end
+
+begin "Outlook add-in (office-addin-mock, manifest, task pane in headless Chromium on kluis-server)"
+KLUIS_JS_BUILT=1 bash clients/outlook/run-tests.sh
 end
 
 begin "Thunderbird FileLink extension (mocked messenger, kluis-server, .xpi, headless Chromium)"
