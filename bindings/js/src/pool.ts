@@ -22,6 +22,8 @@ interface Task {
 interface Slot {
   worker: WorkerHandle;
   busy: Task | null;
+  /** Its place among the workers this pool started (0, 1, ...). */
+  ordinal: number;
 }
 
 let nextId = 1;
@@ -36,6 +38,9 @@ export class Pool {
   private readonly live = new Set<Slot>();
   /** Workers started or starting. */
   private count = 0;
+  private started = 0;
+  /** Chunk batches (seal or open) each worker finished, by its ordinal. */
+  private readonly batches: number[] = [];
 
   constructor(
     private readonly module: WebAssembly.Module,
@@ -48,6 +53,15 @@ export class Pool {
       this.queue.push({ job, transfer, resolve: resolve as (v: unknown) => void, reject });
       this.dispatch();
     });
+  }
+
+  /**
+   * How many chunk batches (sealing or opening) each worker this pool
+   * started has finished, in the order they started: which workers took
+   * part in the work so far (the tests check that every one did).
+   */
+  batchesByWorker(): number[] {
+    return [...this.batches];
   }
 
   /** Stops every worker; jobs under way or queued fail. */
@@ -101,7 +115,8 @@ export class Pool {
       if (this.count === 0) for (const t of this.queue.splice(0)) t.reject(stopped(e));
       return;
     }
-    const slot: Slot = { worker, busy: null };
+    const slot: Slot = { worker, busy: null, ordinal: this.started++ };
+    this.batches[slot.ordinal] = 0;
     this.live.add(slot);
     worker.onMessage((data) => {
       const reply = data as Reply;
@@ -110,6 +125,7 @@ export class Pool {
       slot.busy = null;
       worker.hold(false);
       this.idle.push(slot);
+      if (task.job.op === 'seal' || task.job.op === 'open') this.batches[slot.ordinal]++;
       if (reply.ok) task.resolve(reply.value);
       else task.reject(new KluisError(reply.error.kind, reply.error.message, reply.error.reason));
       this.dispatch();

@@ -209,6 +209,29 @@ export function sealStream(
   );
 }
 
+/**
+ * Seals a stream under a header and chunk key made elsewhere (a transfer's
+ * file, by the transfer worker's `Sealing.beginChunkedFile`): the envelope
+ * as a stream, header first, its chunks sealed on the pool exactly as
+ * `sealStream` seals them. The key is wiped when the stream ends.
+ */
+export function sealChunks(
+  readable: ReadableStream<Uint8Array>,
+  header: Uint8Array,
+  chunkKey: Uint8Array,
+  streamOptions?: StreamOptions,
+): ReadableStream<Uint8Array> {
+  return pipeline(
+    'seal',
+    readable,
+    async () => {
+      const pool = await getPool();
+      return { pool, key: chunkKey, splitter: ChunkSplitter.forPlaintext(chunkKey), check: null, head: header, rest: null };
+    },
+    streamOptions,
+  );
+}
+
 /** The stream `openStream` returns: the plaintext, and the metadata once the header is open. */
 export type OpenedStream = ReadableStream<Uint8Array> & {
   /** The envelope's metadata (`null` if it has none), once its header is open. */

@@ -3,14 +3,16 @@
  * `confirmCode`), `sendTransfer` and `openTransfer`, over `fetch`. Every
  * rule is kluis-transfer's (crates/kluis-wasm: `SignIn`, `Sealing`,
  * `Upload`, `Opening`, `Opened`, `FileDownload`), whose objects live in a
- * worker of their own (src/transfer-worker.ts: sealing, Argon2 and
- * decryption never block the page); this file reads the files, moves
- * bytes and keeps time.
+ * worker of their own (src/transfer-worker.ts: the manifest's Argon2, the
+ * files' hashes and the decryption of downloads never block the page); a
+ * file's chunks are sealed on the worker pool, as `sealStream` seals them.
+ * This file reads the files, moves bytes and keeps time.
  */
 
 import { drive, rethrow, step, type DriveOptions, type ProgressEvent } from './drive.js';
 import { KluisError, toKluisError } from './errors.js';
 import { Remote } from './remote.js';
+import { sealChunks } from './streams.js';
 
 export type { ProgressEvent } from './drive.js';
 
@@ -188,16 +190,24 @@ async function source(input: FileInput, index: number, signal: AbortSignal | und
   return { name: input.name, size: blob.size, mediaType: input.mediaType ?? (blob.type || undefined), blob };
 }
 
-/** Seals file `index` from its blob: the envelope, as a Blob. */
+/**
+ * Seals file `index` from its blob: the envelope, as a Blob. The transfer
+ * worker makes the file's header and chunk key and hashes the plaintext
+ * (for the manifest, in order, one piece in flight); the chunks are sealed
+ * on the worker pool, as `sealStream` seals them (src/streams.ts: bounded,
+ * in order).
+ */
 async function sealFile(sealing: Remote, index: number, file: Source, options: TransferOptions): Promise<Blob> {
-  await sealing.call('beginFile', [index]);
+  const { header, chunkKey } = (await sealing.call('beginChunkedFile', [index])) as { header: Uint8Array; chunkKey: Uint8Array };
   const blobs: Blob[] = [];
   let parts: Uint8Array[] = [];
   let pending = 0;
+  let length = 0;
   const keep = (bytes: Uint8Array): void => {
     if (bytes.length === 0) return;
     parts.push(bytes);
     pending += bytes.length;
+    length += bytes.length;
     if (pending >= SPILL_BYTES) {
       blobs.push(new Blob(parts as Uint8Array<ArrayBuffer>[]));
       parts = [];
@@ -207,24 +217,45 @@ async function sealFile(sealing: Remote, index: number, file: Source, options: T
   let done = 0;
   options.onProgress?.({ phase: 'sealing', file: index, done, total: file.size });
   const reader = file.blob.stream().getReader();
-  try {
-    for (;;) {
-      options.signal?.throwIfAborted();
-      const r = await reader.read();
-      if (r.done) break;
-      for (let at = 0; at < r.value.length; at += PIECE) {
-        // A copy of its own, moved to the worker (not the whole buffer behind the view).
-        const piece = r.value.slice(at, at + PIECE);
-        done += piece.length; // before the buffer moves
-        keep((await sealing.call('update', [piece], [piece.buffer])) as Uint8Array);
+  let carry: Uint8Array | null = null;
+  let hashing: Promise<unknown> = Promise.resolve();
+  // The plaintext, at most PIECE at a time, each piece hashed as it passes.
+  const plaintext = new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        if (carry === null) {
+          const r = await reader.read();
+          if (r.done) {
+            controller.close();
+            return;
+          }
+          carry = r.value;
+        }
+        const piece: Uint8Array = carry.length > PIECE ? carry.subarray(0, PIECE) : carry;
+        carry = carry.length > PIECE ? carry.subarray(PIECE) : null;
+        await hashing;
+        // A copy of its own, moved to the transfer worker.
+        const copy = piece.slice();
+        hashing = sealing.call('hash', [copy], [copy.buffer]);
+        hashing.catch(() => {});
+        done += piece.length;
+        controller.enqueue(piece);
         options.onProgress?.({ phase: 'sealing', file: index, done, total: file.size });
-      }
-    }
-  } catch (e) {
-    await reader.cancel().catch(() => {});
-    throw e;
+      },
+      cancel(reason) {
+        return reader.cancel(reason).catch(() => {});
+      },
+    },
+    { highWaterMark: 0 },
+  );
+  const envelope = sealChunks(plaintext, header, chunkKey, { signal: options.signal }).getReader();
+  for (;;) {
+    const r = await envelope.read();
+    if (r.done) break;
+    keep(r.value);
   }
-  keep((await sealing.call('endFile')) as Uint8Array);
+  await hashing;
+  await sealing.call('endChunkedFile', [length]);
   blobs.push(new Blob(parts as Uint8Array<ArrayBuffer>[]));
   return new Blob(blobs);
 }
