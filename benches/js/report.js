@@ -49,7 +49,7 @@ export function format(r) {
   const targets = [];
   for (const e of r.engines) {
     out.push('');
-    out.push(`## ${e.engine} (load average ${e.load.start.join(' ')} at the start, ${e.load.end.join(' ')} at the end)`);
+    out.push(`## ${e.engine} (load average ${e.load.start.join(' ')} at the start, ${e.load.end.join(' ')} at the end; nice ${e.priority ?? 0})`);
     out.push('');
     out.push('| build | workers | seal MB/s | open MB/s | seal s | open s |');
     out.push('|---|---|---|---|---|---|');

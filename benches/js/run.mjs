@@ -14,10 +14,10 @@
 // KLUIS_BENCH_MEMORY_MIB, KLUIS_BENCH_ARGON2_RUNS, KLUIS_BENCH_ENGINES,
 // KLUIS_BENCH_VARIANTS; KLUIS_CHROMIUM (or CHROMIUM) names the browser.
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { readFile, readdir, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
-import { availableParallelism, loadavg } from 'node:os';
+import { availableParallelism, getPriority, loadavg, setPriority } from 'node:os';
 import { extname, join, normalize, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -105,11 +105,55 @@ async function serve() {
   return { server, origin: `http://127.0.0.1:${server.address().port}` };
 }
 
+/**
+ * Keeps every thread of `root` (this process: the browser is its child) and its descendants at this process's
+ * priority, every half second: `nice -n -20 node run.mjs` (as root) then
+ * puts the whole browser ahead of other work on the machine, which it
+ * would not otherwise be (Chromium's zygote starts renderers at 0, and a
+ * worker is a thread of the renderer). Returns a function that stops.
+ */
+function holdPriority(root) {
+  const priority = getPriority();
+  if (priority >= 0 || !root) return () => {};
+  const parentOf = (pid) => {
+    try {
+      return Number(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')[1]);
+    } catch {
+      return 0;
+    }
+  };
+  const raise = () => {
+    const pids = readdirSync('/proc').filter((d) => /^\d+$/.test(d)).map(Number);
+    const ours = new Set([root]);
+    // Descendants: parents come before their children often enough when repeated.
+    for (let pass = 0; pass < 3; pass++) for (const pid of pids) if (ours.has(parentOf(pid))) ours.add(pid);
+    for (const pid of ours) {
+      let tasks = [];
+      try {
+        tasks = readdirSync(`/proc/${pid}/task`).map(Number);
+      } catch {
+        continue;
+      }
+      for (const tid of tasks) {
+        try {
+          if (getPriority(tid) !== priority) setPriority(tid, priority);
+        } catch {
+          // A thread that ended meanwhile.
+        }
+      }
+    }
+  };
+  raise();
+  const timer = setInterval(raise, 500);
+  return () => clearInterval(timer);
+}
+
 async function inChromium() {
   if (!existsSync(executablePath)) throw new Error(`chromium is missing at ${executablePath}: apt-get install chromium, or set KLUIS_CHROMIUM`);
   const { server, origin } = await serve();
   const browser = await chromium.launch({ executablePath, args: ['--no-sandbox', '--headless=new'] });
-  const out = { engine: `Chromium ${browser.version()}`, load: { start: load() }, variants: [] };
+  const release = holdPriority(process.pid);
+  const out = { engine: `Chromium ${browser.version()}`, load: { start: load() }, variants: [], priority: getPriority() };
   try {
     const open = async (variant, watch) => {
       const page = await browser.newPage();
@@ -149,6 +193,7 @@ async function inChromium() {
     }
   } finally {
     out.load.end = load();
+    release();
     await browser.close();
     server.close();
   }
@@ -165,7 +210,7 @@ function nodeVariant(variant) {
 }
 
 async function inNode() {
-  const out = { engine: `Node ${process.version}`, load: { start: load() }, variants: [] };
+  const out = { engine: `Node ${process.version}`, load: { start: load() }, variants: [], priority: getPriority() };
   for (const variant of cfg.variants) out.variants.push(await nodeVariant(variant));
   out.load.end = load();
   return out;
