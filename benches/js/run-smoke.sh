@@ -2,7 +2,7 @@
 # The JavaScript benchmark (benches/js/run.mjs) as a smoke test: every
 # figure of the full run measured once on small sizes (16 MiB seal/open,
 # 32 MiB through seal and open for memory, one Argon2id run each), in
-# headless Chromium and in Node, SIMD and fallback builds; it checks that
+# headless Chromium (SIMD and fallback builds) and in Node (SIMD); it checks that
 # each was measured, never how fast (no timed assertion). Ends with
 # `smoke: N passed, N failed`. The full run: see benches/README.md.
 #
