@@ -28,6 +28,20 @@ interface Slot {
 
 let nextId = 1;
 
+/**
+ * Whether a job runs Argon2 (a header with a password): its memory (64 MiB
+ * at the default cost) stays in the worker's WebAssembly memory, which
+ * never shrinks, so the worker is ended after it and another starts when
+ * needed (the module stays compiled). Memory then stays at one Argon2 run
+ * plus the chunk batches, however many workers have run one.
+ */
+function usesArgon2(job: Job): boolean {
+  const hasPassword = (s: unknown): boolean => typeof (s as { password?: unknown } | null)?.password === 'string';
+  if (job.op === 'sealHeader') return (Array.isArray(job.secrets) ? job.secrets : [job.secrets]).some(hasPassword);
+  if (job.op === 'openHeader') return hasPassword(job.secret);
+  return false;
+}
+
 function stopped(error: unknown): KluisError {
   return new KluisError('Io', `a worker stopped: ${error instanceof Error ? error.message : String(error)}`);
 }
@@ -39,6 +53,7 @@ export class Pool {
   /** Workers started or starting. */
   private count = 0;
   private started = 0;
+  private retired = 0;
   /** Chunk batches (seal or open) each worker finished, by its ordinal. */
   private readonly batches: number[] = [];
 
@@ -91,6 +106,19 @@ export class Pool {
     slot.worker.post({ id: nextId++, job: task.job }, task.transfer);
   }
 
+  /** Ends an idle worker whose memory grew (Argon2); the next job starts another. */
+  private retire(slot: Slot): void {
+    if (!this.live.delete(slot)) return;
+    this.count--;
+    this.retired++;
+    slot.worker.terminate();
+  }
+
+  /** Workers ended after an Argon2 job (the tests check it). */
+  retiredCount(): number {
+    return this.retired;
+  }
+
   /** Removes a worker that failed; with none left, the queue fails too. */
   private drop(slot: Slot, error: unknown): void {
     if (!this.live.delete(slot)) return;
@@ -124,7 +152,8 @@ export class Pool {
       if (!task) return;
       slot.busy = null;
       worker.hold(false);
-      this.idle.push(slot);
+      if (usesArgon2(task.job)) this.retire(slot);
+      else this.idle.push(slot);
       if (task.job.op === 'seal' || task.job.op === 'open') this.batches[slot.ordinal]++;
       if (reply.ok) task.resolve(reply.value);
       else task.reject(new KluisError(reply.error.kind, reply.error.message, reply.error.reason));
