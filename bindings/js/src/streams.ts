@@ -256,13 +256,33 @@ export function openStream(
   limits?: OpenLimits,
   streamOptions?: StreamOptions,
 ): OpenedStream {
+  return openEnvelope(readable, secret, limits, streamOptions).stream;
+}
+
+/**
+ * `openStream`, and the metadata as the envelope holds it (its JSON, `null`
+ * when it has none), once the header is open: what a transfer checks
+ * against its manifest.
+ */
+export function openEnvelope(
+  readable: ReadableStream<Uint8Array>,
+  secret: Secret,
+  limits?: OpenLimits,
+  streamOptions?: StreamOptions,
+): { stream: OpenedStream; metadataJson: Promise<string | null> } {
   let setMetadata: (m: Metadata | null) => void = noop;
   let failMetadata: (e: unknown) => void = noop;
+  let setJson: (m: string | null) => void = noop;
   const metadata = new Promise<Metadata | null>((resolve, reject) => {
     setMetadata = resolve;
     failMetadata = reject;
   });
+  const metadataJson = new Promise<string | null>((resolve, reject) => {
+    setJson = resolve;
+    metadata.catch(reject);
+  });
   metadata.catch(noop);
+  metadataJson.catch(noop);
   const stream = pipeline(
     'open',
     readable,
@@ -288,6 +308,7 @@ export function openStream(
           { op: 'openHeader', bytes: header, secret, limits },
           [header.buffer],
         );
+        setJson(opened.metadataJson);
         setMetadata(opened.metadata);
         return {
           pool,
@@ -305,5 +326,5 @@ export function openStream(
     },
     streamOptions,
   );
-  return Object.defineProperty(stream, 'metadata', { value: metadata, enumerable: true }) as OpenedStream;
+  return { stream: Object.defineProperty(stream, 'metadata', { value: metadata, enumerable: true }) as OpenedStream, metadataJson };
 }

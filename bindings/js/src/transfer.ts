@@ -3,16 +3,16 @@
  * `confirmCode`), `sendTransfer` and `openTransfer`, over `fetch`. Every
  * rule is kluis-transfer's (crates/kluis-wasm: `SignIn`, `Sealing`,
  * `Upload`, `Opening`, `Opened`, `FileDownload`), whose objects live in a
- * worker of their own (src/transfer-worker.ts: the manifest's Argon2, the
- * files' hashes and the decryption of downloads never block the page); a
- * file's chunks are sealed on the worker pool, as `sealStream` seals them.
+ * worker of their own (src/transfer-worker.ts: the manifest's Argon2 and
+ * the files' hashes and checks never block the page); a file's chunks are
+ * sealed and opened on the worker pool, as `sealStream`/`openStream` do.
  * This file reads the files, moves bytes and keeps time.
  */
 
 import { drive, rethrow, step, type DriveOptions, type ProgressEvent } from './drive.js';
 import { KluisError, toKluisError } from './errors.js';
 import { Remote } from './remote.js';
-import { sealChunks } from './streams.js';
+import { openEnvelope, sealChunks } from './streams.js';
 
 export type { ProgressEvent } from './drive.js';
 
@@ -358,46 +358,94 @@ export interface OpenOptions extends TransferOptions {
   id?: string;
 }
 
-function fileStream(opened: Remote, index: number, options: OpenOptions): ReadableStream<Uint8Array> {
+/**
+ * File `index`: its envelope downloaded as stored (ranged reads, the
+ * session's retries), opened on the worker pool as `openStream` opens
+ * (authenticated chunks only, in order), each piece checked against the
+ * manifest in the transfer worker as it passes (one in flight), and the
+ * size and SHA-256 at the end.
+ */
+function fileStream(opened: Remote, index: number, size: number, options: OpenOptions): ReadableStream<Uint8Array> {
+  let released = 0;
   let download: Remote | null = null;
+  let check: Remote | null = null;
+  let reader: ReadableStreamDefaultReader<Uint8Array> | null = null;
+  let checking: Promise<unknown> = Promise.resolve();
   const stop = new AbortController();
   const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
   const drive: DriveOptions = { signal, onProgress: options.onProgress };
   const free = (): void => {
     download?.free();
     download = null;
+    check?.free();
+    check = null;
   };
+  // The envelope's bytes, as the server holds them.
+  const envelope = new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        for (;;) {
+          if (download === null) return;
+          const r = await step(download, drive);
+          if (r.done) {
+            controller.close();
+            return;
+          }
+          if (r.data !== null) {
+            controller.enqueue(r.data);
+            return;
+          }
+        }
+      },
+    },
+    { highWaterMark: 0 },
+  );
   return new ReadableStream<Uint8Array>(
     {
       async start() {
         try {
-          download = await opened.child('download', [index, now()]);
+          download = await opened.child('downloadEnvelope', [index, now()]);
+          check = await opened.child('fileCheck', [index]);
+          const key = (await opened.call('fileKey', [index])) as Uint8Array;
+          const { stream, metadataJson } = openEnvelope(envelope, { key }, undefined, { signal });
+          // The worker that opens the header has its own copy by then.
+          void metadataJson.finally(() => key.fill(0)).catch(() => {});
+          reader = stream.getReader();
+          const c = check;
+          checking = metadataJson.then((json) => c.call('metadata', [json ?? undefined]));
+          checking.catch(() => {});
         } catch (e) {
+          free();
           throw toKluisError(e);
         }
       },
       async pull(controller) {
         try {
-          for (;;) {
-            if (download === null) return;
-            const r = await step(download, drive);
-            if (r.done) {
-              free();
-              controller.close();
-              return;
-            }
-            if (r.data !== null) {
-              controller.enqueue(r.data);
-              return;
-            }
+          if (reader === null || check === null) return;
+          const r = await reader.read();
+          await checking;
+          if (r.done) {
+            await check.call('finish');
+            free();
+            controller.close();
+            return;
           }
+          released += r.value.length;
+          if (released > size) throw new KluisError('Tampered', `file ${index + 1}: larger than the ${size} bytes in the manifest`);
+          // A copy of its own, moved to the transfer worker (which hashes it and counts again).
+          const copy = r.value.slice();
+          checking = check.call('update', [copy], [copy.buffer]);
+          checking.catch(() => {});
+          controller.enqueue(r.value);
         } catch (e) {
           free();
+          stop.abort(e);
           throw rethrow(e, options.signal);
         }
       },
       cancel(reason) {
         stop.abort(reason);
+        void reader?.cancel(reason).catch(() => {});
         free();
       },
     },
@@ -443,7 +491,7 @@ export async function openTransfer(linkOrTransport: string | HttpTransport, pass
         if (!Number.isInteger(index) || index < 0 || index >= info.files.length) {
           throw new KluisError('InvalidArgument', `no file ${index}: the transfer has ${info.files.length}`);
         }
-        return fileStream(opened, index, options);
+        return fileStream(opened, index, info.files[index].size, options);
       },
     };
   } catch (e) {

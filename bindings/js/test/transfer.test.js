@@ -186,7 +186,7 @@ test('sendTransfer refuses before any upload: no token, a weak password, no reci
   await rejects(kluis.sendTransfer(transport, request), (e) => e.kind === 'Transport');
 });
 
-test('sendTransfer seals a file\'s chunks on the whole worker pool, in order: `kluis receive` gets the same bytes', async () => {
+test('sendTransfer seals and openTransfer opens a file\'s chunks on the whole worker pool, in order: the same bytes, and `kluis receive` agrees', async () => {
   await kluis.configure({ workers: 2 });
   {
     const from = fresh('pia');
@@ -211,6 +211,15 @@ test('sendTransfer seals a file\'s chunks on the whole worker pool, in order: `k
     await kluisCli(['receive', '-q', '--password-file', join(home, 'pw'), '-o', out, sent.link], home);
     equal(sha(await readFile(join(out, 'six.bin'))), sha(data));
     equal((await readFile(join(out, 'empty.txt'))).length, 0);
+
+    // And openTransfer opens the file's chunks on the whole pool too.
+    await kluis.configure({ workers: 2 });
+    const received = await kluis.openTransfer(sent.link, password);
+    equal(sha(await readAll(received.fileStream(0))), sha(data));
+    equal((await readAll(received.fileStream(1))).length, 0);
+    const opening = (await getPool()).batchesByWorker();
+    equal(opening.length, 2, `two workers started (${opening})`);
+    ok(opening.every((n) => n >= 1), `every worker opened chunks (batches per worker: ${opening})`);
   }
 });
 

@@ -446,3 +446,68 @@ fn reads_take_exactly_the_range_asked_for() -> Result<(), TransferError> {
     assert!(matches!(short, Err(TransferError::Tampered { .. })), "{short:?}");
     Ok(())
 }
+
+/// Downloads every file's envelope as stored (`FileSession::envelope`),
+/// opens it with the manifest's key and checks it with a `FileCheck`, as
+/// the npm package does on its worker pool; `tamper` changes the plaintext
+/// before the check.
+fn receive_envelopes(
+    server: &mut FakeServer,
+    link: &str,
+    tamper: impl Fn(&mut Vec<u8>),
+) -> Result<Vec<Vec<u8>>, TransferError> {
+    use kluis_transfer::session::FileCheck;
+    let mut opening = OpenSession::with_options(link, http_options(2))?;
+    while let Step::Send(request) = opening.poll()? {
+        opening.respond(server.handle(&request, &[]).map_err(TransferError::InvalidArgument)?)?;
+    }
+    let base = opening.server().to_owned();
+    let opened = opening.open(&Password::new(PASSWORD), &ReceiveOptions::default(), NOW + 60)?;
+    let mut files = Vec::new();
+    for index in 0..opened.info().files.len() {
+        let mut session = FileSession::envelope(&base, &opened, index, NOW + 60, http_options(2))?;
+        let mut envelope = Vec::new();
+        loop {
+            match session.poll()? {
+                Step::Send(request) => match server.handle(&request, &[]) {
+                    Ok(answer) => envelope.extend_from_slice(&session.respond(answer)?),
+                    Err(message) => session.network_error(message)?,
+                },
+                Step::Done(()) => break,
+                _ => {}
+            }
+        }
+        let key = kluis_core::Secret::Key(opened.file_key(index)?.clone());
+        let (mut plain, metadata) = kluis_core::open_bytes(&envelope, &key, &kluis_core::OpenLimits::default())
+            .map_err(|e| TransferError::InvalidArgument(e.to_string()))?;
+        tamper(&mut plain);
+        let mut check = FileCheck::new(&opened, index)?;
+        check.metadata(metadata.as_ref())?;
+        for piece in plain.chunks(4096) {
+            check.update(piece)?;
+        }
+        check.verify()?;
+        files.push(plain.to_vec());
+    }
+    Ok(files)
+}
+
+#[test]
+fn an_envelope_downloaded_as_stored_opens_and_checks_against_the_manifest() -> Result<(), TransferError> {
+    let (transfer, envelopes) = seal_chunked(&files())?;
+    let mut server = FakeServer::new();
+    let mut session = new_session(&transfer, 2)?;
+    let sent = drive_send(&mut server, &mut session, &envelopes, &mut Seen::default())?;
+    let received = receive_envelopes(&mut server, &sent.link, |_| {})?;
+    assert_eq!(received, files().into_iter().map(|(_, data)| data).collect::<Vec<_>>());
+    // A plaintext other than the manifest's fails its check.
+    let changed = receive_envelopes(&mut server, &sent.link, |p| {
+        if let Some(b) = p.first_mut() {
+            *b ^= 1;
+        }
+    });
+    assert!(matches!(changed, Err(TransferError::Tampered { .. })), "{changed:?}");
+    let longer = receive_envelopes(&mut server, &sent.link, |p| p.push(0));
+    assert!(matches!(longer, Err(TransferError::Tampered { .. })), "{longer:?}");
+    Ok(())
+}
