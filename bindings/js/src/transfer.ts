@@ -359,6 +359,17 @@ export interface OpenOptions extends TransferOptions {
 }
 
 /**
+ * A stored envelope that the manifest's key does not open, that is cut
+ * short or is no envelope was changed on the server: `Tampered`, as
+ * kluis-transfer says of it (`kluis receive` too).
+ */
+function asStored(e: unknown, index: number): unknown {
+  if (!(e instanceof KluisError) || !['WrongSecret', 'Truncated', 'Malformed'].includes(e.kind)) return e;
+  const why = e.kind === 'WrongSecret' ? "the manifest's key does not open it (a blob from elsewhere)" : e.message;
+  return new KluisError('Tampered', `file ${index + 1}: ${why}`, e.reason);
+}
+
+/**
  * File `index`: its envelope downloaded as stored (ranged reads, the
  * session's retries), opened on the worker pool as `openStream` opens
  * (authenticated chunks only, in order), each piece checked against the
@@ -440,7 +451,7 @@ function fileStream(opened: Remote, index: number, size: number, options: OpenOp
         } catch (e) {
           free();
           stop.abort(e);
-          throw rethrow(e, options.signal);
+          throw asStored(rethrow(e, options.signal), index);
         }
       },
       cancel(reason) {

@@ -273,6 +273,24 @@ test('fileStream errors with Tampered when a stored byte changed, releasing noth
   ok(released <= 3 * 65536, `only chunks before the changed one were released (${released})`);
 });
 
+test('fileStream errors with Tampered when the stored envelope is another transfer\'s (the manifest\'s key does not open it)', async () => {
+  const from = fresh('ivo');
+  const token = await tokenFor(from);
+  const password = kluis.generatePassword();
+  const data = new Uint8Array(2 * 65536).fill(4);
+  const send = () => kluis.sendTransfer(new kluis.HttpTransport(server.url, { token }), { from, to: ['jan@example.org'], files: [{ name: 'y.bin', data }], password });
+  const [a, b] = [await send(), await send()];
+  const blob = async (id) => {
+    const folder = join(server.dir, 'blobs', id);
+    const names = (await readdir(folder)).filter((name) => name !== 'manifest' && !name.endsWith('.part'));
+    return join(folder, names[0]);
+  };
+  // Same length, another key: what a server that swapped blobs would hand out.
+  await writeFile(await blob(a.id), await readFile(await blob(b.id)));
+  const received = await kluis.openTransfer(a.link, password);
+  await rejects(readAll(received.fileStream(0)), (e) => e instanceof kluis.KluisError && e.kind === 'Tampered' && /key does not open it/.test(e.message));
+});
+
 test('a connection dropped during the upload is repeated by the retry policy; the transfer arrives whole', async () => {
   const from = fresh('jan');
   const token = await tokenFor(from);
