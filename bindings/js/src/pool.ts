@@ -22,9 +22,25 @@ interface Task {
 interface Slot {
   worker: WorkerHandle;
   busy: Task | null;
+  /** Its place among the workers this pool started (0, 1, ...). */
+  ordinal: number;
 }
 
 let nextId = 1;
+
+/**
+ * Whether a job runs Argon2 (a header with a password): its memory (64 MiB
+ * at the default cost) stays in the worker's WebAssembly memory, which
+ * never shrinks, so the worker is ended after it and another starts when
+ * needed (the module stays compiled). Memory then stays at one Argon2 run
+ * plus the chunk batches, however many workers have run one.
+ */
+function usesArgon2(job: Job): boolean {
+  const hasPassword = (s: unknown): boolean => typeof (s as { password?: unknown } | null)?.password === 'string';
+  if (job.op === 'sealHeader') return (Array.isArray(job.secrets) ? job.secrets : [job.secrets]).some(hasPassword);
+  if (job.op === 'openHeader') return hasPassword(job.secret);
+  return false;
+}
 
 function stopped(error: unknown): KluisError {
   return new KluisError('Io', `a worker stopped: ${error instanceof Error ? error.message : String(error)}`);
@@ -36,6 +52,10 @@ export class Pool {
   private readonly live = new Set<Slot>();
   /** Workers started or starting. */
   private count = 0;
+  private started = 0;
+  private retired = 0;
+  /** Chunk batches (seal or open) each worker finished, by its ordinal. */
+  private readonly batches: number[] = [];
 
   constructor(
     private readonly module: WebAssembly.Module,
@@ -48,6 +68,15 @@ export class Pool {
       this.queue.push({ job, transfer, resolve: resolve as (v: unknown) => void, reject });
       this.dispatch();
     });
+  }
+
+  /**
+   * How many chunk batches (sealing or opening) each worker this pool
+   * started has finished, in the order they started: which workers took
+   * part in the work so far (the tests check that every one did).
+   */
+  batchesByWorker(): number[] {
+    return [...this.batches];
   }
 
   /** Stops every worker; jobs under way or queued fail. */
@@ -77,6 +106,19 @@ export class Pool {
     slot.worker.post({ id: nextId++, job: task.job }, task.transfer);
   }
 
+  /** Ends an idle worker whose memory grew (Argon2); the next job starts another. */
+  private retire(slot: Slot): void {
+    if (!this.live.delete(slot)) return;
+    this.count--;
+    this.retired++;
+    slot.worker.terminate();
+  }
+
+  /** Workers ended after an Argon2 job (the tests check it). */
+  retiredCount(): number {
+    return this.retired;
+  }
+
   /** Removes a worker that failed; with none left, the queue fails too. */
   private drop(slot: Slot, error: unknown): void {
     if (!this.live.delete(slot)) return;
@@ -101,7 +143,8 @@ export class Pool {
       if (this.count === 0) for (const t of this.queue.splice(0)) t.reject(stopped(e));
       return;
     }
-    const slot: Slot = { worker, busy: null };
+    const slot: Slot = { worker, busy: null, ordinal: this.started++ };
+    this.batches[slot.ordinal] = 0;
     this.live.add(slot);
     worker.onMessage((data) => {
       const reply = data as Reply;
@@ -109,7 +152,9 @@ export class Pool {
       if (!task) return;
       slot.busy = null;
       worker.hold(false);
-      this.idle.push(slot);
+      if (usesArgon2(task.job)) this.retire(slot);
+      else this.idle.push(slot);
+      if (task.job.op === 'seal' || task.job.op === 'open') this.batches[slot.ordinal]++;
       if (reply.ok) task.resolve(reply.value);
       else task.reject(new KluisError(reply.error.kind, reply.error.message, reply.error.reason));
       this.dispatch();

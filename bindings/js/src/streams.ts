@@ -209,6 +209,29 @@ export function sealStream(
   );
 }
 
+/**
+ * Seals a stream under a header and chunk key made elsewhere (a transfer's
+ * file, by the transfer worker's `Sealing.beginChunkedFile`): the envelope
+ * as a stream, header first, its chunks sealed on the pool exactly as
+ * `sealStream` seals them. The key is wiped when the stream ends.
+ */
+export function sealChunks(
+  readable: ReadableStream<Uint8Array>,
+  header: Uint8Array,
+  chunkKey: Uint8Array,
+  streamOptions?: StreamOptions,
+): ReadableStream<Uint8Array> {
+  return pipeline(
+    'seal',
+    readable,
+    async () => {
+      const pool = await getPool();
+      return { pool, key: chunkKey, splitter: ChunkSplitter.forPlaintext(chunkKey), check: null, head: header, rest: null };
+    },
+    streamOptions,
+  );
+}
+
 /** The stream `openStream` returns: the plaintext, and the metadata once the header is open. */
 export type OpenedStream = ReadableStream<Uint8Array> & {
   /** The envelope's metadata (`null` if it has none), once its header is open. */
@@ -233,13 +256,33 @@ export function openStream(
   limits?: OpenLimits,
   streamOptions?: StreamOptions,
 ): OpenedStream {
+  return openEnvelope(readable, secret, limits, streamOptions).stream;
+}
+
+/**
+ * `openStream`, and the metadata as the envelope holds it (its JSON, `null`
+ * when it has none), once the header is open: what a transfer checks
+ * against its manifest.
+ */
+export function openEnvelope(
+  readable: ReadableStream<Uint8Array>,
+  secret: Secret,
+  limits?: OpenLimits,
+  streamOptions?: StreamOptions,
+): { stream: OpenedStream; metadataJson: Promise<string | null> } {
   let setMetadata: (m: Metadata | null) => void = noop;
   let failMetadata: (e: unknown) => void = noop;
+  let setJson: (m: string | null) => void = noop;
   const metadata = new Promise<Metadata | null>((resolve, reject) => {
     setMetadata = resolve;
     failMetadata = reject;
   });
+  const metadataJson = new Promise<string | null>((resolve, reject) => {
+    setJson = resolve;
+    metadata.catch(reject);
+  });
   metadata.catch(noop);
+  metadataJson.catch(noop);
   const stream = pipeline(
     'open',
     readable,
@@ -265,6 +308,7 @@ export function openStream(
           { op: 'openHeader', bytes: header, secret, limits },
           [header.buffer],
         );
+        setJson(opened.metadataJson);
         setMetadata(opened.metadata);
         return {
           pool,
@@ -282,5 +326,5 @@ export function openStream(
     },
     streamOptions,
   );
-  return Object.defineProperty(stream, 'metadata', { value: metadata, enumerable: true }) as OpenedStream;
+  return { stream: Object.defineProperty(stream, 'metadata', { value: metadata, enumerable: true }) as OpenedStream, metadataJson };
 }

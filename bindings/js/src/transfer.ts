@@ -3,14 +3,16 @@
  * `confirmCode`), `sendTransfer` and `openTransfer`, over `fetch`. Every
  * rule is kluis-transfer's (crates/kluis-wasm: `SignIn`, `Sealing`,
  * `Upload`, `Opening`, `Opened`, `FileDownload`), whose objects live in a
- * worker of their own (src/transfer-worker.ts: sealing, Argon2 and
- * decryption never block the page); this file reads the files, moves
- * bytes and keeps time.
+ * worker of their own (src/transfer-worker.ts: the manifest's Argon2 and
+ * the files' hashes and checks never block the page); a file's chunks are
+ * sealed and opened on the worker pool, as `sealStream`/`openStream` do.
+ * This file reads the files, moves bytes and keeps time.
  */
 
 import { drive, rethrow, step, type DriveOptions, type ProgressEvent } from './drive.js';
 import { KluisError, toKluisError } from './errors.js';
 import { Remote } from './remote.js';
+import { openEnvelope, sealChunks } from './streams.js';
 
 export type { ProgressEvent } from './drive.js';
 
@@ -188,16 +190,24 @@ async function source(input: FileInput, index: number, signal: AbortSignal | und
   return { name: input.name, size: blob.size, mediaType: input.mediaType ?? (blob.type || undefined), blob };
 }
 
-/** Seals file `index` from its blob: the envelope, as a Blob. */
+/**
+ * Seals file `index` from its blob: the envelope, as a Blob. The transfer
+ * worker makes the file's header and chunk key and hashes the plaintext
+ * (for the manifest, in order, one piece in flight); the chunks are sealed
+ * on the worker pool, as `sealStream` seals them (src/streams.ts: bounded,
+ * in order).
+ */
 async function sealFile(sealing: Remote, index: number, file: Source, options: TransferOptions): Promise<Blob> {
-  await sealing.call('beginFile', [index]);
+  const { header, chunkKey } = (await sealing.call('beginChunkedFile', [index])) as { header: Uint8Array; chunkKey: Uint8Array };
   const blobs: Blob[] = [];
   let parts: Uint8Array[] = [];
   let pending = 0;
+  let length = 0;
   const keep = (bytes: Uint8Array): void => {
     if (bytes.length === 0) return;
     parts.push(bytes);
     pending += bytes.length;
+    length += bytes.length;
     if (pending >= SPILL_BYTES) {
       blobs.push(new Blob(parts as Uint8Array<ArrayBuffer>[]));
       parts = [];
@@ -207,24 +217,45 @@ async function sealFile(sealing: Remote, index: number, file: Source, options: T
   let done = 0;
   options.onProgress?.({ phase: 'sealing', file: index, done, total: file.size });
   const reader = file.blob.stream().getReader();
-  try {
-    for (;;) {
-      options.signal?.throwIfAborted();
-      const r = await reader.read();
-      if (r.done) break;
-      for (let at = 0; at < r.value.length; at += PIECE) {
-        // A copy of its own, moved to the worker (not the whole buffer behind the view).
-        const piece = r.value.slice(at, at + PIECE);
-        done += piece.length; // before the buffer moves
-        keep((await sealing.call('update', [piece], [piece.buffer])) as Uint8Array);
+  let carry: Uint8Array | null = null;
+  let hashing: Promise<unknown> = Promise.resolve();
+  // The plaintext, at most PIECE at a time, each piece hashed as it passes.
+  const plaintext = new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        if (carry === null) {
+          const r = await reader.read();
+          if (r.done) {
+            controller.close();
+            return;
+          }
+          carry = r.value;
+        }
+        const piece: Uint8Array = carry.length > PIECE ? carry.subarray(0, PIECE) : carry;
+        carry = carry.length > PIECE ? carry.subarray(PIECE) : null;
+        await hashing;
+        // A copy of its own, moved to the transfer worker.
+        const copy = piece.slice();
+        hashing = sealing.call('hash', [copy], [copy.buffer]);
+        hashing.catch(() => {});
+        done += piece.length;
+        controller.enqueue(piece);
         options.onProgress?.({ phase: 'sealing', file: index, done, total: file.size });
-      }
-    }
-  } catch (e) {
-    await reader.cancel().catch(() => {});
-    throw e;
+      },
+      cancel(reason) {
+        return reader.cancel(reason).catch(() => {});
+      },
+    },
+    { highWaterMark: 0 },
+  );
+  const envelope = sealChunks(plaintext, header, chunkKey, { signal: options.signal }).getReader();
+  for (;;) {
+    const r = await envelope.read();
+    if (r.done) break;
+    keep(r.value);
   }
-  keep((await sealing.call('endFile')) as Uint8Array);
+  await hashing;
+  await sealing.call('endChunkedFile', [length]);
   blobs.push(new Blob(parts as Uint8Array<ArrayBuffer>[]));
   return new Blob(blobs);
 }
@@ -327,46 +358,105 @@ export interface OpenOptions extends TransferOptions {
   id?: string;
 }
 
-function fileStream(opened: Remote, index: number, options: OpenOptions): ReadableStream<Uint8Array> {
+/**
+ * A stored envelope that the manifest's key does not open, that is cut
+ * short or is no envelope was changed on the server: `Tampered`, as
+ * kluis-transfer says of it (`kluis receive` too).
+ */
+function asStored(e: unknown, index: number): unknown {
+  if (!(e instanceof KluisError) || !['WrongSecret', 'Truncated', 'Malformed'].includes(e.kind)) return e;
+  const why = e.kind === 'WrongSecret' ? "the manifest's key does not open it (a blob from elsewhere)" : e.message;
+  return new KluisError('Tampered', `file ${index + 1}: ${why}`, e.reason);
+}
+
+/**
+ * File `index`: its envelope downloaded as stored (ranged reads, the
+ * session's retries), opened on the worker pool as `openStream` opens
+ * (authenticated chunks only, in order), each piece checked against the
+ * manifest in the transfer worker as it passes (one in flight), and the
+ * size and SHA-256 at the end.
+ */
+function fileStream(opened: Remote, index: number, size: number, options: OpenOptions): ReadableStream<Uint8Array> {
+  let released = 0;
   let download: Remote | null = null;
+  let check: Remote | null = null;
+  let reader: ReadableStreamDefaultReader<Uint8Array> | null = null;
+  let checking: Promise<unknown> = Promise.resolve();
   const stop = new AbortController();
   const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
   const drive: DriveOptions = { signal, onProgress: options.onProgress };
   const free = (): void => {
     download?.free();
     download = null;
+    check?.free();
+    check = null;
   };
+  // The envelope's bytes, as the server holds them.
+  const envelope = new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        for (;;) {
+          if (download === null) return;
+          const r = await step(download, drive);
+          if (r.done) {
+            controller.close();
+            return;
+          }
+          if (r.data !== null) {
+            controller.enqueue(r.data);
+            return;
+          }
+        }
+      },
+    },
+    { highWaterMark: 0 },
+  );
   return new ReadableStream<Uint8Array>(
     {
       async start() {
         try {
-          download = await opened.child('download', [index, now()]);
+          download = await opened.child('downloadEnvelope', [index, now()]);
+          check = await opened.child('fileCheck', [index]);
+          const key = (await opened.call('fileKey', [index])) as Uint8Array;
+          const { stream, metadataJson } = openEnvelope(envelope, { key }, undefined, { signal });
+          // The worker that opens the header has its own copy by then.
+          void metadataJson.finally(() => key.fill(0)).catch(() => {});
+          reader = stream.getReader();
+          const c = check;
+          checking = metadataJson.then((json) => c.call('metadata', [json ?? undefined]));
+          checking.catch(() => {});
         } catch (e) {
+          free();
           throw toKluisError(e);
         }
       },
       async pull(controller) {
         try {
-          for (;;) {
-            if (download === null) return;
-            const r = await step(download, drive);
-            if (r.done) {
-              free();
-              controller.close();
-              return;
-            }
-            if (r.data !== null) {
-              controller.enqueue(r.data);
-              return;
-            }
+          if (reader === null || check === null) return;
+          const r = await reader.read();
+          await checking;
+          if (r.done) {
+            await check.call('finish');
+            free();
+            controller.close();
+            return;
           }
+          released += r.value.length;
+          if (released > size) throw new KluisError('Tampered', `file ${index + 1}: larger than the ${size} bytes in the manifest`);
+          // A copy of its own, moved to the transfer worker (which hashes it and counts again).
+          const copy = r.value.slice();
+          checking = check.call('update', [copy], [copy.buffer]);
+          checking.catch(() => {});
+          controller.enqueue(r.value);
         } catch (e) {
           free();
-          throw rethrow(e, options.signal);
+          stop.abort(e);
+          throw asStored(rethrow(e, options.signal), index);
         }
       },
       cancel(reason) {
         stop.abort(reason);
+        void reader?.cancel(reason).catch(() => {});
         free();
       },
     },
@@ -412,7 +502,7 @@ export async function openTransfer(linkOrTransport: string | HttpTransport, pass
         if (!Number.isInteger(index) || index < 0 || index >= info.files.length) {
           throw new KluisError('InvalidArgument', `no file ${index}: the transfer has ${info.files.length}`);
         }
-        return fileStream(opened, index, options);
+        return fileStream(opened, index, info.files[index].size, options);
       },
     };
   } catch (e) {

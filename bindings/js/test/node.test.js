@@ -1,6 +1,7 @@
 // The suite in Node: `npm test` (node --test). The CLI interop tests use
 // the `kluis` binary at $KLUIS_BIN, else target/fast/kluis or
 // target/release/kluis of this repository; without one they fail, saying so.
+import { deepStrictEqual, equal } from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -124,6 +125,23 @@ test('streaming 256 MiB through sealStream and openStream keeps memory flat', as
   const grew = (peak - base) / 2 ** 20;
   console.log(`# grew ${grew.toFixed(1)} MiB`);
   ok(base > 0 && grew < 64, `resident memory grew by ${grew.toFixed(0)} MiB while the last 192 MiB streamed`);
+});
+
+test('a worker that ran Argon2 (a password header) is ended, taking its 64 MiB with it; the pool goes on', async () => {
+  const { getPool } = await import('../dist/engine.js');
+  await kluis.configure({ workers: 2 });
+  const pool = await getPool();
+  const key = { key: new Uint8Array(32).fill(1) };
+  const password = { password: 'paard batterij nietje' };
+  await kluis.sealBytes(new Uint8Array(10), key);
+  equal(pool.retiredCount(), 0, 'a key header runs no Argon2: its worker stays');
+  const envelope = await kluis.sealBytes(new Uint8Array(100_000).fill(3), [password, key], { argon2: { mKib: 8192, t: 1, p: 1 } });
+  equal(pool.retiredCount(), 1, 'the worker that sealed the password slot was ended');
+  const opened = await kluis.openBytes(envelope, password);
+  equal(pool.retiredCount(), 2, 'and the one that opened it');
+  deepStrictEqual(opened.plaintext, new Uint8Array(100_000).fill(3));
+  await kluis.openBytes(envelope, key);
+  equal(pool.retiredCount(), 2, 'a key opens without Argon2');
 });
 
 suite(test, {

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 
 import * as kluis from '../dist/index.js';
+import { getPool } from '../dist/engine.js';
 import { kluisBin } from './cli.js';
 import { startServer } from './server.js';
 
@@ -185,6 +186,43 @@ test('sendTransfer refuses before any upload: no token, a weak password, no reci
   await rejects(kluis.sendTransfer(transport, request), (e) => e.kind === 'Transport');
 });
 
+test('sendTransfer seals and openTransfer opens a file\'s chunks on the whole worker pool, in order: the same bytes, and `kluis receive` agrees', async () => {
+  await kluis.configure({ workers: 2 });
+  {
+    const from = fresh('pia');
+    const token = await tokenFor(from);
+    // 6 MiB: six batches of 1 MiB, more than two workers hold at once.
+    const data = randomBytes(6 << 20);
+    const password = kluis.generatePassword();
+    const sent = await kluis.sendTransfer(new kluis.HttpTransport(server.url, { token }), {
+      from,
+      to: ['bob@example.org'],
+      files: [{ name: 'six.bin', data: new Blob([data]).stream() }, new File([], 'empty.txt')],
+      password,
+    });
+    const batches = (await getPool()).batchesByWorker();
+    equal(batches.length, 2, `two workers started (${batches})`);
+    ok(batches.every((n) => n >= 1), `every worker sealed chunks (batches per worker: ${batches})`);
+    ok(batches.reduce((a, b) => a + b, 0) >= 6, `the file went through the pool (${batches})`);
+
+    const home = await mkdtemp(join(work, 'home-'));
+    await writeFile(join(home, 'pw'), password);
+    const out = join(home, 'out');
+    await kluisCli(['receive', '-q', '--password-file', join(home, 'pw'), '-o', out, sent.link], home);
+    equal(sha(await readFile(join(out, 'six.bin'))), sha(data));
+    equal((await readFile(join(out, 'empty.txt'))).length, 0);
+
+    // And openTransfer opens the file's chunks on the whole pool too.
+    await kluis.configure({ workers: 2 });
+    const received = await kluis.openTransfer(sent.link, password);
+    equal(sha(await readAll(received.fileStream(0))), sha(data));
+    equal((await readAll(received.fileStream(1))).length, 0);
+    const opening = (await getPool()).batchesByWorker();
+    equal(opening.length, 2, `two workers started (${opening})`);
+    ok(opening.every((n) => n >= 1), `every worker opened chunks (batches per worker: ${opening})`);
+  }
+});
+
 test('a signal aborts sendTransfer with its reason', async () => {
   const from = fresh('gus');
   const token = await tokenFor(from);
@@ -235,6 +273,24 @@ test('fileStream errors with Tampered when a stored byte changed, releasing noth
   ok(released <= 3 * 65536, `only chunks before the changed one were released (${released})`);
 });
 
+test('fileStream errors with Tampered when the stored envelope is another transfer\'s (the manifest\'s key does not open it)', async () => {
+  const from = fresh('ivo');
+  const token = await tokenFor(from);
+  const password = kluis.generatePassword();
+  const data = new Uint8Array(2 * 65536).fill(4);
+  const send = () => kluis.sendTransfer(new kluis.HttpTransport(server.url, { token }), { from, to: ['jan@example.org'], files: [{ name: 'y.bin', data }], password });
+  const [a, b] = [await send(), await send()];
+  const blob = async (id) => {
+    const folder = join(server.dir, 'blobs', id);
+    const names = (await readdir(folder)).filter((name) => name !== 'manifest' && !name.endsWith('.part'));
+    return join(folder, names[0]);
+  };
+  // Same length, another key: what a server that swapped blobs would hand out.
+  await writeFile(await blob(a.id), await readFile(await blob(b.id)));
+  const received = await kluis.openTransfer(a.link, password);
+  await rejects(readAll(received.fileStream(0)), (e) => e instanceof kluis.KluisError && e.kind === 'Tampered' && /key does not open it/.test(e.message));
+});
+
 test('a connection dropped during the upload is repeated by the retry policy; the transfer arrives whole', async () => {
   const from = fresh('jan');
   const token = await tokenFor(from);
@@ -275,7 +331,7 @@ test('a connection dropped during the upload is repeated by the retry policy; th
   }
 });
 
-test('the manifest\'s Argon2 and the sealing run in the transfer worker: the calling thread stays responsive', async () => {
+test('the manifest\'s Argon2 (transfer worker) and the sealing (worker pool) run off the calling thread: it stays responsive', async () => {
   const from = fresh('lot');
   const token = await tokenFor(from);
   const password = kluis.generatePassword();

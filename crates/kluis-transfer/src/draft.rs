@@ -9,7 +9,9 @@
 
 use std::time::Duration;
 
-use kluis_core::{Key, Metadata, OpenLimits, Password, SealError, SealOptions, Sealer, Secret, seal_bytes};
+use kluis_core::{
+    ChunkKey, Key, Metadata, OpenLimits, Password, SealError, SealOptions, Sealer, Secret, seal_bytes, seal_header,
+};
 use sha2::{Digest, Sha256};
 
 use crate::error::TransferError;
@@ -226,6 +228,78 @@ impl TransferSealer {
     /// A sealer for file `index`, under a fresh random key and blob id.
     /// Files are added in order: `index` must be the next one.
     pub fn file(&self, index: usize) -> Result<FileSealer, TransferError> {
+        let spec = self.next_spec(index)?;
+        let key = Key::generate().map_err(|_| TransferError::Randomness)?;
+        let blob = BlobId::generate()?;
+        let mut metadata = Metadata::named(&spec.name).with_size(spec.size);
+        metadata.media_type = spec.media_type.clone();
+        let options = self.seal_options.clone().with_metadata(&metadata).map_err(TransferError::Seal)?;
+        let sealer = Sealer::new(Vec::new(), &[Secret::Key(key.clone())], &options)?;
+        Ok(FileSealer { index, name: spec.name.clone(), blob, key, sealer, hasher: Sha256::new(), sealed_len: 0 })
+    }
+
+    /// File `index` for a host that seals its chunks itself, in parallel
+    /// (the npm package's worker pool): its envelope header and the key of
+    /// its chunks ([`kluis_core::ChunkCipher`]), under a fresh random key
+    /// and blob id, as [`file`](TransferSealer::file) would seal it; the
+    /// plaintext goes through [`ChunkedFile::hash`] in order for the
+    /// manifest. Files are added in order.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use kluis_core::{ChunkCipher, ChunkSplitter};
+    /// use kluis_transfer::*;
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let request = SendRequest {
+    ///     from: "ann@example.org".into(),
+    ///     to: vec!["bob@example.org".into()],
+    ///     subject: "Notes".into(),
+    ///     message: None,
+    ///     files: vec![FileSpec::new("notes.txt", 11)],
+    ///     expires_in: Duration::from_secs(3600),
+    ///     password: Password::new("zwaluw-kompas-9-tegelvloer-okapi"),
+    ///     allow_weak_password: false,
+    /// };
+    /// let options = SendOptions { argon2: Argon2Params::INSECURE_TEST, ..SendOptions::default() };
+    /// let mut sealing = TransferSealer::new(request, &options, 1_700_000_000)?;
+    /// let mut file = sealing.chunked_file(0)?;
+    /// let mut splitter = ChunkSplitter::for_plaintext(file.chunk_key());
+    /// let mut pieces = splitter.push(b"hello world"); // in a pool: a worker per batch
+    /// pieces.push(splitter.finish()?);
+    /// file.hash(b"hello world");
+    /// let cipher = ChunkCipher::new(file.chunk_key());
+    /// let mut envelope = file.header().to_vec();
+    /// for p in pieces {
+    ///     envelope.extend(cipher.seal(p.index, p.last, &p.bytes)?);
+    /// }
+    /// sealing.add(file.finish(envelope.len() as u64)?)?;
+    /// let transfer = sealing.finish()?;
+    /// assert_eq!(transfer.blobs()[0].1, envelope.len() as u64);
+    /// # Ok(()) }
+    /// ```
+    pub fn chunked_file(&self, index: usize) -> Result<ChunkedFile, TransferError> {
+        let spec = self.next_spec(index)?;
+        let key = Key::generate().map_err(|_| TransferError::Randomness)?;
+        let blob = BlobId::generate()?;
+        let mut metadata = Metadata::named(&spec.name).with_size(spec.size);
+        metadata.media_type = spec.media_type.clone();
+        let options = self.seal_options.clone().with_metadata(&metadata).map_err(TransferError::Seal)?;
+        let (header, chunk_key) = seal_header(&[Secret::Key(key.clone())], &options)?;
+        Ok(ChunkedFile {
+            index,
+            name: spec.name.clone(),
+            expected: spec.size,
+            blob,
+            key,
+            header,
+            chunk_key,
+            hasher: Sha256::new(),
+            size: 0,
+        })
+    }
+
+    /// The spec of file `index`, when it is the next to seal.
+    fn next_spec(&self, index: usize) -> Result<&FileSpec, TransferError> {
         let spec = self
             .specs
             .get(index)
@@ -236,13 +310,7 @@ impl TransferSealer {
                 self.manifest.files.len()
             )));
         }
-        let key = Key::generate().map_err(|_| TransferError::Randomness)?;
-        let blob = BlobId::generate()?;
-        let mut metadata = Metadata::named(&spec.name).with_size(spec.size);
-        metadata.media_type = spec.media_type.clone();
-        let options = self.seal_options.clone().with_metadata(&metadata).map_err(TransferError::Seal)?;
-        let sealer = Sealer::new(Vec::new(), &[Secret::Key(key.clone())], &options)?;
-        Ok(FileSealer { index, name: spec.name.clone(), blob, key, sealer, hasher: Sha256::new(), sealed_len: 0 })
+        Ok(spec)
     }
 
     /// Adds a sealed file (from [`FileSealer::finish`]) in its place.
@@ -322,6 +390,59 @@ impl FileSealer {
         let tail = sealer.finish().map_err(|e| size_error(&name, e))?;
         let envelope_len = sealed_len + tail.len() as u64;
         Ok((tail, SealedFile { index, blob, key, size, sha256: hasher.finalize().into(), envelope_len }))
+    }
+}
+
+/// A file whose chunks the host seals (from
+/// [`TransferSealer::chunked_file`]): the envelope header to start it with,
+/// the chunk key to seal its chunks with, and the SHA-256 of its plaintext,
+/// fed in order. Dropping it wipes the keys.
+pub struct ChunkedFile {
+    index: usize,
+    name: String,
+    expected: u64,
+    blob: BlobId,
+    key: Key,
+    header: Vec<u8>,
+    chunk_key: ChunkKey,
+    hasher: Sha256,
+    size: u64,
+}
+
+impl std::fmt::Debug for ChunkedFile {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ChunkedFile").field("index", &self.index).field("hashed", &self.size).finish_non_exhaustive()
+    }
+}
+
+impl ChunkedFile {
+    /// The envelope's header: its first bytes.
+    pub fn header(&self) -> &[u8] {
+        &self.header
+    }
+
+    /// The key the chunks are sealed with (a [`kluis_core::ChunkCipher`]
+    /// per worker, a [`kluis_core::ChunkSplitter`] to cut the plaintext).
+    pub fn chunk_key(&self) -> &ChunkKey {
+        &self.chunk_key
+    }
+
+    /// Hashes the next plaintext bytes (all of them, in order).
+    pub fn hash(&mut self, plaintext: &[u8]) {
+        self.hasher.update(plaintext);
+        self.size += plaintext.len() as u64;
+    }
+
+    /// Ends the file, whose envelope (header and chunks) had
+    /// `envelope_len` bytes: what the manifest needs. Fewer or more
+    /// plaintext bytes than the [`FileSpec`]'s size is an error (the file
+    /// changed while being sent).
+    pub fn finish(self, envelope_len: u64) -> Result<SealedFile, TransferError> {
+        let ChunkedFile { index, name, expected, blob, key, hasher, size, .. } = self;
+        if size != expected {
+            return Err(size_error(&name, SealError::SizeMismatch { expected, actual: size }));
+        }
+        Ok(SealedFile { index, blob, key, size, sha256: hasher.finalize().into(), envelope_len })
     }
 }
 

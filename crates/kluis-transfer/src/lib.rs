@@ -84,7 +84,7 @@ pub mod session;
 pub mod testing;
 mod transport;
 
-pub use draft::{FileSealer, FileSpec, SealedFile, SealedTransfer, SendRequest, TransferSealer};
+pub use draft::{ChunkedFile, FileSealer, FileSpec, SealedFile, SealedTransfer, SendRequest, TransferSealer};
 pub use error::{ErrorCategory, TransferError};
 pub use http::{HttpError, HttpOptions, Token};
 /// The wire contract shared with the drop server (ids, links, the HTTP

@@ -140,6 +140,16 @@ impl OpenedTransfer {
         &self.options
     }
 
+    /// The key of file `index`'s envelope (from the sealed manifest), for a
+    /// host that opens the envelope itself
+    /// ([`FileDownload::envelope`](crate::session::FileDownload::envelope),
+    /// then a [`FileCheck`](crate::session::FileCheck) on the plaintext).
+    pub fn file_key(&self, index: usize) -> Result<&kluis_core::Key, TransferError> {
+        self.manifest.files.get(index).map(|f| &f.key).ok_or_else(|| {
+            TransferError::invalid(format!("no file {index}: the transfer has {}", self.manifest.files.len()))
+        })
+    }
+
     /// Sender, recipients, subject, message, times and files.
     ///
     /// ```

@@ -55,6 +55,92 @@ fn seal(files: &[(&str, Vec<u8>)]) -> Result<(SealedTransfer, Vec<Vec<u8>>), Tra
     Ok((sealing.finish()?, envelopes))
 }
 
+/// Seals `files` as the npm package's worker pool does: each file's header
+/// and chunk key from `chunked_file`, the chunks cut by a `ChunkSplitter`
+/// and sealed each by a `ChunkCipher` of its own, in reverse order (workers
+/// finish in any order; the host puts them back in place), the plaintext
+/// hashed in order.
+fn seal_chunked(files: &[(&str, Vec<u8>)]) -> Result<(SealedTransfer, Vec<Vec<u8>>), TransferError> {
+    use kluis_core::{ChunkCipher, ChunkSplitter};
+    let request = SendRequest {
+        from: "ann@example.org".into(),
+        to: vec!["bob@example.org".into()],
+        subject: "Plans".into(),
+        message: Some("Bob, the plans.".into()),
+        files: files.iter().map(|(name, data)| FileSpec::new(*name, data.len() as u64)).collect(),
+        expires_in: Duration::from_secs(86_400),
+        password: Password::new(PASSWORD),
+        allow_weak_password: false,
+    };
+    let mut sealing = TransferSealer::new(request, &send_options(), NOW)?;
+    let mut envelopes = Vec::new();
+    for (index, (_, data)) in files.iter().enumerate() {
+        let mut file = sealing.chunked_file(index)?;
+        let mut splitter = ChunkSplitter::for_plaintext(file.chunk_key());
+        let mut pieces = Vec::new();
+        for piece in data.chunks(1000) {
+            file.hash(piece);
+            pieces.extend(splitter.push(piece));
+        }
+        pieces.push(splitter.finish().map_err(|e| TransferError::InvalidArgument(e.to_string()))?);
+        let mut sealed: Vec<(u64, Vec<u8>)> = pieces
+            .iter()
+            .rev()
+            .map(|p| Ok((p.index, ChunkCipher::new(file.chunk_key()).seal(p.index, p.last, &p.bytes)?)))
+            .collect::<Result<_, kluis_core::SealError>>()
+            .map_err(TransferError::Seal)?;
+        sealed.sort_by_key(|(i, _)| *i);
+        let mut envelope = file.header().to_vec();
+        for (_, chunk) in sealed {
+            envelope.extend(chunk);
+        }
+        sealing.add(file.finish(envelope.len() as u64)?)?;
+        envelopes.push(envelope);
+    }
+    Ok((sealing.finish()?, envelopes))
+}
+
+#[test]
+fn files_sealed_chunk_by_chunk_by_the_host_are_received_whole() -> Result<(), TransferError> {
+    // 20,000 bytes in 4 KiB chunks: five chunks, the last one short.
+    let (transfer, envelopes) = seal_chunked(&files())?;
+    let mut server = FakeServer::new();
+    let mut session = new_session(&transfer, 2)?;
+    let sent = drive_send(&mut server, &mut session, &envelopes, &mut Seen::default())?;
+    assert_eq!(server.put_bytes, transfer.sealed_len());
+    let (_, received) = receive(&mut server, &sent.link, PASSWORD)?;
+    assert_eq!(received, files().into_iter().map(|(_, data)| data).collect::<Vec<_>>());
+    // The same plaintext sealed by a FileSealer gives envelopes of the same length.
+    let (_, by_sealer) = seal(&files())?;
+    assert_eq!(envelopes.iter().map(Vec::len).collect::<Vec<_>>(), by_sealer.iter().map(Vec::len).collect::<Vec<_>>());
+    Ok(())
+}
+
+#[test]
+fn a_chunked_file_refuses_another_size_and_order() -> Result<(), TransferError> {
+    let request = SendRequest {
+        from: "ann@example.org".into(),
+        to: vec!["bob@example.org".into()],
+        subject: String::new(),
+        message: None,
+        files: vec![FileSpec::new("a.txt", 10), FileSpec::new("b.txt", 1)],
+        expires_in: Duration::from_secs(3600),
+        password: Password::new(PASSWORD),
+        allow_weak_password: false,
+    };
+    let sealing = TransferSealer::new(request, &send_options(), NOW)?;
+    assert!(matches!(sealing.chunked_file(1), Err(TransferError::InvalidArgument(m)) if m.contains("out of order")));
+    assert!(matches!(sealing.chunked_file(2), Err(TransferError::InvalidArgument(m)) if m.contains("no file 2")));
+    let mut file = sealing.chunked_file(0)?;
+    file.hash(b"only eight");
+    file.hash(b"!");
+    let refused = file.finish(100);
+    assert!(
+        matches!(refused, Err(TransferError::InvalidArgument(m)) if m.contains("11 bytes read but the file had 10"))
+    );
+    Ok(())
+}
+
 /// What a send saw besides its result.
 #[derive(Default)]
 struct Seen {
@@ -358,5 +444,70 @@ fn reads_take_exactly_the_range_asked_for() -> Result<(), TransferError> {
     let _ = session.poll()?;
     let short = session.respond(HttpResponse::new(416, Vec::new()));
     assert!(matches!(short, Err(TransferError::Tampered { .. })), "{short:?}");
+    Ok(())
+}
+
+/// Downloads every file's envelope as stored (`FileSession::envelope`),
+/// opens it with the manifest's key and checks it with a `FileCheck`, as
+/// the npm package does on its worker pool; `tamper` changes the plaintext
+/// before the check.
+fn receive_envelopes(
+    server: &mut FakeServer,
+    link: &str,
+    tamper: impl Fn(&mut Vec<u8>),
+) -> Result<Vec<Vec<u8>>, TransferError> {
+    use kluis_transfer::session::FileCheck;
+    let mut opening = OpenSession::with_options(link, http_options(2))?;
+    while let Step::Send(request) = opening.poll()? {
+        opening.respond(server.handle(&request, &[]).map_err(TransferError::InvalidArgument)?)?;
+    }
+    let base = opening.server().to_owned();
+    let opened = opening.open(&Password::new(PASSWORD), &ReceiveOptions::default(), NOW + 60)?;
+    let mut files = Vec::new();
+    for index in 0..opened.info().files.len() {
+        let mut session = FileSession::envelope(&base, &opened, index, NOW + 60, http_options(2))?;
+        let mut envelope = Vec::new();
+        loop {
+            match session.poll()? {
+                Step::Send(request) => match server.handle(&request, &[]) {
+                    Ok(answer) => envelope.extend_from_slice(&session.respond(answer)?),
+                    Err(message) => session.network_error(message)?,
+                },
+                Step::Done(()) => break,
+                _ => {}
+            }
+        }
+        let key = kluis_core::Secret::Key(opened.file_key(index)?.clone());
+        let (mut plain, metadata) = kluis_core::open_bytes(&envelope, &key, &kluis_core::OpenLimits::default())
+            .map_err(|e| TransferError::InvalidArgument(e.to_string()))?;
+        tamper(&mut plain);
+        let mut check = FileCheck::new(&opened, index)?;
+        check.metadata(metadata.as_ref())?;
+        for piece in plain.chunks(4096) {
+            check.update(piece)?;
+        }
+        check.verify()?;
+        files.push(plain.to_vec());
+    }
+    Ok(files)
+}
+
+#[test]
+fn an_envelope_downloaded_as_stored_opens_and_checks_against_the_manifest() -> Result<(), TransferError> {
+    let (transfer, envelopes) = seal_chunked(&files())?;
+    let mut server = FakeServer::new();
+    let mut session = new_session(&transfer, 2)?;
+    let sent = drive_send(&mut server, &mut session, &envelopes, &mut Seen::default())?;
+    let received = receive_envelopes(&mut server, &sent.link, |_| {})?;
+    assert_eq!(received, files().into_iter().map(|(_, data)| data).collect::<Vec<_>>());
+    // A plaintext other than the manifest's fails its check.
+    let changed = receive_envelopes(&mut server, &sent.link, |p| {
+        if let Some(b) = p.first_mut() {
+            *b ^= 1;
+        }
+    });
+    assert!(matches!(changed, Err(TransferError::Tampered { .. })), "{changed:?}");
+    let longer = receive_envelopes(&mut server, &sent.link, |p| p.push(0));
+    assert!(matches!(longer, Err(TransferError::Tampered { .. })), "{longer:?}");
     Ok(())
 }

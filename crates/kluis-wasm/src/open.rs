@@ -4,7 +4,9 @@
 //! verified chunk by chunk, the size and SHA-256 check at the end).
 
 use js_sys::Array;
+use kluis_core::Metadata;
 use kluis_transfer::http::{FileSession, HttpOptions, OpenSession};
+use kluis_transfer::session::FileCheck;
 use kluis_transfer::{OpenedTransfer, Password, ReceiveOptions};
 use wasm_bindgen::prelude::*;
 
@@ -126,6 +128,70 @@ impl Opened {
     pub fn download(&self, index: usize, now: f64) -> Result<FileDownload, Failure> {
         let session = FileSession::new(&self.server, &self.opened, index, unix(now)?, HttpOptions::default())?;
         Ok(FileDownload { session })
+    }
+
+    /// The download of file `index`'s envelope as stored (ranged reads,
+    /// the same retries): `respond` returns envelope bytes, not yet
+    /// authenticated, for a host that opens them with
+    /// [`fileKey`](Opened::file_key) (the package's worker pool) and checks
+    /// the plaintext with [`fileCheck`](Opened::file_check).
+    #[wasm_bindgen(js_name = downloadEnvelope)]
+    pub fn download_envelope(&self, index: usize, now: f64) -> Result<FileDownload, Failure> {
+        let session = FileSession::envelope(&self.server, &self.opened, index, unix(now)?, HttpOptions::default())?;
+        Ok(FileDownload { session })
+    }
+
+    /// The key of file `index`'s envelope (32 bytes, from the sealed manifest).
+    #[wasm_bindgen(js_name = fileKey)]
+    pub fn file_key(&self, index: usize) -> Result<JsValue, Failure> {
+        Ok(bytes(self.opened.file_key(index)?.as_bytes()))
+    }
+
+    /// The check of file `index`'s plaintext against the manifest.
+    #[wasm_bindgen(js_name = fileCheck)]
+    pub fn file_check(&self, index: usize) -> Result<FileChecker, Failure> {
+        Ok(FileChecker { check: FileCheck::new(&self.opened, index)? })
+    }
+}
+
+/// The check of one file's plaintext against the manifest, for a host that
+/// opens the envelope itself ([`Opened::download_envelope`]): the
+/// envelope's metadata, then every plaintext byte in order, then
+/// [`finish`](FileChecker::finish) (size and SHA-256); each refusal throws
+/// `Tampered`.
+///
+/// ```js
+/// const check = opened.fileCheck(0);
+/// check.metadata(metadataJson); // from openHeader, or undefined
+/// check.update(plaintext);
+/// check.finish();
+/// ```
+#[wasm_bindgen]
+#[derive(Debug)]
+pub struct FileChecker {
+    check: FileCheck,
+}
+
+#[wasm_bindgen]
+impl FileChecker {
+    /// The envelope's own metadata (its JSON, `undefined` when it has
+    /// none) must agree with the manifest.
+    pub fn metadata(&self, metadata_json: Option<String>) -> Result<(), Failure> {
+        let metadata = match metadata_json {
+            Some(json) => Some(Metadata::from_json(&json).map_err(Failure::invalid)?),
+            None => None,
+        };
+        Ok(self.check.metadata(metadata.as_ref())?)
+    }
+
+    /// The next plaintext bytes, in order.
+    pub fn update(&mut self, plaintext: &[u8]) -> Result<(), Failure> {
+        Ok(self.check.update(plaintext)?)
+    }
+
+    /// After the last byte: the size and SHA-256 must be the manifest's.
+    pub fn finish(&mut self) -> Result<(), Failure> {
+        Ok(self.check.verify()?)
     }
 }
 

@@ -8,7 +8,7 @@ use std::time::Duration;
 use js_sys::{Array, Reflect};
 use kluis_transfer::http::{HttpOptions, SendSession, SentLink, Token};
 use kluis_transfer::protocol::Language;
-use kluis_transfer::{FileSealer, FileSpec, Password, SendOptions, SendRequest, TransferSealer};
+use kluis_transfer::{ChunkedFile, FileSealer, FileSpec, Password, SendOptions, SendRequest, TransferSealer};
 use wasm_bindgen::prelude::*;
 
 use crate::convert::{MAX_SAFE_INTEGER, bytes, object, whole};
@@ -105,6 +105,7 @@ fn http_options(value: &JsValue) -> Result<HttpOptions, Failure> {
 pub struct Sealing {
     sealer: Option<TransferSealer>,
     file: Option<FileSealer>,
+    chunked: Option<ChunkedFile>,
 }
 
 #[wasm_bindgen]
@@ -115,7 +116,7 @@ impl Sealing {
     pub fn new(request: JsValue, now: f64) -> Result<Sealing, Failure> {
         let now = whole(now.floor(), MAX_SAFE_INTEGER, "now")? as u64;
         let sealer = TransferSealer::new(send_request(&request)?, &SendOptions::default(), now)?;
-        Ok(Sealing { sealer: Some(sealer), file: None })
+        Ok(Sealing { sealer: Some(sealer), file: None, chunked: None })
     }
 
     fn sealer(&mut self) -> Result<&mut TransferSealer, Failure> {
@@ -149,6 +150,36 @@ impl Sealing {
         let (tail, sealed) = file.finish()?;
         self.sealer()?.add(sealed)?;
         Ok(bytes(&tail))
+    }
+
+    /// Starts file `index` for sealing its chunks elsewhere (the package's
+    /// worker pool): `{ header, chunkKey }`, the envelope's first bytes and
+    /// the key of its chunks (`ChunkSplitter.forPlaintext`, `ChunkCipher`);
+    /// then [`hash`](Sealing::hash) with every plaintext byte in order, and
+    /// [`endChunkedFile`](Sealing::end_chunked_file).
+    #[wasm_bindgen(js_name = beginChunkedFile)]
+    pub fn begin_chunked_file(&mut self, index: usize) -> Result<JsValue, Failure> {
+        let file = self.sealer()?.chunked_file(index)?;
+        let parts = object(&[("header", bytes(file.header())), ("chunkKey", bytes(file.chunk_key().as_bytes()))]);
+        self.chunked = Some(file);
+        Ok(parts)
+    }
+
+    /// Hashes the next plaintext of the file begun with `beginChunkedFile`.
+    pub fn hash(&mut self, plaintext: &[u8]) -> Result<(), Failure> {
+        self.chunked.as_mut().ok_or_else(|| Failure::invalid("no file is being sealed"))?.hash(plaintext);
+        Ok(())
+    }
+
+    /// Ends the file begun with `beginChunkedFile`, whose envelope had
+    /// `envelopeLen` bytes (its size is checked).
+    #[wasm_bindgen(js_name = endChunkedFile)]
+    pub fn end_chunked_file(&mut self, envelope_len: f64) -> Result<(), Failure> {
+        let len = whole(envelope_len, MAX_SAFE_INTEGER, "envelopeLen")? as u64;
+        let file = self.chunked.take().ok_or_else(|| Failure::invalid("no file is being sealed"))?;
+        let sealed = file.finish(len)?;
+        self.sealer()?.add(sealed)?;
+        Ok(())
     }
 
     /// Seals the manifest with the password (Argon2id at the default cost)

@@ -348,6 +348,26 @@ impl FileSession {
         })
     }
 
+    /// The download of file `index`'s envelope as stored
+    /// ([`FileDownload::envelope`]): [`respond`](FileSession::respond)
+    /// releases envelope bytes, which the host opens with
+    /// [`OpenedTransfer::file_key`] and checks with a
+    /// [`FileCheck`](crate::session::FileCheck); `Done` once every byte was read.
+    pub fn envelope(
+        server: &str,
+        opened: &OpenedTransfer,
+        index: usize,
+        now: u64,
+        options: HttpOptions,
+    ) -> Result<FileSession, TransferError> {
+        let server = Server::new(server, None, options).map_err(|e| TransferError::Transport(e.into()))?;
+        Ok(FileSession {
+            calls: Calls::recipient(server, opened.id()),
+            download: FileDownload::envelope(opened, index, now)?,
+            report: false,
+        })
+    }
+
     /// What to do next; `Done` once the whole file is verified.
     pub fn poll(&mut self) -> Result<Step<()>, TransferError> {
         if std::mem::take(&mut self.report) {

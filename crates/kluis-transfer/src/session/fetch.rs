@@ -186,9 +186,10 @@ pub struct FileDownload {
     len: Option<u64>,
     offset: u64,
     done: bool,
-    opener: PushOpener,
-    hasher: Sha256,
-    size: u64,
+    /// `None`: the envelope is released as stored, for a host that opens
+    /// it itself ([`FileDownload::envelope`]).
+    opener: Option<PushOpener>,
+    check: FileCheck,
     metadata_checked: bool,
 }
 
@@ -218,11 +219,21 @@ impl FileDownload {
             len: None,
             offset: 0,
             done: false,
-            opener: PushOpener::new(Secret::Key(file.key.clone()), options.limits),
-            hasher: Sha256::new(),
-            size: 0,
+            opener: Some(PushOpener::new(Secret::Key(file.key.clone()), options.limits)),
+            check: FileCheck::new(opened, index)?,
             metadata_checked: false,
         })
+    }
+
+    /// The download of file `index`'s envelope as stored (ranged reads,
+    /// the same retries), for a host that opens it itself with
+    /// [`OpenedTransfer::file_key`] (the npm package: on its worker pool)
+    /// and checks the plaintext with a [`FileCheck`]. Nothing released is
+    /// authenticated yet.
+    pub fn envelope(opened: &OpenedTransfer, index: usize, now: u64) -> Result<FileDownload, TransferError> {
+        let mut download = FileDownload::new(opened, index, now)?;
+        download.opener = None;
+        Ok(download)
     }
 
     fn what(&self) -> String {
@@ -271,27 +282,94 @@ impl FileDownload {
                     return Err(TransferError::tampered(what, "the store returned fewer bytes than it announced"));
                 }
                 self.offset += piece.len() as u64;
-                self.opener.update(&piece, &mut plain).map_err(|e| TransferError::from_open(e, &what, false))?;
-                if !self.metadata_checked && self.opener.header_done() {
-                    check_metadata(&self.file, &what, self.opener.metadata())?;
+                let Some(opener) = self.opener.as_mut() else {
+                    if self.len.is_some_and(|len| self.offset > len) {
+                        return Err(TransferError::tampered(what, "the store returned more bytes than it announced"));
+                    }
+                    self.done = self.len.is_some_and(|len| self.offset >= len);
+                    return Ok(Zeroizing::new(piece));
+                };
+                opener.update(&piece, &mut plain).map_err(|e| TransferError::from_open(e, &what, false))?;
+                if !self.metadata_checked && opener.header_done() {
+                    self.check.metadata(opener.metadata())?;
                     self.metadata_checked = true;
                 }
-                self.take(&plain)?;
+                self.check.update(&plain)?;
             }
             (_, output) => return Err(TransferError::Transport(unexpected(&what, &output))),
         }
-        if self.len.is_some_and(|len| self.offset >= len) {
+        if let Some(opener) = self.opener.as_mut().filter(|_| self.len.is_some_and(|len| self.offset >= len)) {
             let before = plain.len();
-            self.opener.finish(&mut plain).map_err(|e| TransferError::from_open(e, &what, false))?;
-            self.take(&plain[before..])?;
-            self.verify()?;
+            opener.finish(&mut plain).map_err(|e| TransferError::from_open(e, &what, false))?;
+            self.check.update(&plain[before..])?;
+            self.check.verify()?;
             self.done = true;
         }
         Ok(plain)
     }
+}
+
+/// Checks a file's plaintext against the manifest as it is released in
+/// order: its envelope's metadata, its size (never more than the manifest
+/// says) and, at the end, its SHA-256. [`FileDownload`] checks with one; a
+/// host that opens the envelope itself ([`FileDownload::envelope`]) makes
+/// its own with [`FileCheck::new`].
+///
+/// ```
+/// # use std::time::Duration;
+/// # use kluis_transfer::*;
+/// use kluis_transfer::session::FileCheck;
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// # let store = MemoryTransport::new();
+/// # let password = Password::new("zwaluw-kompas-9-tegelvloer-okapi");
+/// # let request = TransferRequest { from: "ann@example.org".into(), to: vec!["bob@example.org".into()], subject: "S".into(),
+/// #     message: None, files: vec![FileSource::bytes("a.txt", b"alpha".to_vec())], expires_in: Duration::from_secs(3600),
+/// #     password: password.clone(), allow_weak_password: false };
+/// # let options = SendOptions { argon2: Argon2Params::INSECURE_TEST, ..SendOptions::default() };
+/// # let id = send_transfer(&store, request, &options, &NoProgress)?.id;
+/// let opened = open_transfer(&store, &id, &password, &ReceiveOptions::default())?;
+/// let mut check = FileCheck::new(&opened, 0)?;
+/// check.update(b"alp")?;
+/// check.update(b"ha")?;
+/// check.verify()?;
+/// let mut wrong = FileCheck::new(&opened, 0)?;
+/// wrong.update(b"alpHa")?;
+/// assert!(matches!(wrong.verify(), Err(TransferError::Tampered { .. })));
+/// # Ok(()) }
+/// ```
+pub struct FileCheck {
+    index: usize,
+    file: ManifestFile,
+    hasher: Sha256,
+    size: u64,
+}
+
+impl std::fmt::Debug for FileCheck {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FileCheck").field("index", &self.index).field("size", &self.size).finish_non_exhaustive()
+    }
+}
+
+impl FileCheck {
+    /// The check of file `index` of `opened`.
+    pub fn new(opened: &OpenedTransfer, index: usize) -> Result<FileCheck, TransferError> {
+        let file = opened.manifest().files.get(index).ok_or_else(|| {
+            TransferError::invalid(format!("no file {index}: the transfer has {}", opened.info().files.len()))
+        })?;
+        Ok(FileCheck { index, file: file.clone(), hasher: Sha256::new(), size: 0 })
+    }
+
+    fn what(&self) -> String {
+        format!("file {} ({:?})", self.index + 1, self.file.name)
+    }
+
+    /// The envelope's own (sealed) metadata, if any, must agree with the manifest.
+    pub fn metadata(&self, metadata: Option<&Metadata>) -> Result<(), TransferError> {
+        check_metadata(&self.file, &self.what(), metadata)
+    }
 
     /// Counts and hashes released plaintext, refusing more than the manifest says.
-    fn take(&mut self, plain: &[u8]) -> Result<(), TransferError> {
+    pub fn update(&mut self, plain: &[u8]) -> Result<(), TransferError> {
         self.size += plain.len() as u64;
         if self.size > self.file.size {
             return Err(TransferError::tampered(
@@ -303,7 +381,8 @@ impl FileDownload {
         Ok(())
     }
 
-    fn verify(&mut self) -> Result<(), TransferError> {
+    /// After the last byte: the size and SHA-256 must be the manifest's.
+    pub fn verify(&mut self) -> Result<(), TransferError> {
         if self.size != self.file.size {
             let reason = format!("{} bytes, the manifest says {}", self.size, self.file.size);
             return Err(TransferError::tampered(self.what(), reason));
