@@ -174,9 +174,10 @@ spawn "venvs and Maven artifacts" bash -c '
 
 # One WebAssembly build for every JavaScript suite: the npm package (kluis-wasm
 # for wasm32 in `release`, baseline, SIMD and the password rater; wasm-bindgen
-# of the version Cargo.lock pins), then the web pages and the Outlook add-in on it (web/dist,
-# clients/outlook/dist), which
-# kluis-server embeds: so before any cargo step that builds the server.
+# of the version Cargo.lock pins), then the web pages and the Outlook add-in
+# on it (web/dist, clients/outlook/dist), which kluis-server embeds: so
+# before any cargo step that builds the server. Also the npm packages of the
+# mail-client add-ins and of the JavaScript benchmark.
 begin "wasm and JavaScript builds (bindings/js, web, clients)"
 kluis_ensure_wasm_bindgen
 npm --prefix bindings/js ci --no-audit --no-fund
@@ -187,6 +188,7 @@ npm --prefix web run build
 npm --prefix clients/outlook ci --no-audit --no-fund
 npm --prefix clients/outlook run build
 npm --prefix clients/thunderbird ci --no-audit --no-fund
+npm --prefix benches/js ci --no-audit --no-fund
 end
 
 begin "test build (cargo test --no-run, $KLUIS_PROFILE)"
@@ -236,6 +238,10 @@ end
 
 begin "JavaScript package (Node, headless Chromium)"
 KLUIS_JS_BUILT=1 bash bindings/js/run-tests.sh
+end
+
+begin "JavaScript benchmark, smoke run (benches/js: every figure measured, none timed)"
+KLUIS_JS_BUILT=1 bash benches/js/run-smoke.sh
 end
 
 begin "Outlook add-in (office-addin-mock, manifest, task pane in headless Chromium on kluis-server)"
