@@ -57,8 +57,6 @@ export async function startServer(dir, extra = "") {
       "transfers_per_ip = 1000",
       "transfers_per_sender = 1000",
       "manifest_reads_per_ip = 10000",
-      "[purge]",
-      "interval_secs = 1",
       extra,
       "",
     ].join("\n");
