@@ -97,6 +97,7 @@ export async function startServer(dir, extra = "") {
   }
 
   const url = await start();
+  await servesThisBuild(url);
 
   /** The mails to `address` (decoded enough to read: quoted-printable joined), oldest first. */
   async function mailsTo(address) {
@@ -158,6 +159,21 @@ export async function startServer(dir, extra = "") {
       await stop("SIGTERM");
     },
   };
+}
+
+/**
+ * Fails unless the server embeds this checkout's web/dist (the hashed
+ * names its send page loads are the manifest's), so a stale binary is not
+ * tested by mistake.
+ */
+async function servesThisBuild(url) {
+  const manifest = JSON.parse(await readFile(join(repo, "web", "dist", "manifest.json"), "utf8"));
+  const page = await (await fetch(`${url}/`)).text();
+  for (const entry of ["send.js", "app.css"]) {
+    if (!page.includes(`/${manifest[entry]}`)) {
+      throw new Error(`the kluis-server binary does not embed this web/dist (its send page lacks ${manifest[entry]}): rebuild it after npm --prefix web run build`);
+    }
+  }
 }
 
 /** `kluis ARGS` with `home` as its home (where `kluis verify` keeps tokens); resolves to stdout. */
