@@ -41,11 +41,9 @@ const pkgServer = createServer(async (req, res) => {
   const path = normalize(join(pkg, decodeURIComponent(new URL(req.url, "http://x").pathname)));
   if (path.endsWith("/bench.html")) return res.writeHead(200, { "content-type": "text/html" }).end('<!doctype html><title>bench</title><script type="module">import * as k from "/dist/index.js"; window.kluis = k;</script>');
   if (!path.startsWith(pkg + "/")) return res.writeHead(403).end();
-  try {
-    res.writeHead(200, { "content-type": TYPES[extname(path)] ?? "application/octet-stream" }).end(await readFile(path));
-  } catch {
-    res.writeHead(404).end();
-  }
+  const body = await readFile(path).catch(() => null);
+  if (!body) return res.writeHead(404).end();
+  res.writeHead(200, { "content-type": TYPES[extname(path)] ?? "application/octet-stream" }).end(body);
 });
 await new Promise((ok) => pkgServer.listen(0, "127.0.0.1", ok));
 
@@ -67,7 +65,7 @@ try {
       let sent = 0;
       return new ReadableStream({ pull: (c) => (sent >= n ? c.close() : (c.enqueue(piece.slice(0, Math.min(piece.length, n - sent))), (sent += piece.length))) }, { highWaterMark: 0 });
     };
-    const key = { key: new Uint8Array(32).fill(7) };
+    const key = () => ({ key: new Uint8Array(32).fill(7) }); // fresh each call: the package may transfer it
     const drain = async (s, keep) => {
       const r = s.getReader();
       const parts = [];
@@ -79,18 +77,18 @@ try {
         if (keep) parts.push(x.value);
       }
     };
-    await drain(k.sealStream(source(8 << 20), key));
+    await drain(k.sealStream(source(8 << 20), key()));
     // Sealed in 256 MiB rounds (kept for the open), so memory stays bounded.
     const round = Math.min(total, 256 << 20);
     let sealMs = 0;
     let openMs = 0;
     for (let done = 0; done < total; done += round) {
       let t = performance.now();
-      const sealed = await drain(k.sealStream(source(round), key), true);
+      const sealed = await drain(k.sealStream(source(round), key()), true);
       sealMs += performance.now() - t;
       let i = 0;
       t = performance.now();
-      const opened = await drain(k.openStream(new ReadableStream({ pull: (c) => (i < sealed.parts.length ? c.enqueue(sealed.parts[i++]) : c.close()) }, { highWaterMark: 0 })));
+      const opened = await drain(k.openStream(new ReadableStream({ pull: (c) => (i < sealed.parts.length ? c.enqueue(sealed.parts[i++]) : c.close()) }, { highWaterMark: 0 }), key()));
       openMs += performance.now() - t;
       if (opened.n !== round) throw new Error("lost bytes");
     }

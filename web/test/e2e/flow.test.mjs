@@ -53,7 +53,8 @@ for (const lang of ["nl", "en"]) {
     // The files, on disk: the browser reads them from there.
     const files = join(work, `files-${lang}`);
     const first = join(files, big ? "bouwtekening.bin" : "paspoort scan.pdf");
-    const firstSha = await bigFile(first, big ? BIG : 1_234_567, big ? 7 : 8);
+    const firstSize = big ? BIG : 24_000_000;
+    const firstSha = await bigFile(first, firstSize, big ? 7 : 8);
     const second = join(files, "brief.txt");
     const secondBytes = Buffer.from(`Geachte heer, mevrouw,\nHierbij de stukken (${lang}).\n`);
     await writeFile(second, secondBytes);
@@ -75,7 +76,10 @@ for (const lang of ["nl", "en"]) {
       sent = { link: (await s.page.textContent("#link")).trim(), password: await shownPassword(s.page, "done-password") };
       await step(s.page, `${lang}-send-09-done`);
     } else {
-      sent = await sendAndWait(s.page, { lang, shotName: `${lang}-send-09-done` });
+      await s.page.click("#send");
+      await s.page.waitForFunction(() => Number(document.getElementById("send-progress-bar")?.value ?? 0) >= 3, null, { timeout: 60_000, polling: 50 });
+      await step(s.page, `${lang}-send-08-progress`);
+      sent = await sendAndWait(s.page, { lang, shotName: `${lang}-send-09-done`, click: false });
     }
     assert.match(sent.link, /^http:\/\/127\.0\.0\.1:\d+\/t\/[a-z2-7]{26}$/);
     // Each recipient is mailed the link; the password is in no mail.
@@ -116,7 +120,7 @@ for (const lang of ["nl", "en"]) {
       await r.page.click("#save-all");
       await r.page.waitForSelector("#file-status-0.kluis-file-status--done", { timeout: 60_000 });
       await r.page.waitForSelector("#file-status-1.kluis-file-status--done", { timeout: 60_000 });
-      assert.deepEqual(await opfsFiles(r.page), { [basename(first)]: [1_234_567, firstSha], [basename(second)]: [secondBytes.length, sha256(secondBytes)] });
+      assert.deepEqual(await opfsFiles(r.page), { [basename(first)]: [firstSize, firstSha], [basename(second)]: [secondBytes.length, sha256(secondBytes)] });
     }
     await step(r.page, `${lang}-receive-04-saved`);
 

@@ -120,9 +120,9 @@ export async function composeInBrowser(page, server, { lang, from, to, files, su
   await at("07-check");
 }
 
-/** Clicks Send and waits for the done page; returns { link, password }. */
-export async function sendAndWait(page, { lang, shotName = null, timeout = 120_000 }) {
-  await page.click("#send");
+/** Clicks Send (unless `click` is false: already clicked) and waits for the done page; returns { link, password }. */
+export async function sendAndWait(page, { lang, shotName = null, timeout = 120_000, click = true }) {
+  if (click) await page.click("#send");
   await heading(page, WORDS[lang].done, timeout);
   const link = (await page.textContent("#link")).trim();
   const password = await shownPassword(page, "done-password");
