@@ -20,8 +20,8 @@ export async function step(page, name, { shot = true } = {}) {
 }
 
 export const WORDS = {
-  nl: { code: "verificatiecode", recipients: "Naar wie", files: "Welke bestanden", password: "Wachtwoord", options: "Instellingen", check: "Controleer", done: "De bestanden zijn verstuurd", withdrawn: "ingetrokken", reply: "Veilig antwoorden", replyDone: "Uw antwoord is verstuurd", limit: "te vaak", expired: "verlopen" },
-  en: { code: "verification code", recipients: "Who are you sending", files: "Which files", password: "Password", options: "Settings", check: "Check your answers", done: "Your files have been sent", withdrawn: "withdrawn", reply: "Reply securely", replyDone: "Your reply has been sent", limit: "too many times", expired: "expired" },
+  nl: { code: "verificatiecode", recipients: "Naar wie", files: "Welke bestanden", password: "Wachtwoord", options: "Instellingen", check: "Controleer", done: "De bestanden zijn verstuurd", withdrawn: "ingetrokken", reply: "Veilig antwoorden", replyDone: "Uw antwoord is verstuurd" },
+  en: { code: "verification code", recipients: "Who are you sending", files: "Which files", password: "Password", options: "Settings", check: "Check your answers", done: "Your files have been sent", withdrawn: "withdrawn", reply: "Reply securely", replyDone: "Your reply has been sent" },
 };
 
 /** Waits for the main heading to contain `text`. */
