@@ -256,6 +256,10 @@ begin "web pages (headless Chromium, axe-core, keyboard only)"
 CHROMIUM="$KLUIS_CHROMIUM" npm --prefix web test
 end
 
+begin "web pages end to end (real kluis-server, headless Chromium)"
+KLUIS_JS_BUILT=1 bash web/run-e2e.sh
+end
+
 begin "kluis-server end to end"
 bash scripts/test-server.sh
 end
