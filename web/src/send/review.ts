@@ -74,6 +74,12 @@ function change(flow: Flow, name: StepName): () => void {
   };
 }
 
+/** The files with their sizes, and the total when there are several. */
+function fileList(d: Draft): Node[] {
+  const list = h("ul", { class: "kluis-plain-list" }, d.files.map((f) => h("li", {}, `${f.name} (${bytes(f.size)})`)));
+  return d.files.length > 1 ? [list, h("span", {}, t("check.total", { size: bytes(totalBytes(d)) }))] : [list];
+}
+
 /** The rows of "check your answers". */
 function rows(flow: Flow, d: Draft): Parameters<typeof dataList>[0] {
   const send = d.kind === "send";
@@ -82,7 +88,7 @@ function rows(flow: Flow, d: Draft): Parameters<typeof dataList>[0] {
     { key: t("check.to"), value: d.recipients.join(", "), change: send ? change(flow, "recipients") : undefined, id: "change-recipients" },
     {
       key: t("check.files"),
-      value: d.files.length ? [h("ul", { class: "kluis-plain-list" }, d.files.map((f) => h("li", {}, `${f.name} (${bytes(f.size)})`))), h("span", {}, bytes(totalBytes(d)))] : t("common.none"),
+      value: d.files.length ? fileList(d) : t("common.none"),
       change: change(flow, "files"),
       id: "change-files",
     },
