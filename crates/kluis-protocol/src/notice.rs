@@ -165,7 +165,7 @@ impl RecipientNotice {
                          \n\
                          \x20   {link}\n\
                          \n\
-                         Typ daarna het wachtwoord. Dat krijgt u van de afzender via de telefoon\n\
+                         Typ dan het wachtwoord. Dat krijgt u van de afzender via de telefoon\n\
                          of per sms. Het wachtwoord staat niet in deze mail. Daarna kunt u de\n\
                          bestanden opslaan op uw computer of telefoon.\n\
                          \n\
@@ -251,7 +251,7 @@ mod tests {
             ],
             Language::Nl => [
                 "Open deze link in uw browser:",
-                "Typ daarna het wachtwoord. Dat krijgt u van de afzender via de telefoon\nof per sms. Het wachtwoord staat niet in deze mail.",
+                "Typ dan het wachtwoord. Dat krijgt u van de afzender via de telefoon\nof per sms. Het wachtwoord staat niet in deze mail.",
                 "Gebruikt u de opdrachtregel van Kluis? Typ dan:",
             ],
         }
