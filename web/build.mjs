@@ -9,6 +9,7 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import { basename, dirname, extname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { licensesFile } from "./licenses.mjs";
 
 const root = dirname(fileURLToPath(import.meta.url));
 const fixture = process.argv.includes("--fixture");
@@ -130,7 +131,7 @@ async function main() {
   mkdirSync(assets, { recursive: true });
 
   // The service worker first: the pages need its hashed name.
-  const sw = await build({ entryPoints: [join(root, "src", "save", "sw.ts")], bundle: true, format: "iife", minify: true, write: false, target: "es2022" });
+  const sw = await build({ entryPoints: [join(root, "src", "save", "sw.ts")], bundle: true, format: "iife", minify: true, write: false, target: "es2022", metafile: true });
   const swName = emit("sw.js", sw.outputFiles[0].contents);
 
   const result = await build({
@@ -153,7 +154,10 @@ async function main() {
   });
 
   const iconName = emit("favicon.svg", readFileSync(join(root, "templates", "favicon.svg")));
-  const manifest = { "sw.js": `assets/${swName}`, "favicon.svg": `assets/${iconName}` };
+  // The licences of the bundled packages (web/licenses.mjs): EUPL-1.2 for the NL Design System's CSS.
+  const licenses = licensesFile([sw.metafile, result.metafile], { cwd: process.cwd(), self: root });
+  const licensesName = emit("licenses.txt", Buffer.from(licenses.text));
+  const manifest = { "sw.js": `assets/${swName}`, "favicon.svg": `assets/${iconName}`, "licenses.txt": `assets/${licensesName}` };
   for (const [file, meta] of Object.entries(result.metafile.outputs)) {
     if (!meta.entryPoint) continue;
     const rel = relative(out, join(root, file)).split("\\").join("/");
@@ -175,6 +179,7 @@ async function main() {
         JS: `/${manifest[`${page}.js`]}`,
         SKIP: escapeHtml(words["site.skip"]),
         ICON: `/assets/${iconName}`,
+        LICENSES: `/assets/${licensesName}`,
         OLD_TITLE: escapeHtml(words["state.oldBrowser.title"]),
         OLD_TEXT: escapeHtml(words["state.oldBrowser.text"]),
       });
@@ -190,7 +195,7 @@ async function main() {
     .filter((v, i, all) => all.indexOf(v) === i)
     .sort();
   writeFileSync(join(out, "manifest.json"), `${JSON.stringify(manifest, null, 2)}\n`);
-  console.log(`built ${out} (${manifest.assets.length} assets)`);
+  console.log(`built ${out} (${manifest.assets.length} assets; bundled: ${licenses.packages.map((p) => `${p.name}@${p.version} ${p.license}`).join(", ")})`);
 }
 
 function readdirAssets() {

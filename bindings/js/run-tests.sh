@@ -9,7 +9,9 @@
 #
 # Environment: KLUIS_JS_BUILT=1 skips `npm ci` and the build (test-all.sh
 # builds the package once for every JavaScript suite); KLUIS_CHROMIUM (or
-# CHROMIUM) names the Chromium binary.
+# CHROMIUM) names the Chromium binary; KLUIS_FIREFOX (default
+# /usr/bin/firefox-esr) the Firefox the same browser suite also runs in when
+# it is installed (puppeteer-core over WebDriver BiDi; skipped otherwise).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
@@ -42,3 +44,9 @@ if [[ ${KLUIS_JS_BUILT:-} != 1 ]]; then
 fi
 npm test
 CHROMIUM="$KLUIS_CHROMIUM" npm run test:browser
+firefox="${KLUIS_FIREFOX:-/usr/bin/firefox-esr}"
+if [[ -x $firefox ]]; then
+    KLUIS_FIREFOX="$firefox" npm run test:firefox
+else
+    echo "Firefox is not installed at $firefox: the browser suite in Firefox is skipped (apt-get install firefox-esr, or set KLUIS_FIREFOX)"
+fi

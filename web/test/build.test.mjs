@@ -18,7 +18,7 @@ after(() => rmSync(tmp, { recursive: true, force: true }));
 function buildWithStandIn() {
   const pkg = join(tmp, "kluis");
   mkdirSync(pkg, { recursive: true });
-  writeFileSync(join(pkg, "package.json"), JSON.stringify({ name: "kluis", version: "0.0.0", type: "module", main: "index.js" }));
+  writeFileSync(join(pkg, "package.json"), JSON.stringify({ name: "kluis", version: "0.0.0", type: "module", main: "index.js", license: "MIT OR Apache-2.0" }));
   writeFileSync(join(pkg, "engine_bg.wasm"), Buffer.from([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0]));
   writeFileSync(join(pkg, "glue.js"), "export const GLUE = 'glue-marker';\n");
   writeFileSync(join(pkg, "worker.js"), "import { GLUE } from './glue.js';\nconst wasm = new URL('./engine_bg.wasm', import.meta.url);\nself.postMessage([GLUE, String(wasm)]);\n");
@@ -69,6 +69,40 @@ test("the build copies the engine's wasm and worker under hashed names and rewri
     assert.ok(pages.includes(`./${wasm}`) && pages.includes(`./${worker}`), "the page code points at the hashed files");
     assert.doesNotMatch(pages, /engine_bg\.wasm|\.\/worker\.js/, "no unhashed reference is left");
   }
+});
+
+test("the assets carry the bundled packages' licences: the NL Design System's EUPL-1.2 notices and text, linked from every page", () => {
+  const out = dist();
+  const manifest = JSON.parse(readFileSync(join(out, "manifest.json"), "utf8"));
+  const name = manifest["licenses.txt"];
+  assert.match(name, /^assets\/licenses-[A-Za-z0-9_-]{10}\.txt$/);
+  assert.ok(manifest.assets.includes(name), "served with the assets");
+  const text = readFileSync(join(out, name), "utf8");
+  for (const pkg of ["@utrecht/component-library-css", "@nl-design-system-unstable/voorbeeld-design-tokens"]) {
+    const version = JSON.parse(readFileSync(join(webRoot, "node_modules", pkg, "package.json"), "utf8")).version;
+    assert.ok(text.includes(`${pkg} ${version}\n  Licence: EUPL-1.2`), `${pkg} ${version} in ${text.slice(0, 2000)}`);
+  }
+  assert.match(text, /Copyright \(c\) [0-9-]+ Gemeente Utrecht/, "the CSS's copyright lines");
+  assert.match(text, /Source: https:\/\/github\.com\/nl-design-system\/utrecht/, "where the source code is (EUPL-1.2 article 5)");
+  assert.match(text, /EUROPEAN UNION PUBLIC LICEN[CS]E v\. 1\.2/, "the licence's text");
+  assert.match(text, /kluis 0\.0\.0\n  Licence: MIT OR Apache-2\.0/, "the engine package");
+  const css = readFileSync(join(out, manifest["app.css"]), "utf8");
+  assert.match(css, /@license EUPL-1\.2/, "the CSS keeps its own notices");
+  for (const lang of ["nl", "en"]) {
+    for (const page of ["send", "receive"]) {
+      const html = readFileSync(join(out, manifest.templates[page][lang]), "utf8");
+      assert.ok(html.includes(`<link rel="license" href="/${name}">`), `${page}.${lang}`);
+    }
+  }
+});
+
+test("a bundled package under a licence outside the policy stops the build", () => {
+  const pkg = join(tmp, "kluis-gpl");
+  mkdirSync(pkg, { recursive: true });
+  writeFileSync(join(pkg, "package.json"), JSON.stringify({ name: "kluis", version: "0.0.1", type: "module", main: "index.js", license: "GPL-3.0-only" }));
+  writeFileSync(join(pkg, "index.js"), "export const ready = Promise.resolve();\n");
+  const run = () => execFileSync(process.execPath, [join(webRoot, "build.mjs"), `--out=${join(tmp, "dist-gpl")}`], { env: { ...process.env, KLUIS_PACKAGE_DIR: pkg }, stdio: "pipe" });
+  assert.throws(run, (e) => /kluis@0\.0\.1 is licensed "GPL-3\.0-only"/.test(String(e.stderr)));
 });
 
 test("the production pages drive the engine package through engine.ts (names of issue 13)", async () => {

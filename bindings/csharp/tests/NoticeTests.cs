@@ -11,6 +11,14 @@ namespace Kluis.Tests
     {
         private const string Link = "https://kluis.example.org/t/aaaaaaaaaaaaaaaaaaaaaaaaaa";
 
+        // A server link is opened in a browser, where the receive page asks
+        // for the password the sender told by phone or SMS.
+        private static readonly Dictionary<Language, string[]> Browser = new Dictionary<Language, string[]>
+        {
+            [Language.En] = new[] { "Open this link in your browser:", "by phone\nor by text message (SMS): it is not in this mail." },
+            [Language.Nl] = new[] { "Open deze link in uw browser:", "via de telefoon\nof per sms. Het wachtwoord staat niet in deze mail." },
+        };
+
         [Test]
         [Case(Language.En, "Encrypted files from ann@example.org")]
         [Case(Language.Nl, "Versleutelde bestanden van ann@example.org")]
@@ -19,7 +27,11 @@ namespace Kluis.Tests
             RecipientNotice notice = KluisMethods.RecipientNotice("ann@example.org", Link, 1700604800, language);
             Assert.Equal(subject, notice.Subject);
             Assert.Contains("\n    " + Link + "\n", notice.Body);
-            Assert.Contains("\n    kluis receive " + Link + "\n", notice.Body);
+            foreach (string sentence in Browser[language])
+            {
+                Assert.Contains(sentence, notice.Body);
+            }
+            Assert.True(notice.Body.EndsWith("\n    kluis receive " + Link + "\n", System.StringComparison.Ordinal), notice.Body);
             Assert.Contains("2023-11-21 22:13 UTC", notice.Body);
         }
 
@@ -54,6 +66,9 @@ namespace Kluis.Tests
                 {
                     RecipientNotice notice = KluisMethods.RecipientNotice("ann@example.org", link, sent.ExpiresAt, language);
                     Assert.Contains(link, notice.Body);
+                    // A shared folder's link has no page: the notice says `kluis receive`.
+                    Assert.False(notice.Body.Contains(Browser[language][0]), notice.Body);
+                    Assert.Contains("\n    kluis receive " + link + "\n", notice.Body);
                     foreach (string secret in new[] { password, "Vertrouwelijk jaarverslag", "jaarverslag.pdf", "Alleen voor Bob." })
                     {
                         Assert.False((notice.Subject + notice.Body).Contains(secret), language + ": " + secret);

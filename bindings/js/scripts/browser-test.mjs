@@ -10,6 +10,9 @@
 // that serves its pages and the API from one origin does), and the page
 // uses its own origin as the Kluis server's address.
 //   CHROMIUM=/path/to/chromium   (default /usr/bin/chromium)
+//   --firefox: the same suite in Firefox instead (scripts/firefox.mjs:
+//   puppeteer-core over WebDriver BiDi; KLUIS_FIREFOX, default
+//   /usr/bin/firefox-esr)
 //   KLUIS_BIN=/path/to/kluis     (default target/fast/kluis or target/release/kluis)
 //   KLUIS_SERVER_BIN=/path/to/kluis-server (default target/fast/kluis-server or target/release/kluis-server)
 import { execFile } from 'node:child_process';
@@ -23,12 +26,19 @@ import { fileURLToPath } from 'node:url';
 
 import { chromium } from 'playwright-core';
 
+import { FIREFOX, launchFirefox, pageOnlyFor } from './firefox.mjs';
+
 import { cli, kluisBin, vectors } from '../test/cli.js';
 import { startServer } from '../test/server.js';
 
 const pkg = resolve(fileURLToPath(new URL('..', import.meta.url)));
+const firefox = process.argv.includes('--firefox');
 const executablePath = process.env.CHROMIUM ?? '/usr/bin/chromium';
-if (!existsSync(executablePath)) {
+if (firefox && !existsSync(FIREFOX)) {
+  console.error(`firefox is missing at ${FIREFOX}: install Debian's firefox-esr (apt-get install firefox-esr) or set KLUIS_FIREFOX`);
+  process.exit(2);
+}
+if (!firefox && !existsSync(executablePath)) {
   console.error(`chromium is missing at ${executablePath}: install Debian's chromium (apt-get install chromium) or set CHROMIUM`);
   process.exit(2);
 }
@@ -180,27 +190,45 @@ const server = createServer(async (req, res) => {
 await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
 const origin = `http://127.0.0.1:${server.address().port}`;
 
-const browser = await chromium.launch({ executablePath, args: ['--no-sandbox', '--headless=new'] });
+/** Loads test/browser.html in `page` and answers the suite's results. */
+async function results(page, waitFor) {
+  await page.goto(`${origin}/pkg/test/browser.html`);
+  await waitFor(() => Array.isArray(window.__results));
+  return page.evaluate(() => window.__results);
+}
+
 let failed = 0;
 let passed = 0;
+let close = async () => {};
 try {
-  const page = await browser.newPage();
-  // Nothing but the local server: no third-party resource can load.
-  await page.route('**/*', (route) => (route.request().url().startsWith(origin) ? route.continue() : route.abort()));
-  page.on('pageerror', (e) => console.error(`page error: ${e.message}`));
-  await page.goto(`${origin}/pkg/test/browser.html`);
-  await page.waitForFunction(() => Array.isArray(window.__results), null, { timeout: 10 * 60_000, polling: 250 });
-  const results = await page.evaluate(() => window.__results);
-  const version = browser.version();
-  console.log(`# Chromium ${version}`);
-  for (const r of results) {
+  let found;
+  let name;
+  if (firefox) {
+    const ff = await launchFirefox();
+    close = () => ff.close();
+    const page = await pageOnlyFor(ff.browser, origin);
+    page.on('pageerror', (e) => console.error(`page error: ${e.message}`));
+    name = await ff.browser.version();
+    found = await results(page, (f) => page.waitForFunction(f, { timeout: 10 * 60_000, polling: 250 }));
+  } else {
+    const browser = await chromium.launch({ executablePath, args: ['--no-sandbox', '--headless=new'] });
+    close = () => browser.close();
+    const page = await browser.newPage();
+    // Nothing but the local server: no third-party resource can load.
+    await page.route('**/*', (route) => (route.request().url().startsWith(origin) ? route.continue() : route.abort()));
+    page.on('pageerror', (e) => console.error(`page error: ${e.message}`));
+    name = `Chromium ${browser.version()}`;
+    found = await results(page, (f) => page.waitForFunction(f, null, { timeout: 10 * 60_000, polling: 250 }));
+  }
+  console.log(`# ${name}`);
+  for (const r of found) {
     console.log(`${r.ok ? 'ok' : 'not ok'} - ${r.name} (${Math.round(r.ms)} ms)`);
     if (!r.ok) console.log(r.error.replace(/^/gm, '    '));
     if (r.ok) passed++;
     else failed++;
   }
 } finally {
-  await browser.close();
+  await close();
   server.close();
   await drop.stop();
   await rm(work, { recursive: true, force: true });

@@ -14,6 +14,12 @@ SUBJECTS = {
     kluis.Language.EN: "Encrypted files from ann@example.org",
     kluis.Language.NL: "Versleutelde bestanden van ann@example.org",
 }
+# A server link is opened in a browser, where the server's receive page asks
+# for the password the sender told by phone or SMS.
+BROWSER = {
+    kluis.Language.EN: ("Open this link in your browser:", "by phone\nor by text message (SMS): it is not in this mail."),
+    kluis.Language.NL: ("Open deze link in uw browser:", "via de telefoon\nof per sms. Het wachtwoord staat niet in deze mail."),
+}
 
 
 @pytest.mark.parametrize("language", [kluis.Language.EN, kluis.Language.NL])
@@ -21,7 +27,9 @@ def test_the_notice_renders_in_each_language(language):
     notice = kluis.recipient_notice("ann@example.org", LINK, 1_700_604_800, language)
     assert notice.subject == SUBJECTS[language]
     assert f"\n    {LINK}\n" in notice.body
-    assert f"\n    kluis receive {LINK}\n" in notice.body
+    for sentence in BROWSER[language]:
+        assert sentence in notice.body
+    assert notice.body.endswith(f"\n    kluis receive {LINK}\n")
     assert "2023-11-21 22:13 UTC" in notice.body
 
 
@@ -49,6 +57,9 @@ def test_the_notice_of_a_sent_transfer_has_the_link_and_no_secret(tmp_path):
     for language in (kluis.Language.EN, kluis.Language.NL):
         notice = kluis.recipient_notice("ann@example.org", link, sent.expires_at, language)
         assert link in notice.body
+        # A shared folder's link has no page: the notice says `kluis receive`.
+        assert BROWSER[language][0] not in notice.body
+        assert f"\n    kluis receive {link}\n" in notice.body
         text = notice.subject + notice.body
         for secret in (password, "Vertrouwelijk jaarverslag", "jaarverslag.pdf", "Alleen voor Bob."):
             assert secret not in text

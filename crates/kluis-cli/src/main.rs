@@ -101,8 +101,9 @@ const LONG_ABOUT: &str = "\
 Send files end-to-end encrypted.
 
 kluis send encrypts files and a message on this computer into a transfer and
-prints a mail text with its link; the recipient runs kluis receive with the
-link and the password, which you tell them another way. kluis seal and kluis
+prints a mail text with its link; the recipient opens a drop server's link in
+a browser, or runs kluis receive with the link, and types the password, which
+you tell them another way. kluis seal and kluis
 open do the same for one file as an envelope (the Kluis v1 format:
 AES-256-GCM-SIV, Argon2id) that its password or a 32-byte key opens.";
 

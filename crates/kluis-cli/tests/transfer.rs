@@ -147,8 +147,8 @@ fn the_dutch_and_english_notices_hold_the_link_and_nothing_confidential() -> Tes
     let d = dir.path();
     let paths: Vec<&str> = files.iter().map(|(p, _)| *p).collect();
     for (language, subject_line, phrase) in [
-        ("en", "Subject: Encrypted files from ann@example.org\n\n", "password separately"),
-        ("nl", "Subject: Versleutelde bestanden van ann@example.org\n\n", "Het wachtwoord krijgt u apart"),
+        ("en", "Subject: Encrypted files from ann@example.org\n\n", "it is not in this mail"),
+        ("nl", "Subject: Versleutelde bestanden van ann@example.org\n\n", "Het staat niet in deze mail"),
     ] {
         let sent =
             send(d, &paths, &["--subject", "Quarterly figures", "--message", "Secret words", "--language", language]);
@@ -185,7 +185,7 @@ fn several_files_round_trip_with_the_generated_password() -> TestResult {
     assert!(mail.starts_with("Subject: Encrypted files from ann@example.org\n\n"), "{mail}");
     assert!(mail.contains(&sent.link), "{mail}");
     assert!(mail.contains(&format!("kluis receive {}", sent.link)), "{mail}");
-    assert!(mail.contains("password separately"), "{mail}");
+    assert!(mail.contains("by phone or by text message (SMS):\nit is not in this mail"), "{mail}");
     for secret in [&sent.password, "same.txt", "big.bin", "résumé", "empty", "confidential", "Second line", "Quarterly"]
     {
         assert!(!mail.contains(secret), "{secret:?} in the mail: {mail}");

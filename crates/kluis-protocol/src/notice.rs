@@ -76,6 +76,12 @@ impl FromStr for Language {
 /// The subject and plain-text body of the mail that gives recipients the
 /// link (never the password).
 ///
+/// A link to a drop server (`https://`, or `http://` on a test machine)
+/// tells the recipient to open it in a browser, where the server's receive
+/// page asks for the password, and keeps one line for command-line users;
+/// any other link (a shared folder's `file://`) can only be received with
+/// `kluis receive`, so the notice says that.
+///
 /// ```
 /// use kluis_protocol::{Language, RecipientNotice};
 /// let link = "https://kluis.example.org/t/aaaaaaaaaaaaaaaaaaaaaaaaaa";
@@ -83,8 +89,10 @@ impl FromStr for Language {
 /// assert_eq!(notice.subject, "Encrypted files from ann@example.org");
 /// assert!(notice.body.contains(link));
 /// assert!(notice.body.contains("until 2023-11-21 22:13 UTC"));
+/// assert!(notice.body.contains("Open this link in your browser"));
 /// let dutch = RecipientNotice::new(Language::Nl, "ann@example.org", link, 1_700_604_800);
 /// assert_eq!(dutch.subject, "Versleutelde bestanden van ann@example.org");
+/// assert!(dutch.body.contains("Open deze link in uw browser"));
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RecipientNotice {
@@ -102,47 +110,97 @@ impl RecipientNotice {
         let link = one_line(link);
         let until = readable_time(expires_at);
         let command = shell_word(&link);
+        let web = opens_in_a_browser(&link);
         match language {
             Language::En => RecipientNotice {
                 subject: format!("Encrypted files from {sender}"),
-                body: format!(
-                    "Hello,\n\
-                     \n\
-                     {sender} has sent you files, encrypted end to end with Kluis.\n\
-                     You can receive them until {until} at this link:\n\
-                     \n\
-                     \x20   {link}\n\
-                     \n\
-                     You will get the password separately, by phone or text message: it is\n\
-                     not in this mail. To receive the files, run\n\
-                     \n\
-                     \x20   kluis receive {command}\n\
-                     \n\
-                     and type the password when asked. The files are checked and saved in\n\
-                     the current folder.\n"
-                ),
+                body: if web {
+                    format!(
+                        "Hello,\n\
+                         \n\
+                         {sender} has sent you files with Kluis. The files are encrypted.\n\
+                         You can get them until {until}.\n\
+                         \n\
+                         Open this link in your browser:\n\
+                         \n\
+                         \x20   {link}\n\
+                         \n\
+                         Then type the password. The sender tells you the password by phone\n\
+                         or by text message (SMS): it is not in this mail. After that you can\n\
+                         save the files on your computer or phone.\n\
+                         \n\
+                         Do you use the Kluis command line? Then run:\n\
+                         \n\
+                         \x20   kluis receive {command}\n"
+                    )
+                } else {
+                    format!(
+                        "Hello,\n\
+                         \n\
+                         {sender} has sent you files with Kluis. The files are encrypted.\n\
+                         You can get them until {until} at this link:\n\
+                         \n\
+                         \x20   {link}\n\
+                         \n\
+                         The sender tells you the password by phone or by text message (SMS):\n\
+                         it is not in this mail. To receive the files, run\n\
+                         \n\
+                         \x20   kluis receive {command}\n\
+                         \n\
+                         and type the password when asked. The files are checked and saved in\n\
+                         the current folder.\n"
+                    )
+                },
             },
             Language::Nl => RecipientNotice {
                 subject: format!("Versleutelde bestanden van {sender}"),
-                body: format!(
-                    "Hallo,\n\
-                     \n\
-                     {sender} heeft u bestanden gestuurd, end-to-end versleuteld met Kluis.\n\
-                     U kunt ze tot {until} ontvangen via deze link:\n\
-                     \n\
-                     \x20   {link}\n\
-                     \n\
-                     Het wachtwoord krijgt u apart, per telefoon of sms: het staat niet in\n\
-                     deze mail. Om de bestanden te ontvangen, voert u uit\n\
-                     \n\
-                     \x20   kluis receive {command}\n\
-                     \n\
-                     en typt u het wachtwoord als daarom wordt gevraagd. De bestanden worden\n\
-                     gecontroleerd en in de huidige map opgeslagen.\n"
-                ),
+                body: if web {
+                    format!(
+                        "Hallo,\n\
+                         \n\
+                         {sender} heeft u bestanden gestuurd met Kluis. De bestanden zijn\n\
+                         versleuteld. U kunt ze ophalen tot {until}.\n\
+                         \n\
+                         Open deze link in uw browser:\n\
+                         \n\
+                         \x20   {link}\n\
+                         \n\
+                         Typ dan het wachtwoord. Dat krijgt u van de afzender via de telefoon\n\
+                         of per sms. Het wachtwoord staat niet in deze mail. Daarna kunt u de\n\
+                         bestanden opslaan op uw computer of telefoon.\n\
+                         \n\
+                         Gebruikt u de opdrachtregel van Kluis? Typ dan:\n\
+                         \n\
+                         \x20   kluis receive {command}\n"
+                    )
+                } else {
+                    format!(
+                        "Hallo,\n\
+                         \n\
+                         {sender} heeft u bestanden gestuurd met Kluis. De bestanden zijn\n\
+                         versleuteld. U kunt ze ophalen tot {until} via deze link:\n\
+                         \n\
+                         \x20   {link}\n\
+                         \n\
+                         Het wachtwoord krijgt u van de afzender via de telefoon of per sms.\n\
+                         Het staat niet in deze mail. Om de bestanden op te halen, typt u\n\
+                         \n\
+                         \x20   kluis receive {command}\n\
+                         \n\
+                         en daarna het wachtwoord. De bestanden worden gecontroleerd en in de\n\
+                         huidige map opgeslagen.\n"
+                    )
+                },
             },
         }
     }
+}
+
+/// Whether `link` is a drop server's page (`https://` or `http://`), which
+/// a browser opens.
+fn opens_in_a_browser(link: &str) -> bool {
+    let scheme = link.split_once("://").map(|(scheme, _)| scheme.to_ascii_lowercase());
+    matches!(scheme.as_deref(), Some("https" | "http"))
 }
 
 /// `2026-12-03 20:39 UTC`.
@@ -183,15 +241,52 @@ mod tests {
 
     const LINK: &str = "https://kluis.example.org/t/aaaaaaaaaaaaaaaaaaaaaaaaaa";
 
+    /// The sentences that tell a recipient of a web link what to do.
+    fn browser_steps(language: Language) -> [&'static str; 3] {
+        match language {
+            Language::En => [
+                "Open this link in your browser:",
+                "Then type the password. The sender tells you the password by phone\nor by text message (SMS): it is not in this mail.",
+                "Do you use the Kluis command line? Then run:",
+            ],
+            Language::Nl => [
+                "Open deze link in uw browser:",
+                "Typ dan het wachtwoord. Dat krijgt u van de afzender via de telefoon\nof per sms. Het wachtwoord staat niet in deze mail.",
+                "Gebruikt u de opdrachtregel van Kluis? Typ dan:",
+            ],
+        }
+    }
+
     #[test]
-    fn notices_hold_the_link_and_no_secret() {
+    fn web_links_are_opened_in_a_browser_with_the_password_told_apart() {
         for language in Language::ALL {
             let notice = RecipientNotice::new(language, "ann@example.org", LINK, 1_700_604_800);
-            assert!(notice.body.contains(&format!("    {LINK}\n")), "{language}: {}", notice.body);
-            assert!(notice.body.contains(&format!("    kluis receive {LINK}\n")), "{language}");
+            assert!(notice.body.contains(&format!("\n    {LINK}\n")), "{language}: {}", notice.body);
+            for step in browser_steps(language) {
+                assert!(notice.body.contains(step), "{language}: {step:?} in {}", notice.body);
+            }
+            // The command line keeps one short line, last.
+            assert!(notice.body.ends_with(&format!(":\n\n    kluis receive {LINK}\n")), "{language}");
+            assert!(!notice.body.to_lowercase().contains("install"), "{language}");
             assert!(notice.body.contains("2023-11-21 22:13 UTC"), "{language}");
             assert!(notice.subject.contains("ann@example.org"));
+            assert!(notice.body.lines().all(|l| l.chars().count() <= 76), "{language}: {}", notice.body);
         }
+        let local = RecipientNotice::new(Language::En, "a@b", "http://localhost:8080/t/a", 0);
+        assert!(local.body.contains(browser_steps(Language::En)[0]), "{}", local.body);
+    }
+
+    #[test]
+    fn folder_links_are_received_with_the_command_line() {
+        let link = "file:///srv/kluis%20share/t/aaaaaaaaaaaaaaaaaaaaaaaaaa";
+        for language in Language::ALL {
+            let notice = RecipientNotice::new(language, "ann@example.org", link, 1_700_604_800);
+            assert!(notice.body.contains(&format!("\n    {link}\n")), "{language}: {}", notice.body);
+            assert!(notice.body.contains(&format!("\n    kluis receive {link}\n")), "{language}");
+            assert!(!notice.body.contains(browser_steps(language)[0]), "{language}: {}", notice.body);
+        }
+        let spaced = RecipientNotice::new(Language::Nl, "ann@example.org", "file:///a b/t/x", 0);
+        assert!(spaced.body.contains("    kluis receive 'file:///a b/t/x'\n"), "{}", spaced.body);
     }
 
     #[test]

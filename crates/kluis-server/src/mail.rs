@@ -219,6 +219,7 @@ mod tests {
         let (subject, body) = recipient_mail(&announcement(Some(told), Some(Language::Nl)), link, 1_700_604_800);
         assert_eq!(subject, "Versleutelde bestanden van ann@example.org: Contract Bcc: x");
         assert!(body.contains(link) && body.ends_with("\nFiles:\n  - a.pdf\n"), "{body}");
+        assert!(body.contains(&format!("Open deze link in uw browser:\n\n    {link}\n")), "{body}");
     }
 
     #[test]

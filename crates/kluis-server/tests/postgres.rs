@@ -4,11 +4,18 @@
 //! the database can be reused.
 
 mod common;
+mod web_common;
 
 use common::*;
 use reqwest::StatusCode;
 use reqwest::header::RANGE;
 use serde_json::{Value, json};
+use web_common::{concurrent_replies, send_with_ids};
+
+/// Held by each test for its whole run: the tests share one database, and
+/// two servers migrating an empty PostgreSQL database at the same moment
+/// collide on its catalog (`CREATE TABLE IF NOT EXISTS` is not atomic there).
+static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
 fn random_id() -> Res<String> {
     let alphabet = b"abcdefghijklmnopqrstuvwxyz234567";
@@ -24,6 +31,7 @@ async fn whole_flow_on_postgres() -> Res {
         eprintln!("KLUIS_TEST_POSTGRES_URL is not set: the PostgreSQL test is skipped");
         return Ok(());
     };
+    let _one = ONE_AT_A_TIME.lock().await;
     let dir = tempfile::tempdir()?;
     let limits = "[limits]\nverify_per_address = 2\nmax_transfer_bytes = 100000\nsender_quota_bytes = 100000";
     let mut cfg = config(dir.path(), &format!("{limits}\n[purge]\ninterval_secs = 1"))?;
@@ -102,5 +110,29 @@ async fn whole_flow_on_postgres() -> Res {
     assert_eq!(events, ["created", "uploaded", "uploaded", "notified", "downloaded", "notified", "purged"]);
     let health: Value = http.get(s.url("/health")).send().await?.json().await?;
     assert_eq!(health["status"], "ok");
+    s.stop().await
+}
+
+/// Reply requests at the same moment on PostgreSQL (several connections,
+/// READ COMMITTED): exactly the per-transfer limit is granted.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_replies_stop_at_the_limit_on_postgres() -> Res {
+    let Ok(url) = std::env::var("KLUIS_TEST_POSTGRES_URL") else {
+        eprintln!("KLUIS_TEST_POSTGRES_URL is not set: the PostgreSQL reply test is skipped");
+        return Ok(());
+    };
+    let _one = ONE_AT_A_TIME.lock().await;
+    let dir = tempfile::tempdir()?;
+    let mut cfg = config(dir.path(), "[replies]\nper_transfer = 3\n[limits]\nverify_per_ip = 1000")?;
+    cfg.database.url = url;
+    let s = TestServer::start_with(cfg).await?;
+    let http = client();
+    let sender = format!("{}@example.org", random_id()?);
+    let token = s.token(&http, &sender).await?;
+    for round in 0..3 {
+        let t = random_id()?;
+        send_with_ids(&http, &s, &token, (&t, &random_id()?), &sender, &["bob@example.org"], json!({})).await?;
+        assert_eq!(concurrent_replies(&http, &s, &t, 24).await?, 3, "round {round}");
+    }
     s.stop().await
 }

@@ -61,6 +61,12 @@ async fn notices_are_in_the_language_the_sender_chose() -> Res {
     assert!(notice.contains("Subject: Versleutelde bestanden van ann@example.org"), "{notice}");
     assert!(notice.contains("<html lang=\"nl\">"), "{notice}");
     assert!(notice.contains(&format!("<a href=\"{}\">", s.url(&format!("/t/{t}")))), "{notice}");
+    // The recipient opens the link in a browser (the server's receive page)
+    // and types the password told apart; the text and the HTML say so.
+    assert_eq!(notice.matches("Open deze link in uw browser:").count(), 2, "{notice}");
+    assert!(notice.contains("<p>Open deze link in uw browser:</p>"), "{notice}");
+    assert_eq!(notice.matches("Het wachtwoord staat niet in deze mail.").count(), 2, "{notice}");
+    assert!(notice.contains(&format!("<p><code>kluis receive <a href=\"{}\">", s.url(&format!("/t/{t}")))), "{notice}");
     assert!(!notice.contains(&token));
 
     let before = s.mails_to(ANN)?.len();
@@ -79,5 +85,7 @@ async fn notices_are_in_the_language_the_sender_chose() -> Res {
     alternatives(notice);
     assert!(notice.contains("Subject: Encrypted files from ann@example.org"), "{notice}");
     assert!(notice.contains(&t2));
+    assert_eq!(notice.matches("Open this link in your browser:").count(), 2, "{notice}");
+    assert_eq!(notice.matches("it is not in this mail.").count(), 2, "{notice}");
     s.stop().await
 }

@@ -119,6 +119,7 @@ async fn assets_are_served_from_the_manifest_with_types_and_caching() -> Res {
             "css" => "text/css; charset=utf-8",
             "wasm" => "application/wasm",
             "svg" => "image/svg+xml",
+            "txt" => "text/plain; charset=utf-8",
             _ => "application/octet-stream",
         };
         assert_eq!(r.headers()[CONTENT_TYPE], expected, "{path}");
@@ -126,9 +127,15 @@ async fn assets_are_served_from_the_manifest_with_types_and_caching() -> Res {
         assert_eq!(Some(&body[..]), embedded.asset(path), "{path}");
         seen.insert(ext);
     }
-    for ext in ["js", "css", "wasm", "svg"] {
+    for ext in ["js", "css", "wasm", "svg", "txt"] {
         assert!(seen.contains(ext), "an asset of each kind: {ext}");
     }
+    // The licences of the bundled packages (web/licenses.mjs), linked from the pages.
+    let licenses = embedded.asset_paths().find(|p| p.starts_with("assets/licenses-")).ok_or("no licences file")?;
+    let text = String::from_utf8_lossy(embedded.asset(licenses).unwrap_or_default()).into_owned();
+    assert!(text.contains("@utrecht/component-library-css") && text.contains("Licence: EUPL-1.2"), "{text}");
+    let page = http.get(s.url("/")).send().await?.text().await?;
+    assert!(page.contains(&format!("<link rel=\"license\" href=\"/{licenses}\">")), "{page}");
     for missing in ["/assets/nope.js", "/assets/../manifest.json", "/assets/kluis-save/x", "/assets/"] {
         let r = http.get(s.url(missing)).send().await?;
         assert_eq!(r.status(), StatusCode::NOT_FOUND, "{missing}");

@@ -130,6 +130,23 @@ async fn replies_are_limited_and_follow_the_transfer() -> Res {
     s.stop().await
 }
 
+/// Replies requested at the same moment cannot go over the limit: the count
+/// and the grant are one step (the transfer's row is locked first).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_reply_requests_stop_exactly_at_the_limit() -> Res {
+    let dir = tempfile::tempdir()?;
+    let extra = "[replies]\nper_transfer = 3\n[limits]\nverify_per_ip = 1000\n";
+    let s = TestServer::start_with(config(dir.path(), extra)?).await?;
+    let http = client();
+    let ann_token = s.token(&http, ANN).await?;
+    for n in 1..=3 {
+        let (t, _) = send(&http, &s, &ann_token, n, ANN, &[BOB], json!({})).await?;
+        assert_eq!(concurrent_replies(&http, &s, &t, 24).await?, 3, "round {n}");
+        assert_eq!(ask_reply(&http, &s, &t, BOB).await?.status(), StatusCode::FORBIDDEN);
+    }
+    s.stop().await
+}
+
 #[tokio::test]
 async fn reply_requests_are_rate_limited_and_can_be_switched_off() -> Res {
     let dir = tempfile::tempdir()?;

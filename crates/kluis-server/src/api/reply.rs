@@ -20,7 +20,7 @@ use kluis_protocol::{Announcement, ErrorBody, ReplyAnswer, ReplyRequest, Transfe
 
 use super::extractors::TransferPath;
 use super::{AppResult, AppState, Shared, address, audit, client_ip, hex_sha256, ip_key, json, rate, unix};
-use crate::db::ReplyGrant;
+use crate::db::{ReplyGrant, ReplyGranted};
 use crate::error::ApiError;
 use crate::now;
 
@@ -72,8 +72,10 @@ pub(super) async fn reply(
         .db
         .grant_reply(&grant, &hex_sha256(token.as_bytes()), expires_at, transfer.expires_at, per_transfer)
         .await?;
-    if !granted {
-        return Err(ApiError::forbidden("the transfer's replies are used up"));
+    match granted {
+        ReplyGranted::Granted => {}
+        ReplyGranted::UsedUp => return Err(ApiError::forbidden("the transfer's replies are used up")),
+        ReplyGranted::NoTransfer => return Err(ApiError::gone("the transfer was withdrawn or has expired")),
     }
     audit(&state, "reply_granted", Some(&id), Some(&sender), None).await;
     Ok(Json(ReplyAnswer { token, expires_at: unix(expires_at), sender, to: transfer.sender }))

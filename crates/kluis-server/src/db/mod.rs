@@ -36,7 +36,7 @@ const MIGRATIONS: [(i64, &str); 4] = [
 ];
 
 mod web;
-pub use web::ReplyGrant;
+pub use web::{ReplyGrant, ReplyGranted};
 
 /// The metadata database.
 #[derive(Debug, Clone)]

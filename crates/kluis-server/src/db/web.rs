@@ -19,6 +19,17 @@ pub struct ReplyGrant {
     pub reply: Option<TransferId>,
 }
 
+/// How [`Db::grant_reply`] went.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReplyGranted {
+    /// The token is stored.
+    Granted,
+    /// The transfer's replies are used up (nothing stored).
+    UsedUp,
+    /// The transfer is gone (withdrawn or purged meanwhile; nothing stored).
+    NoTransfer,
+}
+
 impl Db {
     /// Records that `transfer` was withdrawn; the tombstone lasts until
     /// `expires_at` (the transfer's own expiry).
@@ -57,7 +68,13 @@ impl Db {
     /// Grants a reply token (its hash `token_hash`, valid until
     /// `expires_at`) unless `limit` tokens were granted for the transfer
     /// already; stores the token as a sender token of `grant.sender` too.
-    /// False at the limit.
+    ///
+    /// One transaction that first locks the transfer's row (a no-op
+    /// update), so that concurrent grants for one transfer, from several
+    /// connections or server processes, count and insert one at a time:
+    /// PostgreSQL holds the row lock to the commit and each later statement
+    /// sees the rows committed before it; SQLite takes its write lock at
+    /// that first statement. Grants for other transfers do not wait.
     pub async fn grant_reply(
         &self,
         grant: &ReplyGrant,
@@ -65,15 +82,24 @@ impl Db {
         expires_at: i64,
         keep_until: i64,
         limit: u64,
-    ) -> Result<bool> {
+    ) -> Result<ReplyGranted> {
+        let transfer = grant.transfer.to_string();
         let mut tx = self.pool.begin().await?;
+        let locked = sqlx::query("UPDATE transfers SET expires_at = expires_at WHERE id = $1")
+            .bind(&transfer)
+            .execute(&mut *tx)
+            .await?;
+        if locked.rows_affected() != 1 {
+            tx.rollback().await?;
+            return Ok(ReplyGranted::NoTransfer);
+        }
         let inserted = sqlx::query(
             "INSERT INTO replies (token_hash, transfer_id, sender, recipient, reply_id, expires_at, keep_until) \
              SELECT $1, $2, $3, $4, NULL, $5, $6 \
              WHERE (SELECT COUNT(*) FROM replies WHERE transfer_id = $2) < $7",
         )
         .bind(token_hash)
-        .bind(grant.transfer.to_string())
+        .bind(&transfer)
         .bind(&grant.sender)
         .bind(&grant.to)
         .bind(expires_at)
@@ -83,7 +109,7 @@ impl Db {
         .await?;
         if inserted.rows_affected() != 1 {
             tx.rollback().await?;
-            return Ok(false);
+            return Ok(ReplyGranted::UsedUp);
         }
         sqlx::query("INSERT INTO tokens (token_hash, address, expires_at) VALUES ($1, $2, $3)")
             .bind(token_hash)
@@ -92,7 +118,7 @@ impl Db {
             .execute(&mut *tx)
             .await?;
         tx.commit().await?;
-        Ok(true)
+        Ok(ReplyGranted::Granted)
     }
 
     /// The grant of a reply token (by its hash), if it is one.
@@ -162,9 +188,22 @@ mod tests {
         assert_eq!(db.tombstone(&t, 1999).await?, Some(2000));
         assert_eq!(db.tombstone(&t, 2000).await?, None, "gone with the original expiry");
         let grant = ReplyGrant { transfer: t, sender: "bob@x.org".into(), to: "ann@x.org".into(), reply: None };
-        assert!(db.grant_reply(&grant, "h1", 1500, 2000, 2).await?);
-        assert!(db.grant_reply(&grant, "h2", 1500, 2000, 2).await?);
-        assert!(!db.grant_reply(&grant, "h3", 1500, 2000, 2).await?, "the per-transfer limit");
+        assert_eq!(db.grant_reply(&grant, "h1", 1500, 2000, 2).await?, ReplyGranted::NoTransfer, "no such transfer");
+        let row = crate::db::TransferRow {
+            id: t,
+            sender: "ann@x.org".into(),
+            recipients: "[\"bob@x.org\"]".into(),
+            expires_at: 2000,
+            download_limit: None,
+            announcement: "{}".into(),
+            total_size: 1,
+            finished_at: Some(1000),
+            downloads: 0,
+        };
+        assert!(db.insert_transfer(&row, &[], 1000).await?);
+        assert_eq!(db.grant_reply(&grant, "h1", 1500, 2000, 2).await?, ReplyGranted::Granted);
+        assert_eq!(db.grant_reply(&grant, "h2", 1500, 2000, 2).await?, ReplyGranted::Granted);
+        assert_eq!(db.grant_reply(&grant, "h3", 1500, 2000, 2).await?, ReplyGranted::UsedUp, "the per-transfer limit");
         assert_eq!(db.reply_count(&t).await?, 2);
         assert_eq!(db.token("h1", 1000).await?, Some(("h1".into(), "bob@x.org".into())));
         assert_eq!(db.token("h3", 1000).await?, None);

@@ -14,6 +14,12 @@ import java.io.File
 class NoticeTest {
     private val link = "https://kluis.example.org/t/" + "a".repeat(26)
 
+    /** A server link is opened in a browser, where the receive page asks for the password told by phone or SMS. */
+    private val browser = mapOf(
+        Language.EN to listOf("Open this link in your browser:", "by phone\nor by text message (SMS): it is not in this mail."),
+        Language.NL to listOf("Open deze link in uw browser:", "via de telefoon\nof per sms. Het wachtwoord staat niet in deze mail."),
+    )
+
     @Test
     fun `the notice renders in English and Dutch`() {
         val subjects = mapOf(
@@ -24,7 +30,8 @@ class NoticeTest {
             val notice = recipientNotice("ann@example.org", link, 1_700_604_800uL, language)
             assertEquals(subject, notice.subject)
             assertTrue("\n    $link\n" in notice.body, notice.body)
-            assertTrue("\n    kluis receive $link\n" in notice.body, notice.body)
+            for (sentence in browser.getValue(language)) assertTrue(sentence in notice.body, notice.body)
+            assertTrue(notice.body.endsWith("\n    kluis receive $link\n"), notice.body)
             assertTrue("2023-11-21 22:13 UTC" in notice.body, notice.body)
         }
         val english = recipientNotice("ann@example.org", link, 0uL, Language.EN)
@@ -51,6 +58,9 @@ class NoticeTest {
             for (language in Language.entries) {
                 val notice = recipientNotice("ann@example.org", transferLink, sent.expiresAt, language)
                 assertTrue(transferLink in notice.body)
+                // A shared folder's link has no page: the notice says `kluis receive`.
+                assertFalse(browser.getValue(language)[0] in notice.body, notice.body)
+                assertTrue("\n    kluis receive $transferLink\n" in notice.body, notice.body)
                 for (secret in listOf(password, "Vertrouwelijk jaarverslag", "jaarverslag.pdf", "Alleen voor Bob.")) {
                     assertFalse(secret in notice.subject + notice.body, "$language: $secret")
                 }
