@@ -128,6 +128,10 @@ command -v mvn >/dev/null || apt_missing+=(maven)
 command -v mcs >/dev/null || apt_missing+=(mono-mcs)
 command -v mono >/dev/null || apt_missing+=(mono-runtime)
 compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || apt_missing+=(postgresql)
+# Firefox ESR: the JavaScript package's browser suite and the receive page
+# run in it too (puppeteer-core over WebDriver BiDi; KLUIS_FIREFOX names
+# another binary).
+[[ -x ${KLUIS_FIREFOX:-/usr/bin/firefox-esr} ]] || apt_missing+=(firefox-esr)
 if ((${#apt_missing[@]})); then
     if [[ $(id -u) == 0 ]] && command -v apt-get >/dev/null; then
         echo "installing from Debian: ${apt_missing[*]}"
@@ -151,7 +155,7 @@ if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknow
         missing "rustup could not install the wasm32-unknown-unknown target" \
             "run: rustup target add wasm32-unknown-unknown"
 fi
-echo "cargo $(cargo --version | cut -d' ' -f2), $(python3 --version), java $(java -version 2>&1 | head -1 | cut -d'"' -f2), $(mvn -v 2>/dev/null | head -1 | cut -d' ' -f1-3), mcs $(mcs --version | awk '{print $NF}'), node $(node --version), $("$KLUIS_CHROMIUM" --version 2>/dev/null | head -1), $(nproc) cores"
+echo "cargo $(cargo --version | cut -d' ' -f2), $(python3 --version), java $(java -version 2>&1 | head -1 | cut -d'"' -f2), $(mvn -v 2>/dev/null | head -1 | cut -d' ' -f1-3), mcs $(mcs --version | awk '{print $NF}'), node $(node --version), $("$KLUIS_CHROMIUM" --version 2>/dev/null | head -1), $("${KLUIS_FIREFOX:-/usr/bin/firefox-esr}" --version 2>/dev/null | head -1), $(nproc) cores"
 echo "test build: profile $KLUIS_PROFILE, artifacts in $KLUIS_ARTIFACTS"
 end
 
@@ -236,7 +240,7 @@ begin "C# classic Outlook example (mcs -langversion:6, mono, kluis-server)"
 bash examples/csharp-outlook/run-tests.sh
 end
 
-begin "JavaScript package (Node, headless Chromium)"
+begin "JavaScript package (Node, headless Chromium and Firefox)"
 KLUIS_JS_BUILT=1 bash bindings/js/run-tests.sh
 end
 
@@ -252,7 +256,7 @@ begin "Thunderbird FileLink extension (mocked messenger, kluis-server, .xpi, hea
 KLUIS_JS_BUILT=1 bash clients/thunderbird/run-tests.sh
 end
 
-begin "web pages (headless Chromium, axe-core, keyboard only)"
+begin "web pages (headless Chromium and Firefox, axe-core, keyboard only)"
 CHROMIUM="$KLUIS_CHROMIUM" npm --prefix web test
 end
 
