@@ -95,6 +95,9 @@ for (const lang of ["nl", "en"]) {
     await check(page, `${lang}-send-06-options`);
     await submit(page);
     await heading(page, w.check);
+    // Several files: each with its size, then the total once.
+    const filesRow = await page.textContent("main dl");
+    assert.match(filesRow, lang === "nl" ? /Samen \d/ : /\d[^,]* in all/, filesRow);
     await check(page, `${lang}-send-07-check`);
     await page.click("#send");
     await page.waitForSelector("#send-progress-bar");
