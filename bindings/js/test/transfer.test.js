@@ -470,3 +470,37 @@ test('a streamed send resumes after the server drops the connection mid-file, pa
     proxy.close();
   }
 });
+
+test('a streamed send whose server lost bytes it had acknowledged fails with a clear Transport error, never sealing them again', async () => {
+  const from = fresh('sam');
+  const token = await tokenFor(from);
+  let lost = false;
+  // Past 6 MiB the server "forgets": a piece is refused as out of place,
+  // and it reports holding only the first MiB of the file.
+  const proxy = await proxyServer(async (req, _body, res) => {
+    const offset = Number(/[?&]offset=(\d+)/.exec(req.url)?.[1] ?? -1);
+    if (req.method === 'PUT' && offset >= 6 << 20) lost = true;
+    if (!lost || !req.url.includes('/blobs/') || req.url.includes('manifest')) return false;
+    if (req.method === 'PUT') {
+      res.writeHead(409, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error: 'conflict', message: 'the offset is not the blob\'s length' }));
+    } else if (req.method === 'GET' && req.url.endsWith('/upload')) {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ partial_len: 1 << 20 }));
+    } else {
+      return false;
+    }
+    return true;
+  });
+  try {
+    const request = { from, to: ['pim@example.org'], files: [{ name: 'ten.bin', data: randomBytes(10 << 20) }], password: kluis.generatePassword() };
+    await rejects(kluis.sendTransfer(new kluis.HttpTransport(proxy.base, { token }), request), (e) => {
+      ok(e instanceof kluis.KluisError && e.kind === 'Transport', `${e?.kind}: ${e?.message}`);
+      ok(/cannot resume/.test(e.message) && /send again/.test(e.message), e.message);
+      return true;
+    });
+    ok(lost, 'the server lost bytes');
+  } finally {
+    proxy.close();
+  }
+});
