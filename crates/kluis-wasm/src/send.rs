@@ -1,7 +1,8 @@
 //! Sending a transfer: [`Sealing`] (kluis-transfer's `TransferSealer`: the
 //! request's rules, each file sealed from the chunks the host reads, the
 //! manifest) and [`Upload`] (`http::SendSession`: the upload with the
-//! resume-by-offset policy of `kluis send`).
+//! resume-by-offset policy of `kluis send`; streamed, from
+//! [`Sealing::streamed_upload`], while the files are being sealed).
 
 use std::time::Duration;
 
