@@ -12,6 +12,7 @@ import { after, before, test } from 'node:test';
 
 import * as kluis from '../dist/index.js';
 import { getPool } from '../dist/engine.js';
+import { SealedWindow } from '../dist/window.js';
 import { kluisBin } from './cli.js';
 import { startServer } from './server.js';
 
@@ -390,6 +391,9 @@ async function forward(req, body, res) {
 }
 
 test('a send uploads each file while it is sealed and keeps a bounded window of it, however large the file: `kluis receive` gets every byte', async () => {
+  // Two workers: the pool's batches under way (two of 1 MiB per worker) are
+  // plaintext read ahead too.
+  await kluis.configure({ workers: 2 });
   const from = fresh('olga');
   const token = await tokenFor(from);
   // A slow server: every piece of a file waits a while before it is stored.
@@ -416,8 +420,9 @@ test('a send uploads each file while it is sealed and keeps a bounded window of 
             if (e.done > 0 && sealedDone < data.length) uploadStartedWhileSealing = true;
           }
           // Plaintext read for sealing, less envelope bytes the server
-          // acknowledged: what the send holds at most (the window, the
-          // pool's batches in flight, a piece being hashed).
+          // acknowledged: what the send holds at most (the 4 MiB window,
+          // the pool's 4 MiB of batches under way, a piece being hashed, a
+          // piece being uploaded). Sealing all first would reach 40 MiB.
           ahead = Math.max(ahead, sealedDone - uploadedDone);
         },
       },
@@ -503,4 +508,36 @@ test('a streamed send whose server lost bytes it had acknowledged fails with a c
   } finally {
     proxy.close();
   }
+});
+
+test('a sealed window keeps only unacknowledged bytes: the sealer waits while it is full, the upload until its bytes are sealed', async () => {
+  const w = new SealedWindow(0, 10);
+  w.push(new Uint8Array([0, 1, 2, 3]));
+  w.push(new Uint8Array([4, 5, 6, 7, 8, 9]));
+  deepStrictEqual(w.read(2, 5), new Uint8Array([2, 3, 4, 5, 6]));
+  // Full: the sealer waits until the server acknowledged some bytes.
+  let roomy = false;
+  const room = w.room().then(() => (roomy = true));
+  await new Promise((r) => setTimeout(r, 10));
+  equal(roomy, false, 'no room while 10 bytes are kept');
+  w.forget(6);
+  await room;
+  equal(w.held, 4);
+  deepStrictEqual(w.read(6, 4), new Uint8Array([6, 7, 8, 9]));
+  throws(() => w.read(5, 2), 'InvalidArgument');
+  // The upload waits for bytes not sealed yet.
+  let ready = false;
+  const sealed = w.sealed(12).then(() => (ready = true));
+  w.push(new Uint8Array([10]));
+  await new Promise((r) => setTimeout(r, 10));
+  equal(ready, false, '11 bytes are not 12');
+  w.push(new Uint8Array([11, 12]));
+  await sealed;
+  deepStrictEqual(w.read(9, 4), new Uint8Array([9, 10, 11, 12]));
+  // A failure ends every wait with its error.
+  const reason = new Error('the sealing failed');
+  const waiting = w.sealed(100);
+  w.fail(reason);
+  await rejects(waiting, (e) => e === reason);
+  await rejects(w.sealed(200), (e) => e === reason);
 });
