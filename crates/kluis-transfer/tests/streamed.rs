@@ -260,3 +260,19 @@ fn a_plan_ahead_is_refused_once_a_file_is_sealed_and_binds_the_lengths() -> Resu
     );
     Ok(())
 }
+
+#[test]
+fn a_streamed_session_refuses_bytes_it_cannot_take() -> Result<(), TransferError> {
+    let (_, plan) = Host::new(&files())?;
+    let manifest_len = plan.blobs[3].1;
+    let mut session = session(plan, 0)?;
+    // The manifest is no file's blob; a file's bytes never exceed its plan.
+    assert!(matches!(session.sealed(3, 1), Err(TransferError::InvalidArgument(m)) if m.contains("manifest")));
+    assert!(matches!(session.sealed(9, 1), Err(TransferError::InvalidArgument(_))));
+    assert!(session.sealed(2, 1_000_000).is_err());
+    // The manifest: of the planned length, once.
+    assert!(session.manifest(vec![0; manifest_len as usize - 1]).is_err());
+    session.manifest(vec![0; manifest_len as usize])?;
+    assert!(session.manifest(vec![0; manifest_len as usize]).is_err());
+    Ok(())
+}
