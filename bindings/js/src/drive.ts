@@ -31,6 +31,7 @@ type StepValue =
   | { type: 'wait'; ms: number }
   | ({ type: 'progress' } & ProgressEvent)
   | { type: 'resumed'; kind: string; message: string }
+  | { type: 'needBytes'; index: number; until: number }
   | { type: 'done'; value: unknown };
 
 /** A session object in the transfer worker (`poll`, `respond`, `networkError`). */
@@ -42,6 +43,11 @@ export interface DriveOptions {
   onProgress?: ((event: ProgressEvent) => void) | undefined;
   /** The bytes of a `blob` body (a sealed file's envelope, the manifest). */
   blob?: (index: number, offset: number, len: number) => Promise<Blob | Uint8Array>;
+  /**
+   * A streamed send waits for blob `index`'s sealed bytes up to `until`:
+   * resolves once they were handed to the session (`sealed`, `setManifest`).
+   */
+  needBytes?: (index: number, until: number) => Promise<void>;
 }
 
 /** The result of one step: data a download released, or the session's end. */
@@ -146,6 +152,10 @@ export async function step(session: Session, options: DriveOptions): Promise<Ste
       options.onProgress?.({ phase, file, done, total });
       return { done: false, data: null };
     }
+    case 'needBytes':
+      if (!options.needBytes) throw new KluisError('InvalidArgument', 'this session streams no files');
+      await options.needBytes(s.index, s.until);
+      return { done: false, data: null };
     case 'done':
       return { done: true, value: s.value };
     default:

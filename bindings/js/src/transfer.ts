@@ -6,13 +6,16 @@
  * worker of their own (src/transfer-worker.ts: the manifest's Argon2 and
  * the files' hashes and checks never block the page); a file's chunks are
  * sealed and opened on the worker pool, as `sealStream`/`openStream` do.
- * This file reads the files, moves bytes and keeps time.
+ * A send is streamed: the upload starts before the first file is sealed and
+ * takes each file's envelope as it is sealed, from a bounded window
+ * (src/window.ts). This file reads the files, moves bytes and keeps time.
  */
 
 import { drive, rethrow, step, type DriveOptions, type ProgressEvent } from './drive.js';
 import { KluisError, toKluisError } from './errors.js';
 import { Remote } from './remote.js';
 import { openEnvelope, sealChunks } from './streams.js';
+import { SealedWindow } from './window.js';
 
 export type { ProgressEvent } from './drive.js';
 
@@ -134,8 +137,14 @@ export interface TransferOptions {
   signal?: AbortSignal;
 }
 
-/** Envelope bytes are gathered into a `Blob` every this many bytes (browsers may keep Blobs on disk). */
+/** A stream's bytes are gathered into a `Blob` every this many bytes (browsers may keep Blobs on disk). */
 const SPILL_BYTES = 8 << 20;
+/**
+ * The sealed bytes of a file a send keeps at most (and one batch from the
+ * worker pool more): what the server has not acknowledged yet. At least
+ * one upload piece (1 MiB, kluis-transfer's `SendOptions::piece_size`).
+ */
+const WINDOW_BYTES = 4 << 20;
 /** Plaintext handed to the sealer at a time. */
 const PIECE = 1 << 20;
 
@@ -191,29 +200,15 @@ async function source(input: FileInput, index: number, signal: AbortSignal | und
 }
 
 /**
- * Seals file `index` from its blob: the envelope, as a Blob. The transfer
- * worker makes the file's header and chunk key and hashes the plaintext
- * (for the manifest, in order, one piece in flight); the chunks are sealed
- * on the worker pool, as `sealStream` seals them (src/streams.ts: bounded,
- * in order).
+ * Seals file `index` from its blob into `window`, pausing while the window
+ * is full (the upload empties it). The transfer worker makes the file's
+ * header and chunk key (drawn when the upload was planned) and hashes the
+ * plaintext (for the manifest, in order, one piece in flight); the chunks
+ * are sealed on the worker pool, as `sealStream` seals them
+ * (src/streams.ts: bounded, in order).
  */
-async function sealFile(sealing: Remote, index: number, file: Source, options: TransferOptions): Promise<Blob> {
+async function sealFile(sealing: Remote, index: number, file: Source, window: SealedWindow, options: TransferOptions): Promise<void> {
   const { header, chunkKey } = (await sealing.call('beginChunkedFile', [index])) as { header: Uint8Array; chunkKey: Uint8Array };
-  const blobs: Blob[] = [];
-  let parts: Uint8Array[] = [];
-  let pending = 0;
-  let length = 0;
-  const keep = (bytes: Uint8Array): void => {
-    if (bytes.length === 0) return;
-    parts.push(bytes);
-    pending += bytes.length;
-    length += bytes.length;
-    if (pending >= SPILL_BYTES) {
-      blobs.push(new Blob(parts as Uint8Array<ArrayBuffer>[]));
-      parts = [];
-      pending = 0;
-    }
-  };
   let done = 0;
   options.onProgress?.({ phase: 'sealing', file: index, done, total: file.size });
   const reader = file.blob.stream().getReader();
@@ -249,22 +244,46 @@ async function sealFile(sealing: Remote, index: number, file: Source, options: T
     { highWaterMark: 0 },
   );
   const envelope = sealChunks(plaintext, header, chunkKey, { signal: options.signal }).getReader();
-  for (;;) {
-    const r = await envelope.read();
-    if (r.done) break;
-    keep(r.value);
+  try {
+    for (;;) {
+      await window.room();
+      const r = await envelope.read();
+      if (r.done) break;
+      window.push(r.value);
+    }
+  } catch (e) {
+    await envelope.cancel(e).catch(() => {});
+    throw e;
   }
   await hashing;
-  await sealing.call('endChunkedFile', [length]);
-  blobs.push(new Blob(parts as Uint8Array<ArrayBuffer>[]));
-  return new Blob(blobs);
+  await sealing.call('endChunkedFile', [window.end]);
+}
+
+/**
+ * Seals every file into its window, then the manifest: the sealed
+ * manifest's bytes. A failure ends every window's waits.
+ */
+async function sealAll(sealing: Remote, sources: Source[], windows: SealedWindow[], options: TransferOptions): Promise<Uint8Array> {
+  try {
+    for (const [i, s] of sources.entries()) await sealFile(sealing, i, s, windows[i], options);
+    return (await sealing.call('sealManifest')) as Uint8Array;
+  } catch (e) {
+    for (const w of windows) w.fail(e);
+    throw e;
+  }
 }
 
 /**
  * Seals `request` on this device and uploads it to the transport's server
- * (resuming by offset after a dropped connection, as `kluis send` does);
- * the server mails the link to the recipients. The password never leaves
- * the device: tell it to them another way.
+ * while it is sealed (resuming by offset after a dropped connection, as
+ * `kluis send` does); the server mails the link to the recipients. The
+ * password never leaves the device: tell it to them another way.
+ *
+ * Each file's envelope is uploaded as it is sealed and forgotten once the
+ * server acknowledged it, so a send holds a few MiB whatever the files'
+ * sizes (nothing is gathered in Blobs); `sealing` and `uploading` progress
+ * reports interleave. A resume that would need bytes the server had
+ * acknowledged and then lost fails with a `Transport` error: send again.
  *
  * ```js
  * const transport = new HttpTransport('https://kluis.example.org', { token });
@@ -275,6 +294,7 @@ export async function sendTransfer(transport: HttpTransport, request: TransferRe
   const { signal } = options;
   let sealing: Remote | null = null;
   let upload: Remote | null = null;
+  let sealed: Promise<unknown> | null = null;
   try {
     if (!(transport instanceof HttpTransport)) throw new KluisError('InvalidArgument', 'transport must be an HttpTransport');
     const token = tokens.get(transport);
@@ -297,21 +317,45 @@ export async function sendTransfer(transport: HttpTransport, request: TransferRe
       },
       now(),
     ]);
-    const envelopes: Blob[] = [];
-    for (const [i, s] of sources.entries()) envelopes.push(await sealFile(sealing, i, s, options));
     const settings = { downloadLimit: request.downloadLimit, language: request.language, discloseNames: request.discloseNames };
-    upload = await sealing.child('upload', [transport.baseUrl, token, settings]);
+    // Every blob's length is fixed now: the server hears of the transfer first.
+    upload = await sealing.child('streamedUpload', [transport.baseUrl, token, settings]);
     const u = upload;
-    const sent = (await drive(upload, {
-      signal,
-      onProgress: options.onProgress,
-      blob: async (index, offset, len) =>
-        ((await u.call('manifestRange', [index, offset, len])) as Uint8Array | undefined) ?? envelopes[index].slice(offset, offset + len),
-    })) as { id: string; link: string; expiresAt: number };
-    return { id: sent.id, link: sent.link, expiresAt: date(sent.expiresAt) };
+    const windows = sources.map((_, i) => new SealedWindow(i, WINDOW_BYTES));
+    const stop = new AbortController();
+    const both = signal ? AbortSignal.any([signal, stop.signal]) : stop.signal;
+    sealed = sealAll(sealing, sources, windows, { ...options, signal: both });
+    sealed.catch(() => {});
+    const manifest = sealed;
+    try {
+      const sent = (await drive(upload, {
+        signal,
+        onProgress: (event) => {
+          if (event.phase === 'uploading' && event.file !== null) windows[event.file]?.forget(event.done);
+          options.onProgress?.(event);
+        },
+        blob: async (index, offset, len) =>
+          index < windows.length ? windows[index].read(offset, len) : ((await u.call('manifestRange', [index, offset, len])) as Uint8Array),
+        needBytes: async (index, until) => {
+          if (index < windows.length) {
+            await windows[index].sealed(until);
+            await u.call('sealed', [index, windows[index].end]);
+          } else {
+            await u.call('setManifest', [await manifest]);
+          }
+        },
+      })) as { id: string; link: string; expiresAt: number };
+      return { id: sent.id, link: sent.link, expiresAt: date(sent.expiresAt) };
+    } catch (e) {
+      // The upload failed: the sealing stops too (its error, if it failed first, is the one thrown).
+      stop.abort(e);
+      for (const w of windows) w.fail(e);
+      throw e;
+    }
   } catch (e) {
     throw rethrow(e, signal);
   } finally {
+    await sealed?.catch(() => {});
     sealing?.free();
     upload?.free();
   }

@@ -12,6 +12,7 @@ import { after, before, test } from 'node:test';
 
 import * as kluis from '../dist/index.js';
 import { getPool } from '../dist/engine.js';
+import { SealedWindow } from '../dist/window.js';
 import { kluisBin } from './cli.js';
 import { startServer } from './server.js';
 
@@ -356,4 +357,187 @@ test('the manifest\'s Argon2 (transfer worker) and the sealing (worker pool) run
   } finally {
     clearInterval(timer);
   }
+});
+
+/**
+ * A proxy to the test server that hands every request on (its body whole)
+ * and lets `intercept(req, body, res)` answer instead (return true).
+ */
+async function proxyServer(intercept) {
+  const proxy = createServer(async (req, res) => {
+    const parts = [];
+    for await (const p of req) parts.push(p);
+    const body = Buffer.concat(parts);
+    if (await intercept(req, body, res)) return;
+    await forward(req, body, res);
+  });
+  await new Promise((r) => proxy.listen(0, '127.0.0.1', r));
+  return { base: `http://127.0.0.1:${proxy.address().port}`, close: () => proxy.close() };
+}
+
+async function forward(req, body, res) {
+  const headers = {};
+  for (const name of ['authorization', 'content-type', 'range']) if (req.headers[name]) headers[name] = req.headers[name];
+  const hasBody = req.method !== 'GET' && req.method !== 'HEAD';
+  const answer = await fetch(`${server.url}${req.url}`, { method: req.method, headers, body: hasBody ? body : undefined });
+  const out = {};
+  for (const name of ['content-type', 'content-length', 'content-range', 'retry-after']) {
+    const v = answer.headers.get(name);
+    if (v !== null) out[name] = v;
+  }
+  const bytes = req.method === 'HEAD' ? undefined : Buffer.from(await answer.arrayBuffer());
+  res.writeHead(answer.status, out);
+  res.end(bytes);
+}
+
+test('a send uploads each file while it is sealed and keeps a bounded window of it, however large the file: `kluis receive` gets every byte', async () => {
+  // Two workers: the pool's batches under way (two of 1 MiB per worker) are
+  // plaintext read ahead too.
+  await kluis.configure({ workers: 2 });
+  const from = fresh('olga');
+  const token = await tokenFor(from);
+  // A slow server: every piece of a file waits a while before it is stored.
+  const proxy = await proxyServer(async (req) => {
+    if (req.method === 'PUT') await new Promise((r) => setTimeout(r, 40));
+    return false;
+  });
+  try {
+    const data = randomBytes(40 << 20);
+    const password = kluis.generatePassword();
+    let sealedDone = 0;
+    let uploadedDone = 0;
+    let ahead = 0;
+    let uploadStartedWhileSealing = false;
+    const sent = await kluis.sendTransfer(
+      new kluis.HttpTransport(proxy.base, { token }),
+      { from, to: ['pim@example.org'], files: [new File([data], 'forty.bin')], password },
+      {
+        onProgress: (e) => {
+          if (e.file !== 0) return;
+          if (e.phase === 'sealing') sealedDone = e.done;
+          if (e.phase === 'uploading') {
+            uploadedDone = e.done;
+            if (e.done > 0 && sealedDone < data.length) uploadStartedWhileSealing = true;
+          }
+          // Plaintext read for sealing, less envelope bytes the server
+          // acknowledged: what the send holds at most (the 4 MiB window,
+          // the pool's 4 MiB of batches under way, a piece being hashed, a
+          // piece being uploaded). Sealing all first would reach 40 MiB.
+          ahead = Math.max(ahead, sealedDone - uploadedDone);
+        },
+      },
+    );
+    ok(uploadStartedWhileSealing, 'the upload started before the file was sealed');
+    console.log(`# at most ${(ahead / 2 ** 20).toFixed(1)} MiB sealed ahead of the server's acknowledgement (40 MiB file)`);
+    ok(ahead < 12 << 20, `at most 12 MiB read ahead of what the server holds (${ahead} bytes)`);
+
+    const home = await mkdtemp(join(work, 'home-'));
+    await writeFile(join(home, 'pw'), password);
+    const out = join(home, 'out');
+    await kluisCli(['receive', '-q', '--password-file', join(home, 'pw'), '-o', out, `${server.url}/t/${sent.id}`], home);
+    equal(sha(await readFile(join(out, 'forty.bin'))), sha(data));
+  } finally {
+    proxy.close();
+  }
+});
+
+test('a streamed send resumes after the server drops the connection mid-file, part of a piece stored: `kluis receive` gets every byte', async () => {
+  const from = fresh('rik');
+  const token = await tokenFor(from);
+  let cut = null;
+  // The first piece past 6 MiB: half of it reaches the server, then the connection drops.
+  const proxy = await proxyServer(async (req, body, res) => {
+    const offset = Number(/[?&]offset=(\d+)/.exec(req.url)?.[1] ?? -1);
+    if (req.method !== 'PUT' || cut !== null || offset < 6 << 20) return false;
+    cut = offset + (body.length >> 1);
+    const half = { headers: req.headers, method: req.method, url: req.url };
+    await forward(half, body.subarray(0, body.length >> 1), { writeHead: () => {}, end: () => {} });
+    res.socket.destroy();
+    return true;
+  });
+  try {
+    const data = randomBytes(14 << 20);
+    const password = kluis.generatePassword();
+    const sent = await kluis.sendTransfer(new kluis.HttpTransport(proxy.base, { token }), {
+      from,
+      to: ['pim@example.org'],
+      files: [{ name: 'fourteen.bin', data }, new File([new TextEncoder().encode('tail\n')], 'tail.txt')],
+      password,
+    });
+    ok(cut !== null, 'a piece was cut');
+    const home = await mkdtemp(join(work, 'home-'));
+    await writeFile(join(home, 'pw'), password);
+    const out = join(home, 'out');
+    await kluisCli(['receive', '-q', '--password-file', join(home, 'pw'), '-o', out, `${server.url}/t/${sent.id}`], home);
+    equal(sha(await readFile(join(out, 'fourteen.bin'))), sha(data));
+    equal(await readFile(join(out, 'tail.txt'), 'utf8'), 'tail\n');
+  } finally {
+    proxy.close();
+  }
+});
+
+test('a streamed send whose server lost bytes it had acknowledged fails with a clear Transport error, never sealing them again', async () => {
+  const from = fresh('sam');
+  const token = await tokenFor(from);
+  let lost = false;
+  // Past 6 MiB the server "forgets": a piece is refused as out of place,
+  // and it reports holding only the first MiB of the file.
+  const proxy = await proxyServer(async (req, _body, res) => {
+    const offset = Number(/[?&]offset=(\d+)/.exec(req.url)?.[1] ?? -1);
+    if (req.method === 'PUT' && offset >= 6 << 20) lost = true;
+    if (!lost || !req.url.includes('/blobs/') || req.url.includes('manifest')) return false;
+    if (req.method === 'PUT') {
+      res.writeHead(409, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error: 'conflict', message: 'the offset is not the blob\'s length' }));
+    } else if (req.method === 'GET' && req.url.endsWith('/upload')) {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ partial_len: 1 << 20 }));
+    } else {
+      return false;
+    }
+    return true;
+  });
+  try {
+    const request = { from, to: ['pim@example.org'], files: [{ name: 'ten.bin', data: randomBytes(10 << 20) }], password: kluis.generatePassword() };
+    await rejects(kluis.sendTransfer(new kluis.HttpTransport(proxy.base, { token }), request), (e) => {
+      ok(e instanceof kluis.KluisError && e.kind === 'Transport', `${e?.kind}: ${e?.message}`);
+      ok(/cannot resume/.test(e.message) && /send again/.test(e.message), e.message);
+      return true;
+    });
+    ok(lost, 'the server lost bytes');
+  } finally {
+    proxy.close();
+  }
+});
+
+test('a sealed window keeps only unacknowledged bytes: the sealer waits while it is full, the upload until its bytes are sealed', async () => {
+  const w = new SealedWindow(0, 10);
+  w.push(new Uint8Array([0, 1, 2, 3]));
+  w.push(new Uint8Array([4, 5, 6, 7, 8, 9]));
+  deepStrictEqual(w.read(2, 5), new Uint8Array([2, 3, 4, 5, 6]));
+  // Full: the sealer waits until the server acknowledged some bytes.
+  let roomy = false;
+  const room = w.room().then(() => (roomy = true));
+  await new Promise((r) => setTimeout(r, 10));
+  equal(roomy, false, 'no room while 10 bytes are kept');
+  w.forget(6);
+  await room;
+  equal(w.held, 4);
+  deepStrictEqual(w.read(6, 4), new Uint8Array([6, 7, 8, 9]));
+  throws(() => w.read(5, 2), 'InvalidArgument');
+  // The upload waits for bytes not sealed yet.
+  let ready = false;
+  const sealed = w.sealed(12).then(() => (ready = true));
+  w.push(new Uint8Array([10]));
+  await new Promise((r) => setTimeout(r, 10));
+  equal(ready, false, '11 bytes are not 12');
+  w.push(new Uint8Array([11, 12]));
+  await sealed;
+  deepStrictEqual(w.read(9, 4), new Uint8Array([9, 10, 11, 12]));
+  // A failure ends every wait with its error.
+  const reason = new Error('the sealing failed');
+  const waiting = w.sealed(100);
+  w.fail(reason);
+  await rejects(waiting, (e) => e === reason);
+  await rejects(w.sealed(200), (e) => e === reason);
 });

@@ -35,7 +35,7 @@ use crate::workers::{Pending, SealShape, Threads, Workers, seal_batch};
 pub struct SealOptions {
     chunk_log2: u8,
     argon2: Argon2Params,
-    metadata_json: Option<String>,
+    pub(crate) metadata_json: Option<String>,
     threads: Threads,
     /// Unchecked metadata bytes, only ever set by tests.
     #[cfg(test)]

@@ -10,7 +10,8 @@
 use std::time::Duration;
 
 use kluis_core::{
-    ChunkKey, Key, Metadata, OpenLimits, Password, SealError, SealOptions, Sealer, Secret, seal_bytes, seal_header,
+    ChunkKey, Key, Metadata, OpenLimits, Password, SealError, SealOptions, Sealer, Secret, envelope_len, seal_bytes,
+    seal_header,
 };
 use sha2::{Digest, Sha256};
 
@@ -123,6 +124,15 @@ pub struct TransferSealer {
     envelopes: Vec<u64>,
     seal_options: SealOptions,
     password: Password,
+    /// Drawn by [`plan_ahead`](TransferSealer::plan_ahead): every file's
+    /// key, blob id and envelope length, and the manifest's length.
+    ahead: Option<Ahead>,
+}
+
+/// What [`TransferSealer::plan_ahead`] fixed before any file was sealed.
+struct Ahead {
+    files: Vec<(BlobId, Key, u64)>,
+    manifest_len: u64,
 }
 
 impl std::fmt::Debug for TransferSealer {
@@ -203,7 +213,14 @@ impl TransferSealer {
             .collect();
         manifest.check().map_err(TransferError::InvalidArgument)?;
         manifest.files.clear();
-        Ok(TransferSealer { manifest, specs, envelopes: Vec::new(), seal_options, password: request.password })
+        Ok(TransferSealer {
+            manifest,
+            specs,
+            envelopes: Vec::new(),
+            seal_options,
+            password: request.password,
+            ahead: None,
+        })
     }
 
     /// The transfer's id.
@@ -229,11 +246,8 @@ impl TransferSealer {
     /// Files are added in order: `index` must be the next one.
     pub fn file(&self, index: usize) -> Result<FileSealer, TransferError> {
         let spec = self.next_spec(index)?;
-        let key = Key::generate().map_err(|_| TransferError::Randomness)?;
-        let blob = BlobId::generate()?;
-        let mut metadata = Metadata::named(&spec.name).with_size(spec.size);
-        metadata.media_type = spec.media_type.clone();
-        let options = self.seal_options.clone().with_metadata(&metadata).map_err(TransferError::Seal)?;
+        let (blob, key) = self.file_key(index)?;
+        let options = self.file_options(spec)?;
         let sealer = Sealer::new(Vec::new(), &[Secret::Key(key.clone())], &options)?;
         Ok(FileSealer { index, name: spec.name.clone(), blob, key, sealer, hasher: Sha256::new(), sealed_len: 0 })
     }
@@ -279,11 +293,8 @@ impl TransferSealer {
     /// ```
     pub fn chunked_file(&self, index: usize) -> Result<ChunkedFile, TransferError> {
         let spec = self.next_spec(index)?;
-        let key = Key::generate().map_err(|_| TransferError::Randomness)?;
-        let blob = BlobId::generate()?;
-        let mut metadata = Metadata::named(&spec.name).with_size(spec.size);
-        metadata.media_type = spec.media_type.clone();
-        let options = self.seal_options.clone().with_metadata(&metadata).map_err(TransferError::Seal)?;
+        let (blob, key) = self.file_key(index)?;
+        let options = self.file_options(spec)?;
         let (header, chunk_key) = seal_header(&[Secret::Key(key.clone())], &options)?;
         Ok(ChunkedFile {
             index,
@@ -295,6 +306,98 @@ impl TransferSealer {
             chunk_key,
             hasher: Sha256::new(),
             size: 0,
+        })
+    }
+
+    /// The blob id and key of file `index`: the ones [`plan_ahead`](TransferSealer::plan_ahead)
+    /// drew, else fresh random ones.
+    fn file_key(&self, index: usize) -> Result<(BlobId, Key), TransferError> {
+        match self.ahead.as_ref().and_then(|a| a.files.get(index)) {
+            Some((blob, key, _)) => Ok((*blob, key.clone())),
+            None => Ok((BlobId::generate()?, Key::generate().map_err(|_| TransferError::Randomness)?)),
+        }
+    }
+
+    /// The seal options of a file: its name, size and media type as metadata.
+    fn file_options(&self, spec: &FileSpec) -> Result<SealOptions, TransferError> {
+        let mut metadata = Metadata::named(&spec.name).with_size(spec.size);
+        metadata.media_type = spec.media_type.clone();
+        self.seal_options.clone().with_metadata(&metadata).map_err(TransferError::Seal)
+    }
+
+    /// Fixes now, before any file is sealed, what the announcement of the
+    /// transfer needs: every file's key and blob id (drawn here; [`file`](TransferSealer::file)
+    /// and [`chunked_file`](TransferSealer::chunked_file) use them) and
+    /// every blob's exact sealed length ([`kluis_core::envelope_len`]: from
+    /// each file's size, the chunk size and the slots; the manifest's from
+    /// its JSON, whose length the files' hashes do not change). The upload
+    /// can then start at once and take each file's envelope as it is sealed
+    /// (a streamed send: [`crate::http::SendSession::streamed`]); the
+    /// manifest, sealed by [`finish`](TransferSealer::finish) once every
+    /// file is added, stays the last blob. A sealed file or manifest of
+    /// another length than planned is refused. Call it before the first
+    /// file, at most once.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use kluis_transfer::*;
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let request = SendRequest {
+    ///     from: "ann@example.org".into(), to: vec!["bob@example.org".into()], subject: "Hi".into(),
+    ///     message: None, files: vec![FileSpec::new("hi.txt", 2)], expires_in: Duration::from_secs(60),
+    ///     password: Password::new("zwaluw-kompas-9-tegelvloer-okapi"), allow_weak_password: false,
+    /// };
+    /// let options = SendOptions { argon2: Argon2Params::INSECURE_TEST, ..SendOptions::default() };
+    /// let mut sealing = TransferSealer::new(request, &options, 1_700_000_000)?;
+    /// let plan = sealing.plan_ahead()?;
+    /// let mut file = sealing.file(0)?;
+    /// let mut envelope = file.update(b"hi")?;
+    /// let (tail, sealed) = file.finish()?;
+    /// envelope.extend(tail);
+    /// sealing.add(sealed)?;
+    /// let transfer = sealing.finish()?;
+    /// assert_eq!(plan.blobs, transfer.blobs());
+    /// assert_eq!(plan.blobs[0].1, envelope.len() as u64);
+    /// # Ok(()) }
+    /// ```
+    pub fn plan_ahead(&mut self) -> Result<crate::TransferPlan, TransferError> {
+        if self.ahead.is_some() || !self.manifest.files.is_empty() {
+            return Err(TransferError::invalid("plan the transfer ahead once, before its first file"));
+        }
+        let mut files = Vec::with_capacity(self.specs.len());
+        let mut listed = Vec::with_capacity(self.specs.len());
+        for spec in &self.specs {
+            let blob = BlobId::generate()?;
+            let key = Key::generate().map_err(|_| TransferError::Randomness)?;
+            let len = envelope_len(spec.size, &[Secret::Key(key.clone())], &self.file_options(spec)?)?;
+            listed.push(ManifestFile {
+                blob,
+                name: spec.name.clone(),
+                media_type: spec.media_type.clone(),
+                size: spec.size,
+                sha256: [0; 32],
+                key: key.clone(),
+            });
+            files.push((blob, key, len));
+        }
+        // The manifest as it will be but for the hashes (fixed-width hex).
+        self.manifest.files = listed;
+        let json = self.manifest.to_json();
+        let info = self.manifest.info();
+        self.manifest.files.clear();
+        let manifest_len =
+            envelope_len(json?.len() as u64, &[Secret::Password(self.password.clone())], &self.seal_options)?;
+        let mut blobs: Vec<(BlobName, u64)> = files.iter().map(|&(blob, _, len)| (BlobName::File(blob), len)).collect();
+        blobs.push((BlobName::Manifest, manifest_len));
+        self.ahead = Some(Ahead { files, manifest_len });
+        Ok(crate::TransferPlan {
+            id: info.id,
+            sender: info.from,
+            recipients: info.to,
+            expires_at: info.expires_at,
+            blobs,
+            subject: info.subject,
+            file_names: info.files.into_iter().map(|f| f.name).collect(),
         })
     }
 
@@ -319,6 +422,15 @@ impl TransferSealer {
         let spec = self.specs.get(sealed.index).filter(|_| sealed.index == next).ok_or_else(|| {
             TransferError::invalid(format!("sealed file {} added out of order: file {next} is next", sealed.index))
         })?;
+        if let Some((blob, _, len)) = self.ahead.as_ref().and_then(|a| a.files.get(sealed.index)) {
+            if *blob != sealed.blob || *len != sealed.envelope_len {
+                return Err(TransferError::invalid(format!(
+                    "file {}: an envelope of {} bytes, not the {len} planned ahead",
+                    sealed.index + 1,
+                    sealed.envelope_len
+                )));
+            }
+        }
         self.manifest.files.push(ManifestFile {
             blob: sealed.blob,
             name: spec.name.clone(),
@@ -343,6 +455,15 @@ impl TransferSealer {
         }
         let json = self.manifest.to_json()?;
         let manifest = seal_bytes(&json, &[Secret::Password(self.password.clone())], &self.seal_options)?;
+        if let Some(ahead) = &self.ahead {
+            if ahead.manifest_len != manifest.len() as u64 {
+                return Err(TransferError::invalid(format!(
+                    "a manifest of {} bytes, not the {} planned ahead",
+                    manifest.len(),
+                    ahead.manifest_len
+                )));
+            }
+        }
         let mut blobs: Vec<(BlobName, u64)> =
             self.manifest.files.iter().zip(&self.envelopes).map(|(f, &len)| (BlobName::File(f.blob), len)).collect();
         blobs.push((BlobName::Manifest, manifest.len() as u64));

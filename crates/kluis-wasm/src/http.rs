@@ -78,6 +78,9 @@ pub(crate) fn step_to_js<T>(
             let failure = Failure::from(error);
             object(&[("type", "resumed".into()), ("kind", failure.kind.into()), ("message", failure.message.into())])
         }
+        Step::NeedBytes { index, until } => {
+            object(&[("type", "needBytes".into()), ("index", (index as f64).into()), ("until", (until as f64).into())])
+        }
         Step::Done(value) => object(&[("type", "done".into()), ("value", done(value)?)]),
         _ => return Err(TransferError::InvalidArgument("a step this version does not know".into()).into()),
     })

@@ -1,7 +1,8 @@
 //! Sending a transfer: [`Sealing`] (kluis-transfer's `TransferSealer`: the
 //! request's rules, each file sealed from the chunks the host reads, the
 //! manifest) and [`Upload`] (`http::SendSession`: the upload with the
-//! resume-by-offset policy of `kluis send`).
+//! resume-by-offset policy of `kluis send`; streamed, from
+//! [`Sealing::streamed_upload`], while the files are being sealed).
 
 use std::time::Duration;
 
@@ -106,6 +107,8 @@ pub struct Sealing {
     sealer: Option<TransferSealer>,
     file: Option<FileSealer>,
     chunked: Option<ChunkedFile>,
+    /// The creation time, Unix seconds.
+    now: u64,
 }
 
 #[wasm_bindgen]
@@ -116,7 +119,7 @@ impl Sealing {
     pub fn new(request: JsValue, now: f64) -> Result<Sealing, Failure> {
         let now = whole(now.floor(), MAX_SAFE_INTEGER, "now")? as u64;
         let sealer = TransferSealer::new(send_request(&request)?, &SendOptions::default(), now)?;
-        Ok(Sealing { sealer: Some(sealer), file: None, chunked: None })
+        Ok(Sealing { sealer: Some(sealer), file: None, chunked: None, now })
     }
 
     fn sealer(&mut self) -> Result<&mut TransferSealer, Failure> {
@@ -194,6 +197,30 @@ impl Sealing {
         let session = SendSession::new(&transfer, server, token, options, &SendOptions::default())?;
         Ok(Upload { session })
     }
+
+    /// Starts a streamed upload before any file is sealed
+    /// (`TransferSealer::plan_ahead`: every blob's exact length is fixed
+    /// now): the returned upload's `poll` says `{ type: 'needBytes', index,
+    /// until }` when it waits for sealed bytes, handed over with
+    /// [`Upload::sealed`] (a file's) or [`Upload::set_manifest`] (from
+    /// [`sealManifest`](Sealing::seal_manifest), once every file is sealed).
+    /// `options` as for [`upload`](Sealing::upload).
+    #[wasm_bindgen(js_name = streamedUpload)]
+    pub fn streamed_upload(&mut self, server: &str, token: String, options: JsValue) -> Result<Upload, Failure> {
+        let options = http_options(&options)?;
+        let plan = self.sealer()?.plan_ahead()?;
+        let token = Token::new(token, u64::MAX);
+        let session = SendSession::streamed(plan, self.now, server, token, options, &SendOptions::default())?;
+        Ok(Upload { session })
+    }
+
+    /// Seals the manifest (Argon2id at the default cost) once every file is
+    /// sealed: its bytes, for [`Upload::set_manifest`] of a streamed upload.
+    #[wasm_bindgen(js_name = sealManifest)]
+    pub fn seal_manifest(&mut self) -> Result<JsValue, Failure> {
+        let sealer = self.sealer.take().ok_or_else(|| Failure::invalid("the sealing is over"))?;
+        Ok(bytes(sealer.finish()?.manifest()))
+    }
 }
 
 /// The upload of a sealed transfer: `poll`, `respond`, `networkError`, and
@@ -224,6 +251,20 @@ impl Upload {
     #[wasm_bindgen(js_name = manifestRange)]
     pub fn manifest_range(&self, index: usize, offset: f64, len: f64) -> JsValue {
         self.session.manifest_range(index, offset as u64, len as u64).map_or(JsValue::UNDEFINED, bytes)
+    }
+
+    /// A streamed upload: file `index`'s first `len` envelope bytes are
+    /// sealed (the host serves them for `blob` bodies, keeping each byte
+    /// until an `uploading` progress report's `done` passes it).
+    pub fn sealed(&mut self, index: usize, len: f64) -> Result<(), Failure> {
+        let len = whole(len, MAX_SAFE_INTEGER, "len")? as u64;
+        Ok(self.session.sealed(index, len)?)
+    }
+
+    /// A streamed upload: the sealed manifest (from `Sealing.sealManifest`).
+    #[wasm_bindgen(js_name = setManifest)]
+    pub fn set_manifest(&mut self, manifest: Vec<u8>) -> Result<(), Failure> {
+        Ok(self.session.manifest(manifest)?)
     }
 
     /// The answer to the last `send` step.

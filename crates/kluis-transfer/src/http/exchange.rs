@@ -21,6 +21,17 @@ pub enum Step<T> {
     /// An upload attempt failed with an error that may pass; the next one
     /// resumes from what the server holds (a note for the user).
     Resumed(TransferError),
+    /// A streamed send ([`SendSession::streamed`](super::SendSession::streamed))
+    /// waits for the sealed bytes of blob `index` up to `until`: hand them
+    /// over ([`SendSession::sealed`](super::SendSession::sealed), or
+    /// [`SendSession::manifest`](super::SendSession::manifest) for the last
+    /// blob), then poll again.
+    NeedBytes {
+        /// The blob, in the plan's order (the manifest is last).
+        index: usize,
+        /// The end of the bytes it waits for.
+        until: u64,
+    },
     /// The session is over.
     Done(T),
 }

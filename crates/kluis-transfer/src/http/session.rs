@@ -159,6 +159,74 @@ impl SendSession {
         })
     }
 
+    /// A streamed send: `plan` (from [`TransferSealer::plan_ahead`](crate::TransferSealer::plan_ahead),
+    /// created at `created_at`) is announced at once and each file's
+    /// envelope uploaded while it is sealed ([`session::Upload::streamed`](crate::session::Upload::streamed)).
+    /// When [`poll`](SendSession::poll) says [`Step::NeedBytes`], the host
+    /// seals on and reports how far with [`sealed`](SendSession::sealed);
+    /// the sealed manifest, last, goes to [`manifest`](SendSession::manifest).
+    /// A [`Body::Blob`](super::Body::Blob) never names bytes before the
+    /// `done` of the blob's last upload [`Step::Progress`]: the host keeps
+    /// only the bytes past it. A resume that would need bytes the server
+    /// acknowledged and then lost ends the send with a clear error.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use kluis_transfer::*;
+    /// use kluis_transfer::http::{HttpOptions, HttpResponse, SendSession, Step, Token};
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let request = SendRequest { from: "ann@example.org".into(), to: vec!["bob@example.org".into()], subject: "Hi".into(),
+    /// #     message: None, files: vec![FileSpec::new("hi.txt", 2)], expires_in: Duration::from_secs(60),
+    /// #     password: Password::new("zwaluw-kompas-9-tegelvloer-okapi"), allow_weak_password: false };
+    /// # let options = SendOptions { argon2: Argon2Params::INSECURE_TEST, ..SendOptions::default() };
+    /// let mut sealing = TransferSealer::new(request, &options, 1_700_000_000)?;
+    /// let plan = sealing.plan_ahead()?; // before any file is sealed
+    /// let token = Token::new("secret", u64::MAX);
+    /// let mut session =
+    ///     SendSession::streamed(plan, 1_700_000_000, "https://kluis.example.org", token, HttpOptions::default(), &options)?;
+    /// let Step::Send(announce) = session.poll()? else { unreachable!() };
+    /// assert!(announce.url.ends_with("/api/v1/transfers"));
+    /// # Ok(()) }
+    /// ```
+    pub fn streamed(
+        plan: TransferPlan,
+        created_at: u64,
+        server: &str,
+        token: Token,
+        http: HttpOptions,
+        send: &SendOptions,
+    ) -> Result<SendSession, TransferError> {
+        let server = Server::new(server, Some(token), http).map_err(|e| TransferError::Transport(e.into()))?;
+        Ok(SendSession {
+            upload: Upload::streamed(&plan, created_at, send.piece_size, send.upload_attempts)?,
+            calls: Calls::new(server, plan),
+            manifest: Vec::new(),
+            event: None,
+        })
+    }
+
+    /// A streamed send: file blob `index`'s first `len` bytes are sealed
+    /// (the host serves them through [`Body::Blob`](super::Body::Blob)).
+    pub fn sealed(&mut self, index: usize, len: u64) -> Result<(), TransferError> {
+        if index + 1 >= self.calls.plan.blobs.len() {
+            return Err(TransferError::invalid(format!("blob {index} is no file's: hand the manifest to `manifest`")));
+        }
+        self.upload.sealed(index, len)
+    }
+
+    /// A streamed send: the sealed manifest, once every file is sealed
+    /// ([`TransferSealer::finish`](crate::TransferSealer::finish)), of the
+    /// length planned.
+    pub fn manifest(&mut self, manifest: Vec<u8>) -> Result<(), TransferError> {
+        let last = self.calls.plan.blobs.len() - 1;
+        if !self.manifest.is_empty() || self.calls.plan.blobs[last].1 != manifest.len() as u64 {
+            return Err(TransferError::invalid("the manifest is handed over once, of the length planned"));
+        }
+        self.upload.sealed(last, manifest.len() as u64)?;
+        self.manifest = manifest;
+        Ok(())
+    }
+
     /// The transfer's id.
     pub fn id(&self) -> TransferId {
         self.calls.id
@@ -188,6 +256,9 @@ impl SendSession {
             return Ok(step);
         }
         let Some(op) = self.upload.next_op() else {
+            if let Some((index, until)) = self.upload.waiting() {
+                return Ok(Step::NeedBytes { index, until });
+            }
             let sent = self.upload.sent().ok_or_else(|| TransferError::invalid("the upload ended unfinished"))?;
             let base = &self.calls.server.base;
             let link = self.calls.link.clone().unwrap_or_else(|| format!("{base}{}", paths::page(&sent.id)));

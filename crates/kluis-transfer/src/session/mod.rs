@@ -245,6 +245,36 @@ mod tests {
     }
 
     #[test]
+    fn a_streamed_upload_waits_for_sealed_bytes_and_never_resumes_behind_what_was_acknowledged()
+    -> Result<(), TransferError> {
+        let plan = sealed()?.plan();
+        let (first, len) = plan.blobs[0];
+        let mut upload = Upload::streamed(&plan, 1_000, 4096, 3)?;
+        upload.on_output(Ok(OpOutput::Done))?;
+        upload.on_output(Ok(OpOutput::Lengths { partial: None, complete: None }))?;
+        // Nothing sealed yet: it waits for the whole (short) blob.
+        assert_eq!((upload.next_op(), upload.waiting()), (None, Some((0, len))));
+        assert!(upload.sealed(0, len + 1).is_err(), "more than planned");
+        upload.sealed(0, len)?;
+        assert!(upload.sealed(0, len - 1).is_err(), "fewer than said before");
+        assert_eq!(upload.next_op(), Some(Op::Put { blob: first, index: 0, offset: 0, len }));
+        upload.on_output(Ok(OpOutput::Done))?;
+        assert_eq!(upload.acknowledged(0), len);
+        // The connection drops; the new attempt finds less than acknowledged.
+        let dropped = upload.on_output(Err(TransportError::Io("reset".into())))?;
+        assert!(matches!(dropped, UploadEvent::Resumed(_)));
+        upload.on_output(Ok(OpOutput::Done))?;
+        let lost = upload.on_output(Ok(OpOutput::Lengths { partial: Some(1), complete: None }));
+        assert!(
+            matches!(&lost, Err(TransferError::Transport(TransportError::Other(m))) if m.contains("cannot resume")),
+            "{lost:?}"
+        );
+        // A plain upload has nothing to wait for.
+        assert!(Upload::new(&sealed()?, 4096, 1)?.sealed(0, 1).is_err());
+        Ok(())
+    }
+
+    #[test]
     fn a_manifest_fetch_bounds_what_it_reads() {
         let id = TransferId::from_bytes([5; 16]);
         let mut unfinished = ManifestFetch::new(id);

@@ -9,7 +9,7 @@ use crate::error::TransferError;
 use crate::progress::{Phase, ProgressEvent};
 use crate::resume::is_resumable;
 use crate::send::{SentTransfer, check_piece_size};
-use crate::transport::TransportError;
+use crate::transport::{TransferPlan, TransportError};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum State {
@@ -90,6 +90,12 @@ pub struct Upload {
     state: State,
     /// Whether the transfer is announced and finished (not for one blob).
     whole: bool,
+    /// A streamed upload's bytes of each blob that the host has sealed so
+    /// far (`None`: every blob is whole from the start).
+    ready: Option<Vec<u64>>,
+    /// Each blob's bytes the store acknowledged: a streamed upload never
+    /// asks for them again, so its host may forget them.
+    acknowledged: Vec<u64>,
 }
 
 impl Upload {
@@ -108,7 +114,94 @@ impl Upload {
             uploaded: 0,
             state: State::Begin,
             whole: true,
+            ready: None,
+            acknowledged: vec![0; transfer.blobs().len()],
         })
+    }
+
+    /// The upload of a transfer whose blobs are still being sealed (a
+    /// streamed send): `plan` from [`TransferSealer::plan_ahead`](crate::TransferSealer::plan_ahead)
+    /// is announced at once, then each blob is uploaded as the host hands
+    /// its sealed bytes over ([`sealed`](Upload::sealed)), the files in
+    /// order and the manifest last. While the next piece is not sealed yet,
+    /// [`next_op`](Upload::next_op) is `None` and [`waiting`](Upload::waiting)
+    /// says which bytes it waits for. The host keeps only the bytes past
+    /// [`acknowledged`](Upload::acknowledged): a new attempt resumes from
+    /// what the store holds, and a store that holds less than it
+    /// acknowledged ends the send (those bytes are gone, and sealing them
+    /// again under the same key and blob id is never done).
+    ///
+    /// ```
+    /// use kluis_transfer::{BlobName, TransferId, TransferPlan};
+    /// use kluis_transfer::session::{Op, OpOutput, Upload};
+    /// # fn main() -> Result<(), kluis_transfer::TransferError> {
+    /// let plan = TransferPlan { id: TransferId::from_bytes([1; 16]), sender: "ann@example.org".into(),
+    ///     recipients: vec!["bob@example.org".into()], expires_at: 2_000, blobs: vec![(BlobName::Manifest, 10)],
+    ///     subject: String::new(), file_names: vec![] };
+    /// let mut upload = Upload::streamed(&plan, 1_000, 4096, 3)?;
+    /// upload.on_output(Ok(OpOutput::Done))?; // announced
+    /// upload.on_output(Ok(OpOutput::Lengths { partial: None, complete: None }))?;
+    /// assert_eq!((upload.next_op(), upload.waiting()), (None, Some((0, 10))));
+    /// upload.sealed(0, 10)?;
+    /// assert_eq!(upload.next_op(), Some(Op::Put { blob: BlobName::Manifest, index: 0, offset: 0, len: 10 }));
+    /// # Ok(()) }
+    /// ```
+    pub fn streamed(
+        plan: &TransferPlan,
+        created_at: u64,
+        piece_size: usize,
+        attempts: u32,
+    ) -> Result<Upload, TransferError> {
+        check_piece_size(piece_size)?;
+        if plan.blobs.last().map(|(name, _)| name) != Some(&BlobName::Manifest) {
+            return Err(TransferError::invalid("a transfer's plan ends with its manifest"));
+        }
+        Ok(Upload {
+            id: plan.id,
+            created_at,
+            expires_at: plan.expires_at,
+            blobs: plan.blobs.clone(),
+            piece_size: piece_size as u64,
+            attempts,
+            attempt: 1,
+            uploaded: 0,
+            state: State::Begin,
+            whole: true,
+            ready: Some(vec![0; plan.blobs.len()]),
+            acknowledged: vec![0; plan.blobs.len()],
+        })
+    }
+
+    /// A streamed upload: blob `index` now has its first `len` bytes
+    /// sealed (never fewer than said before, never more than planned).
+    pub fn sealed(&mut self, index: usize, len: u64) -> Result<(), TransferError> {
+        let total = self.blobs.get(index).map(|(_, total)| *total);
+        let ready = self.ready.as_mut().ok_or_else(|| TransferError::invalid("this upload is not streamed"))?;
+        match (total, ready.get_mut(index)) {
+            (Some(total), Some(had)) if *had <= len && len <= total => {
+                *had = len;
+                Ok(())
+            }
+            (Some(total), Some(had)) => Err(TransferError::invalid(format!(
+                "blob {index}: {len} bytes sealed, after {had} and of {total} planned"
+            ))),
+            _ => Err(TransferError::invalid(format!("no blob {index}: the transfer has {}", self.blobs.len()))),
+        }
+    }
+
+    /// What a streamed upload waits for: blob `index`'s bytes up to `end`
+    /// (a whole piece, or the rest of the blob), before it can go on.
+    pub fn waiting(&self) -> Option<(usize, u64)> {
+        let State::Put(i, offset) = self.state else { return None };
+        let end = offset + (self.blobs[i].1 - offset).min(self.piece_size);
+        let ready = self.ready.as_ref()?[i];
+        (ready < end).then_some((i, end))
+    }
+
+    /// The bytes of blob `index` the store acknowledged holding: the
+    /// upload never asks for them again.
+    pub fn acknowledged(&self, index: usize) -> u64 {
+        self.acknowledged.get(index).copied().unwrap_or(0)
     }
 
     /// The upload of one blob of `len` bytes, in one attempt: no
@@ -126,6 +219,8 @@ impl Upload {
             uploaded: 0,
             state: State::Lengths(0),
             whole: false,
+            ready: None,
+            acknowledged: vec![0],
         })
     }
 
@@ -139,8 +234,12 @@ impl Upload {
         self.id
     }
 
-    /// The operation to perform next; `None` once the transfer is finished.
+    /// The operation to perform next; `None` once the transfer is finished
+    /// (or, for a streamed upload, while it is [`waiting`](Upload::waiting)).
     pub fn next_op(&self) -> Option<Op> {
+        if self.waiting().is_some() {
+            return None;
+        }
         Some(match self.state {
             State::Begin => Op::Begin,
             State::Lengths(i) => Op::Lengths { blob: self.blobs[i].0 },
@@ -207,7 +306,10 @@ impl Upload {
             (State::Lengths(i), OpOutput::Lengths { partial, complete }) => {
                 let (blob, total) = self.blobs[i];
                 match complete {
-                    Some(len) if len == total => (self.after(i), self.progress(i, total)),
+                    Some(len) if len == total => {
+                        self.acknowledged[i] = total;
+                        (self.after(i), self.progress(i, total))
+                    }
                     Some(len) => {
                         return Err(TransportError::Conflict(format!(
                             "{blob} is complete with {len} bytes, expected {total}"
@@ -216,6 +318,15 @@ impl Upload {
                     None => {
                         // Longer than ours: not our bytes; start over.
                         let offset = partial.filter(|&len| len <= total).unwrap_or(0);
+                        if self.ready.is_some() && offset < self.acknowledged[i] {
+                            // Not resumable: the bytes in between are gone.
+                            return Err(TransportError::Other(format!(
+                                "{blob}: the server holds {offset} bytes after acknowledging {}; a streamed send \
+                                 keeps only the bytes not yet acknowledged, so it cannot resume: send again",
+                                self.acknowledged[i]
+                            )));
+                        }
+                        self.acknowledged[i] = offset;
                         // An empty blob still needs to exist before it is finished.
                         let next = if offset < total || total == 0 { State::Put(i, offset) } else { State::Finish(i) };
                         (next, self.progress(i, offset))
@@ -227,6 +338,7 @@ impl Upload {
                 let len = (total - offset).min(self.piece_size);
                 self.uploaded += len;
                 let end = offset + len;
+                self.acknowledged[i] = end;
                 let next = if end < total { State::Put(i, end) } else { State::Finish(i) };
                 (next, if len == 0 { UploadEvent::None } else { self.progress(i, end) })
             }
