@@ -192,8 +192,10 @@ test('sendTransfer seals and openTransfer opens a file\'s chunks on the whole wo
   {
     const from = fresh('pia');
     const token = await tokenFor(from);
-    // 6 MiB: six batches of 1 MiB, more than two workers hold at once.
-    const data = randomBytes(6 << 20);
+    // 24 MiB: 24 batches of 1 MiB, far more than two workers hold at once,
+    // and long enough that a worker starting late under load still gets
+    // some (6 MiB once went to the first worker alone on a busy machine).
+    const data = randomBytes(24 << 20);
     const password = kluis.generatePassword();
     const sent = await kluis.sendTransfer(new kluis.HttpTransport(server.url, { token }), {
       from,
@@ -204,7 +206,7 @@ test('sendTransfer seals and openTransfer opens a file\'s chunks on the whole wo
     const batches = (await getPool()).batchesByWorker();
     equal(batches.length, 2, `two workers started (${batches})`);
     ok(batches.every((n) => n >= 1), `every worker sealed chunks (batches per worker: ${batches})`);
-    ok(batches.reduce((a, b) => a + b, 0) >= 6, `the file went through the pool (${batches})`);
+    ok(batches.reduce((a, b) => a + b, 0) >= 24, `the file went through the pool (${batches})`);
 
     const home = await mkdtemp(join(work, 'home-'));
     await writeFile(join(home, 'pw'), password);
