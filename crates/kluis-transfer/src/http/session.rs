@@ -411,12 +411,7 @@ impl FileSession {
         now: u64,
         options: HttpOptions,
     ) -> Result<FileSession, TransferError> {
-        let server = Server::new(server, None, options).map_err(|e| TransferError::Transport(e.into()))?;
-        Ok(FileSession {
-            calls: Calls::recipient(server, opened.id()),
-            download: FileDownload::new(opened, index, now)?,
-            report: false,
-        })
+        FileSession::of(server, opened, options, FileDownload::new(opened, index, now)?)
     }
 
     /// The download of file `index`'s envelope as stored
@@ -431,12 +426,18 @@ impl FileSession {
         now: u64,
         options: HttpOptions,
     ) -> Result<FileSession, TransferError> {
+        FileSession::of(server, opened, options, FileDownload::envelope(opened, index, now)?)
+    }
+
+    /// `download` of `opened`'s file from the server at `server`.
+    fn of(
+        server: &str,
+        opened: &OpenedTransfer,
+        options: HttpOptions,
+        download: FileDownload,
+    ) -> Result<FileSession, TransferError> {
         let server = Server::new(server, None, options).map_err(|e| TransferError::Transport(e.into()))?;
-        Ok(FileSession {
-            calls: Calls::recipient(server, opened.id()),
-            download: FileDownload::envelope(opened, index, now)?,
-            report: false,
-        })
+        Ok(FileSession { calls: Calls::recipient(server, opened.id()), download, report: false })
     }
 
     /// What to do next; `Done` once the whole file is verified.
