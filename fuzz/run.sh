@@ -62,9 +62,10 @@ rustc_cmd=(rustc)
 [ "${cargo[1]:-}" = "+nightly" ] && rustc_cmd=(rustc +nightly)
 triple="$("${rustc_cmd[@]}" -vV | sed -n 's/^host: //p')"
 
-# The flags cargo-fuzz 0.13.2 passes by default (src/project.rs), plus
-# explicit overflow checks; codegen-units=1 is in fuzz/Cargo.toml's profile
-# (so that a few crates on no fuzzed path can be built faster).
+# The flags cargo-fuzz 0.13.2 passes by default (src/project.rs), but for
+# debug assertions and overflow checks, which fuzz/Cargo.toml's profile
+# turns on (so that one crate can be built without them), as it sets
+# codegen-units=1 (so that a few crates on no fuzzed path build faster).
 RUSTFLAGS="-Cpasses=sancov-module \
 -Cllvm-args=-sanitizer-coverage-level=4 \
 -Cllvm-args=-sanitizer-coverage-inline-8bit-counters \
@@ -72,8 +73,7 @@ RUSTFLAGS="-Cpasses=sancov-module \
 -Cllvm-args=-sanitizer-coverage-trace-compares \
 -Cllvm-args=-sanitizer-coverage-stack-depth \
 -Cllvm-args=-simplifycfg-branch-fold-threshold=0 \
---cfg fuzzing -Zsanitizer=address \
--Cdebug-assertions -Coverflow-checks"
+--cfg fuzzing -Zsanitizer=address"
 export RUSTFLAGS
 export ASAN_OPTIONS="detect_odr_violation=0:detect_leaks=1:allocator_may_return_null=1${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
 # Never mix with the workspace's own build directory.

@@ -146,3 +146,26 @@ fn files_are_recognised_by_content_and_name() {
     std::fs::write(&exe, b"\x7fELF\x02\x01\x01\0\0\0").unwrap();
     assert!(matches!(scan_file(&exe), Err(ExtractError::Unsupported(_))));
 }
+
+/// A message/rfc822 part inside another, cut short by the outer boundary:
+/// mail-parser 0.11.9 trips its own `debug_assert!` on it (found by fuzz
+/// target `extract`; the workspace builds mail-parser without debug
+/// assertions, as releases do). The scan recovers what the parser kept and
+/// still finds the number before the cut.
+#[test]
+fn a_nested_message_cut_by_the_boundary_is_still_scanned() {
+    let mail = concat!(
+        "From: a@example.org\r\nContent-Type: multipart/mixed; boundary=\"m\"\r\n\r\n",
+        "--m\r\nContent-Type: text/plain\r\n\r\nBSN 111222333\r\n",
+        "--mContent-Type: message/rfc822\r\n\nContent-Type: message/rfc822\n\r\n\nB--m--\r\n",
+    );
+    assert_eq!(kinds(mail.as_bytes(), MediaType::Eml), [Kind::Bsn]);
+    // The fuzzer's own input (its first byte picks the media type: unknown, sniffed).
+    let found = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../fuzz/regressions/extract/nested-message-cut-by-boundary"
+    ))
+    .unwrap();
+    assert!(scan_bytes(&found[1..], MediaType::Eml).is_ok());
+    assert!(scan_bytes(&found[1..], MediaType::Unknown).is_ok());
+}
