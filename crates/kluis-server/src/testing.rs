@@ -170,5 +170,20 @@ pub async fn check_contract(store: &dyn BlobStore) {
         5,
         "a deleted transfer starts anew"
     );
+
+    // Unsynced appends (one upload request's pieces but its last): the
+    // same offsets and conflicts as `append`, and `sync` makes them durable.
+    store.sync(b, &MANIFEST).await.expect("sync of an absent blob does nothing");
+    assert_eq!(
+        store.append_unsynced(b, &BLOB, 5, Bytes::from_static(b"-one")).await.expect("unsynced"),
+        9,
+        "unsynced length"
+    );
+    assert!(is_conflict(&store.append_unsynced(b, &BLOB, 5, Bytes::from_static(b"x")).await), "unsynced: wrong offset");
+    assert_eq!(store.partial_len(b, &BLOB).await.expect("partial_len"), Some(9), "unsynced bytes count");
+    store.sync(b, &BLOB).await.expect("sync");
+    assert_eq!(store.append(b, &BLOB, 9, Bytes::from_static(b"-two")).await.expect("synced after unsynced"), 13);
+    store.complete(b, &BLOB, 13).await.expect("complete after unsynced appends");
+    assert_eq!(read_all(store, b, &BLOB, 0..13).await.expect("read"), b"again-one-two", "unsynced bytes kept in order");
     store.delete_transfer(b).await.expect("clean up");
 }

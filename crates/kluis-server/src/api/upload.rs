@@ -225,33 +225,54 @@ pub(super) async fn upload_blob(
         let mut received: u64 = 0;
         let mut buffer = BytesMut::new();
         let mut appended_any = false;
-        loop {
-            let chunk = match stream.next().await {
-                Some(Ok(chunk)) => Some(chunk),
-                Some(Err(e)) => return Err(ApiError::bad_request(format!("the body could not be read: {e}"))),
-                None => None,
-            };
-            if let Some(chunk) = &chunk {
-                received = received.saturating_add(chunk.len() as u64);
-                if received > max_request {
-                    return Err(ApiError::too_large(format!("at most {max_request} bytes per request")));
+        // Pieces are appended unsynced and the last one synced (one sync
+        // per request); a request that fails midway syncs what it appended,
+        // so that what the blob's length says arrived is on disk.
+        let mut unsynced = false;
+        let appended: AppResult<u64> = async {
+            loop {
+                let chunk = match stream.next().await {
+                    Some(Ok(chunk)) => Some(chunk),
+                    Some(Err(e)) => return Err(ApiError::bad_request(format!("the body could not be read: {e}"))),
+                    None => None,
+                };
+                if let Some(chunk) = &chunk {
+                    received = received.saturating_add(chunk.len() as u64);
+                    if received > max_request {
+                        return Err(ApiError::too_large(format!("at most {max_request} bytes per request")));
+                    }
+                    if offset.saturating_add(received) > size {
+                        return Err(ApiError::too_large(format!("the blob was announced with {size} bytes")));
+                    }
+                    buffer.extend_from_slice(chunk);
                 }
-                if offset.saturating_add(received) > size {
-                    return Err(ApiError::too_large(format!("the blob was announced with {size} bytes")));
+                let last = chunk.is_none();
+                if buffer.len() >= APPEND_CHUNK || (last && (!buffer.is_empty() || !appended_any)) {
+                    let data = buffer.split().freeze();
+                    position = if last {
+                        state.store.append(&id, &blob, position, data).await
+                    } else {
+                        state.store.append_unsynced(&id, &blob, position, data).await
+                    }
+                    .map_err(store_error)?;
+                    unsynced = !last;
+                    appended_any = true;
+                } else if last && unsynced {
+                    state.store.sync(&id, &blob).await.map_err(store_error)?;
+                    unsynced = false;
                 }
-                buffer.extend_from_slice(chunk);
-            }
-            let last = chunk.is_none();
-            if buffer.len() >= APPEND_CHUNK || (last && (!buffer.is_empty() || !appended_any)) {
-                let data = buffer.split().freeze();
-                position = state.store.append(&id, &blob, position, data).await.map_err(store_error)?;
-                appended_any = true;
-            }
-            if last {
-                break;
+                if last {
+                    return Ok(position);
+                }
             }
         }
-        Ok(Json(PartialAnswer { partial_len: position }))
+        .await;
+        if appended.is_err() && unsynced {
+            if let Err(e) = state.store.sync(&id, &blob).await {
+                tracing::warn!(transfer = %id, "syncing a cut upload failed: {e}");
+            }
+        }
+        Ok(Json(PartialAnswer { partial_len: appended? }))
     }
     .await;
     answer.map_err(ApiError::closing)

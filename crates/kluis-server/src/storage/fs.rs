@@ -3,7 +3,8 @@
 //! Layout: `<root>/<transfer>/<blob>.part` while a blob is uploaded,
 //! `<root>/<transfer>/<blob>` once complete. A partial file is appended
 //! under an exclusive file lock (so two server processes sharing the folder
-//! cannot interleave writes) and fsynced before `append` answers; `complete`
+//! cannot interleave writes) and fsynced before `append` answers
+//! (`append_unsynced` leaves that to the next `append` or `sync`); `complete`
 //! fsyncs it, renames it to its final name and fsyncs the folder, so a
 //! partial blob is never visible as complete and a completed blob survives a
 //! crash.
@@ -100,7 +101,7 @@ fn already_complete() -> StoreError {
     StoreError::Conflict { current: None, message: "the blob is already complete".into() }
 }
 
-fn append_blocking(paths: &BlobPaths, offset: u64, data: &[u8]) -> Result<u64, StoreError> {
+fn append_blocking(paths: &BlobPaths, offset: u64, data: &[u8], sync: bool) -> Result<u64, StoreError> {
     if paths.complete.exists() {
         return Err(already_complete());
     }
@@ -140,11 +141,23 @@ fn append_blocking(paths: &BlobPaths, offset: u64, data: &[u8]) -> Result<u64, S
     }
     file.seek(SeekFrom::Start(current)).map_err(io_error)?;
     file.write_all(data).map_err(io_error)?;
-    file.sync_data().map_err(io_error)?;
+    // fdatasync writes every dirty byte of the file, the unsynced appends'
+    // too; the folder's entry is synced with the file's first bytes.
+    if sync {
+        file.sync_data().map_err(io_error)?;
+    }
     if offset == 0 {
         sync_dir(&paths.dir)?;
     }
     Ok(current + data.len() as u64)
+}
+
+fn sync_blocking(paths: &BlobPaths) -> Result<(), StoreError> {
+    match OpenOptions::new().write(true).open(&paths.part) {
+        Ok(file) => file.sync_data().map_err(io_error),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(io_error(e)),
+    }
 }
 
 fn complete_blocking(paths: &BlobPaths, size: u64) -> Result<(), StoreError> {
@@ -202,7 +215,23 @@ impl BlobStore for FsStore {
         data: Bytes,
     ) -> Result<u64, StoreError> {
         let paths = self.paths(transfer, blob);
-        blocking(move || append_blocking(&paths, offset, &data)).await
+        blocking(move || append_blocking(&paths, offset, &data, true)).await
+    }
+
+    async fn append_unsynced(
+        &self,
+        transfer: &TransferId,
+        blob: &BlobName,
+        offset: u64,
+        data: Bytes,
+    ) -> Result<u64, StoreError> {
+        let paths = self.paths(transfer, blob);
+        blocking(move || append_blocking(&paths, offset, &data, false)).await
+    }
+
+    async fn sync(&self, transfer: &TransferId, blob: &BlobName) -> Result<(), StoreError> {
+        let paths = self.paths(transfer, blob);
+        blocking(move || sync_blocking(&paths)).await
     }
 
     async fn partial_len(&self, transfer: &TransferId, blob: &BlobName) -> Result<Option<u64>, StoreError> {

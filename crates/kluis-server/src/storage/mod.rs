@@ -44,6 +44,25 @@ pub trait BlobStore: Send + Sync + 'static {
         offset: u64,
         data: bytes::Bytes,
     ) -> Result<u64, StoreError>;
+    /// Like [`append`](Self::append), but the store may answer before the
+    /// bytes are durable: the blob's next `append` or [`sync`](Self::sync)
+    /// makes them so. An upload request appends its body this way, piece
+    /// by piece, and its last piece with `append`: one sync per request.
+    /// By default the same as `append`.
+    async fn append_unsynced(
+        &self,
+        transfer: &TransferId,
+        blob: &BlobName,
+        offset: u64,
+        data: bytes::Bytes,
+    ) -> Result<u64, StoreError> {
+        self.append(transfer, blob, offset, data).await
+    }
+    /// Makes every byte appended to the partial blob durable (nothing to do
+    /// when there is none). By default nothing: appends are durable.
+    async fn sync(&self, _transfer: &TransferId, _blob: &BlobName) -> Result<(), StoreError> {
+        Ok(())
+    }
     /// The length of the partial (not yet complete) blob, `None` when there is none.
     async fn partial_len(&self, transfer: &TransferId, blob: &BlobName) -> Result<Option<u64>, StoreError>;
     /// Makes the partial blob of exactly `size` bytes complete, atomically; idempotent for a complete blob of that size.
