@@ -1,7 +1,8 @@
 // The web pages' targets of issue 14, measured on loopback with the real
 // kluis-server (SQLite, folder store) and Debian's headless Chromium — a
 // benchmark to run by hand, not a timed test:
-//   node web/bench/loopback.mjs [SIZE_MIB] [MEMORY_MIB]   (defaults 1024 and 2048)
+//   node web/bench/loopback.mjs [SIZE_MIB] [MEMORY_MIB] [memory]   (defaults 1024 and 2048)
+// (with `memory`, only the memory figure, 3.)
 //
 // 1. The package's own seal and open speed in this browser (sealStream and
 //    openStream of SIZE MiB with a key, the default worker pool), on a page
@@ -67,60 +68,64 @@ await profile.addInitScript(() => {
 try {
   out(`Chromium ${browser.version()}, load average before ${loadBefore}`);
 
-  const bench = await browser.newPage();
-  await bench.goto(`http://127.0.0.1:${pkgServer.address().port}/bench.html`);
-  await bench.waitForFunction(() => window.kluis);
-  const own = await bench.evaluate(async (total) => {
-    const k = window.kluis;
-    await k.ready;
-    const piece = new Uint8Array(1 << 20).map((_, i) => i & 0xff);
-    const source = (n) => {
-      let sent = 0;
-      return new ReadableStream({ pull: (c) => (sent >= n ? c.close() : (c.enqueue(piece.slice(0, Math.min(piece.length, n - sent))), (sent += piece.length))) }, { highWaterMark: 0 });
-    };
-    const key = () => ({ key: new Uint8Array(32).fill(7) }); // fresh each call: the package may transfer it
-    const drain = async (s, keep) => {
-      const r = s.getReader();
-      const parts = [];
-      let n = 0;
-      for (;;) {
-        const x = await r.read();
-        if (x.done) return { n, parts };
-        n += x.value.length;
-        if (keep) parts.push(x.value);
+  const onlyMemory = process.argv[4] === "memory";
+  if (!onlyMemory) {
+    const bench = await browser.newPage();
+    await bench.goto(`http://127.0.0.1:${pkgServer.address().port}/bench.html`);
+    await bench.waitForFunction(() => window.kluis);
+    const own = await bench.evaluate(async (total) => {
+      const k = window.kluis;
+      await k.ready;
+      const piece = new Uint8Array(1 << 20).map((_, i) => i & 0xff);
+      const source = (n) => {
+        let sent = 0;
+        return new ReadableStream({ pull: (c) => (sent >= n ? c.close() : (c.enqueue(piece.slice(0, Math.min(piece.length, n - sent))), (sent += piece.length))) }, { highWaterMark: 0 });
+      };
+      const key = () => ({ key: new Uint8Array(32).fill(7) }); // fresh each call: the package may transfer it
+      const drain = async (s, keep) => {
+        const r = s.getReader();
+        const parts = [];
+        let n = 0;
+        for (;;) {
+          const x = await r.read();
+          if (x.done) return { n, parts };
+          n += x.value.length;
+          if (keep) parts.push(x.value);
+        }
+      };
+      await drain(k.sealStream(source(8 << 20), key()));
+      // Sealed in 256 MiB rounds (kept for the open), so memory stays bounded.
+      const round = Math.min(total, 256 << 20);
+      let sealMs = 0;
+      let openMs = 0;
+      for (let done = 0; done < total; done += round) {
+        let t = performance.now();
+        const sealed = await drain(k.sealStream(source(round), key()), true);
+        sealMs += performance.now() - t;
+        let i = 0;
+        t = performance.now();
+        const opened = await drain(k.openStream(new ReadableStream({ pull: (c) => (i < sealed.parts.length ? c.enqueue(sealed.parts[i++]) : c.close()) }, { highWaterMark: 0 }), key()));
+        openMs += performance.now() - t;
+        if (opened.n !== round) throw new Error("lost bytes");
       }
-    };
-    await drain(k.sealStream(source(8 << 20), key()));
-    // Sealed in 256 MiB rounds (kept for the open), so memory stays bounded.
-    const round = Math.min(total, 256 << 20);
-    let sealMs = 0;
-    let openMs = 0;
-    for (let done = 0; done < total; done += round) {
-      let t = performance.now();
-      const sealed = await drain(k.sealStream(source(round), key()), true);
-      sealMs += performance.now() - t;
-      let i = 0;
-      t = performance.now();
-      const opened = await drain(k.openStream(new ReadableStream({ pull: (c) => (i < sealed.parts.length ? c.enqueue(sealed.parts[i++]) : c.close()) }, { highWaterMark: 0 }), key()));
-      openMs += performance.now() - t;
-      if (opened.n !== round) throw new Error("lost bytes");
-    }
-    return { seal: total / (sealMs / 1000), open: total / (openMs / 1000), workers: k.workers(), simd: k.simd() };
-  }, size);
-  await bench.close();
-  const mbs = (x) => (x / 1e6).toFixed(1);
-  out(`package in this browser (${own.workers} workers, SIMD ${own.simd}), ${size / MIB} MiB: seal ${mbs(own.seal)} MB/s, open ${mbs(own.open)} MB/s`);
+      return { seal: total / (sealMs / 1000), open: total / (openMs / 1000), workers: k.workers(), simd: k.simd() };
+    }, size);
+    await bench.close();
+    const mbs = (x) => (x / 1e6).toFixed(1);
+    out(`package in this browser (${own.workers} workers, SIMD ${own.simd}), ${size / MIB} MiB: seal ${mbs(own.seal)} MB/s, open ${mbs(own.open)} MB/s`);
 
-  // 2. Send and receive through the pages.
-  const file = join(work, "groot.bin");
-  await bigFile(file, size, 11);
-  const sent = await sendThroughPage(file, "ontvanger@example.org");
-  const sendRate = size / sent.seconds;
-  out(`send page: ${size / MIB} MiB sealed and uploaded in ${sent.seconds.toFixed(1)} s = ${mbs(sendRate)} MB/s = ${((100 * sendRate) / own.seal).toFixed(0)} % of the package's seal`);
-  await rm(file);
-  const got = await receiveThroughPage(sent, false);
-  const getRate = size / got.seconds;
-  out(`receive page: ${size / MIB} MiB fetched, decrypted and saved in ${got.seconds.toFixed(1)} s = ${mbs(getRate)} MB/s = ${((100 * getRate) / own.open).toFixed(0)} % of the package's open`);
+    // 2. Send and receive through the pages.
+    const file = join(work, "groot.bin");
+    await bigFile(file, size, 11);
+    const sent = await sendThroughPage(file, "ontvanger@example.org");
+    const sendRate = size / sent.seconds;
+    out(`send page: ${size / MIB} MiB sealed and uploaded in ${sent.seconds.toFixed(1)} s = ${mbs(sendRate)} MB/s = ${((100 * sendRate) / own.seal).toFixed(0)} % of the package's seal`);
+    await rm(file);
+    const got = await receiveThroughPage(sent, false);
+    const getRate = size / got.seconds;
+    out(`receive page: ${size / MIB} MiB fetched, decrypted and saved in ${got.seconds.toFixed(1)} s = ${mbs(getRate)} MB/s = ${((100 * getRate) / own.open).toFixed(0)} % of the package's open`);
+
+  }
 
   // 3. Memory while saving a large file.
   const memFile = join(work, "memory.bin");
@@ -128,24 +133,26 @@ try {
   const memSent = await sendThroughPage(memFile, "geheugen@example.org");
   await rm(memFile);
   const mem = await receiveThroughPage(memSent, true);
-  out(`memory while saving ${memSize / MIB} MiB: peak JS heap + array buffers (wasm) of the page and its workers ${(mem.peak / MIB).toFixed(1)} MiB (page ${(mem.peakParts.page / MIB).toFixed(1)}, workers ${(mem.peakParts.workers / MIB).toFixed(1)}), ${mem.samples} samples`);
+  out(`memory while saving ${memSize / MIB} MiB: peak JS heap + array buffers (wasm) of the page and its workers ${(mem.peak / MIB).toFixed(1)} MiB (page ${(mem.peakParts.page / MIB).toFixed(1)}, workers ${(mem.peakParts.workers / MIB).toFixed(1)}: ${mem.peakParts.each.join("; ")}), ${mem.samples} samples`);
 
   // 4. Time to interactive of the send page.
-  const times = [];
-  for (let i = 0; i < 5; i++) {
-    const context = await browser.newContext();
-    const page = await context.newPage();
-    await page.goto(`${server.url}/`, { waitUntil: "commit" });
-    await page.waitForSelector("#address:not([disabled])");
-    const usable = await page.evaluate(() => performance.now());
-    // The engine (its worker and .wasm) loads while the sender types: when its last byte arrived.
-    await page.waitForFunction(() => performance.getEntriesByType("resource").some((e) => e.name.endsWith(".wasm") && e.responseEnd > 0), null, { timeout: 30_000 });
-    const engine = await page.evaluate(() => Math.max(...performance.getEntriesByType("resource").filter((e) => e.name.endsWith(".wasm")).map((e) => e.responseEnd)));
-    times.push([usable, engine]);
-    await context.close();
+  if (!onlyMemory) {
+    const times = [];
+    for (let i = 0; i < 5; i++) {
+      const context = await browser.newContext();
+      const page = await context.newPage();
+      await page.goto(`${server.url}/`, { waitUntil: "commit" });
+      await page.waitForSelector("#address:not([disabled])");
+      const usable = await page.evaluate(() => performance.now());
+      // The engine (its worker and .wasm) loads while the sender types: when its last byte arrived.
+      await page.waitForFunction(() => performance.getEntriesByType("resource").some((e) => e.name.endsWith(".wasm") && e.responseEnd > 0), null, { timeout: 30_000 });
+      const engine = await page.evaluate(() => Math.max(...performance.getEntriesByType("resource").filter((e) => e.name.endsWith(".wasm")).map((e) => e.responseEnd)));
+      times.push([usable, engine]);
+      await context.close();
   }
   const median = (k) => times.map((t) => t[k]).sort((a, b) => a - b)[2];
   out(`send page interactive (navigation start to the address field usable, fresh context each, no cache): ${times.map((t) => t[0].toFixed(0)).join(", ")} ms, median ${median(0).toFixed(0)} ms; the engine's .wasm fully loaded at ${times.map((t) => t[1].toFixed(0)).join(", ")} ms, median ${median(1).toFixed(0)} ms`);
+  }
   out(`load average after ${load()}`);
 } finally {
   await profile.close();
@@ -198,7 +205,7 @@ async function receiveThroughPage(sent, sample) {
   const workers = new Map();
   let nextId = 1;
   const pending = new Map();
-  cdp.on("Target.attachedToTarget", (e) => workers.set(e.sessionId, e.targetInfo.type));
+  cdp.on("Target.attachedToTarget", (e) => workers.set(e.sessionId, `${e.targetInfo.type} ${e.targetInfo.url.split("/").pop()}`));
   cdp.on("Target.detachedFromTarget", (e) => workers.delete(e.sessionId));
   cdp.on("Target.receivedMessageFromTarget", (e) => {
     const m = JSON.parse(e.message);
@@ -225,13 +232,19 @@ async function receiveThroughPage(sent, sample) {
   let sampling = sample;
   const sampler = (async () => {
     while (sampling) {
-      const own = bytesOf(await cdp.send("Runtime.getHeapUsage"));
+      const ownHeap = await cdp.send("Runtime.getHeapUsage");
+      const own = bytesOf(ownHeap);
       let inWorkers = 0;
-      for (const sessionId of [...workers.keys()]) inWorkers += bytesOf(await heapOf(sessionId));
+      const each = [`page: heap ${(ownHeap.usedSize / MIB).toFixed(1)} + buffers ${((ownHeap.backingStorageSize ?? 0) / MIB).toFixed(1)}`];
+      for (const [sessionId, what] of [...workers.entries()]) {
+        const h = await heapOf(sessionId);
+        inWorkers += bytesOf(h);
+        if (h) each.push(`${what}: heap ${(h.usedSize / MIB).toFixed(1)} + buffers ${((h.backingStorageSize ?? 0) / MIB).toFixed(1)}`);
+      }
       samples++;
       if (own + inWorkers > peak) {
         peak = own + inWorkers;
-        peakParts = { page: own, workers: inWorkers };
+        peakParts = { page: own, workers: inWorkers, each };
       }
       await new Promise((r) => setTimeout(r, 250));
     }

@@ -141,12 +141,38 @@ export interface TransferOptions {
 const SPILL_BYTES = 8 << 20;
 /**
  * The sealed bytes of a file a send keeps at most (and one batch from the
- * worker pool more): what the server has not acknowledged yet. At least
- * one upload piece (1 MiB, kluis-transfer's `SendOptions::piece_size`).
+ * worker pool more): what the server has not acknowledged yet. Two upload
+ * pieces (8 MiB each, kluis-wasm's `PIECE_SIZE`), so that the next piece
+ * is sealed while one is uploaded.
  */
-const WINDOW_BYTES = 4 << 20;
+const WINDOW_BYTES = 16 << 20;
 /** Plaintext handed to the sealer at a time. */
 const PIECE = 1 << 20;
+/**
+ * Calls to the transfer worker (a piece's hash or check) under way at
+ * most: they run in order there, beside the sealing or opening, instead of
+ * taking turns with it.
+ */
+const AHEAD = 4;
+
+/**
+ * Calls to a worker that must all succeed, in order, with at most
+ * {@link AHEAD} under way: `add` waits while that many are; `settle`
+ * waits for them all. The first failure is thrown by `add` or `settle`.
+ */
+class Ahead {
+  private readonly calls: Promise<unknown>[] = [];
+
+  async add(call: Promise<unknown>): Promise<void> {
+    call.catch(() => {});
+    this.calls.push(call);
+    while (this.calls.length > AHEAD) await this.calls.shift();
+  }
+
+  async settle(): Promise<void> {
+    while (this.calls.length > 0) await this.calls.shift();
+  }
+}
 
 interface Source {
   name: string;
@@ -203,7 +229,7 @@ async function source(input: FileInput, index: number, signal: AbortSignal | und
  * Seals file `index` from its blob into `window`, pausing while the window
  * is full (the upload empties it). The transfer worker makes the file's
  * header and chunk key (drawn when the upload was planned) and hashes the
- * plaintext (for the manifest, in order, one piece in flight); the chunks
+ * plaintext (for the manifest, in order, a few pieces under way); the chunks
  * are sealed on the worker pool, as `sealStream` seals them
  * (src/streams.ts: bounded, in order).
  */
@@ -211,34 +237,28 @@ async function sealFile(sealing: Remote, index: number, file: Source, window: Se
   const { header, chunkKey } = (await sealing.call('beginChunkedFile', [index])) as { header: Uint8Array; chunkKey: Uint8Array };
   let done = 0;
   options.onProgress?.({ phase: 'sealing', file: index, done, total: file.size });
-  const reader = file.blob.stream().getReader();
-  let carry: Uint8Array | null = null;
-  let hashing: Promise<unknown> = Promise.resolve();
-  // The plaintext, at most PIECE at a time, each piece hashed as it passes.
+  let offset = 0;
+  const hashing = new Ahead();
+  // The plaintext, PIECE at a time (a slice read whole: a File's own
+  // stream gives 64 KiB reads in Chromium, each a hash call, a pool piece
+  // and a progress report), each piece hashed as it passes.
   const plaintext = new ReadableStream<Uint8Array>(
     {
       async pull(controller) {
-        if (carry === null) {
-          const r = await reader.read();
-          if (r.done) {
-            controller.close();
-            return;
-          }
-          carry = r.value;
+        if (offset >= file.size) {
+          controller.close();
+          return;
         }
-        const piece: Uint8Array = carry.length > PIECE ? carry.subarray(0, PIECE) : carry;
-        carry = carry.length > PIECE ? carry.subarray(PIECE) : null;
-        await hashing;
+        const end = Math.min(offset + PIECE, file.size);
+        const piece = new Uint8Array(await file.blob.slice(offset, end).arrayBuffer());
+        if (piece.length !== end - offset) throw new KluisError('Io', `file ${index + 1} changed while it was read`);
+        offset = end;
         // A copy of its own, moved to the transfer worker.
         const copy = piece.slice();
-        hashing = sealing.call('hash', [copy], [copy.buffer]);
-        hashing.catch(() => {});
+        await hashing.add(sealing.call('hash', [copy], [copy.buffer]));
         done += piece.length;
         controller.enqueue(piece);
         options.onProgress?.({ phase: 'sealing', file: index, done, total: file.size });
-      },
-      cancel(reason) {
-        return reader.cancel(reason).catch(() => {});
       },
     },
     { highWaterMark: 0 },
@@ -255,7 +275,7 @@ async function sealFile(sealing: Remote, index: number, file: Source, window: Se
     await envelope.cancel(e).catch(() => {});
     throw e;
   }
-  await hashing;
+  await hashing.settle();
   await sealing.call('endChunkedFile', [window.end]);
 }
 
@@ -417,7 +437,7 @@ function asStored(e: unknown, index: number): unknown {
  * File `index`: its envelope downloaded as stored (ranged reads, the
  * session's retries), opened on the worker pool as `openStream` opens
  * (authenticated chunks only, in order), each piece checked against the
- * manifest in the transfer worker as it passes (one in flight), and the
+ * manifest in the transfer worker as it passes (a few under way), and the
  * size and SHA-256 at the end.
  */
 function fileStream(opened: Remote, index: number, size: number, options: OpenOptions): ReadableStream<Uint8Array> {
@@ -425,7 +445,8 @@ function fileStream(opened: Remote, index: number, size: number, options: OpenOp
   let download: Remote | null = null;
   let check: Remote | null = null;
   let reader: ReadableStreamDefaultReader<Uint8Array> | null = null;
-  let checking: Promise<unknown> = Promise.resolve();
+  let metadataChecked: Promise<unknown> = Promise.resolve();
+  const checking = new Ahead();
   const stop = new AbortController();
   const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
   const drive: DriveOptions = { signal, onProgress: options.onProgress };
@@ -435,7 +456,8 @@ function fileStream(opened: Remote, index: number, size: number, options: OpenOp
     check?.free();
     check = null;
   };
-  // The envelope's bytes, as the server holds them.
+  // The envelope's bytes, as the server holds them; the next piece is
+  // fetched while the last one is opened.
   const envelope = new ReadableStream<Uint8Array>(
     {
       async pull(controller) {
@@ -453,7 +475,7 @@ function fileStream(opened: Remote, index: number, size: number, options: OpenOp
         }
       },
     },
-    { highWaterMark: 0 },
+    { highWaterMark: 1 },
   );
   return new ReadableStream<Uint8Array>(
     {
@@ -467,8 +489,8 @@ function fileStream(opened: Remote, index: number, size: number, options: OpenOp
           void metadataJson.finally(() => key.fill(0)).catch(() => {});
           reader = stream.getReader();
           const c = check;
-          checking = metadataJson.then((json) => c.call('metadata', [json ?? undefined]));
-          checking.catch(() => {});
+          metadataChecked = metadataJson.then((json) => c.call('metadata', [json ?? undefined]));
+          metadataChecked.catch(() => {});
         } catch (e) {
           free();
           throw toKluisError(e);
@@ -478,8 +500,9 @@ function fileStream(opened: Remote, index: number, size: number, options: OpenOp
         try {
           if (reader === null || check === null) return;
           const r = await reader.read();
-          await checking;
+          await metadataChecked;
           if (r.done) {
+            await checking.settle();
             await check.call('finish');
             free();
             controller.close();
@@ -489,8 +512,7 @@ function fileStream(opened: Remote, index: number, size: number, options: OpenOp
           if (released > size) throw new KluisError('Tampered', `file ${index + 1}: larger than the ${size} bytes in the manifest`);
           // A copy of its own, moved to the transfer worker (which hashes it and counts again).
           const copy = r.value.slice();
-          checking = check.call('update', [copy], [copy.buffer]);
-          checking.catch(() => {});
+          await checking.add(check.call('update', [copy], [copy.buffer]));
           controller.enqueue(r.value);
         } catch (e) {
           free();

@@ -39,6 +39,22 @@ async function nodePort(): Promise<Port> {
   }
 }
 
+/**
+ * The batch's outputs as one buffer (a chunk is 64 KiB by default: one
+ * piece of about a batch's size costs the page one read, one write and one
+ * check instead of sixteen).
+ */
+function joined(outputs: Uint8Array[]): Uint8Array[] {
+  if (outputs.length <= 1) return outputs;
+  const out = new Uint8Array(outputs.reduce((n, o) => n + o.length, 0));
+  let at = 0;
+  for (const o of outputs) {
+    out.set(o, at);
+    at += o.length;
+  }
+  return [out];
+}
+
 function chunks(job: Extract<Job, { op: 'seal' | 'open' }>): ChunkResult {
   const cipher = new ChunkCipher(job.key);
   job.key.fill(0);
@@ -48,10 +64,10 @@ function chunks(job: Extract<Job, { op: 'seal' | 'open' }>): ChunkResult {
       try {
         outputs.push(job.op === 'seal' ? cipher.seal(p.index, p.last, p.bytes) : cipher.open(p.index, p.last, p.bytes));
       } catch (e) {
-        return { outputs, error: toFailureData(e) };
+        return { outputs: joined(outputs), error: toFailureData(e) };
       }
     }
-    return { outputs };
+    return { outputs: joined(outputs) };
   } finally {
     cipher.free();
   }

@@ -404,7 +404,7 @@ test('a send uploads each file while it is sealed and keeps a bounded window of 
     return false;
   });
   try {
-    const data = randomBytes(40 << 20);
+    const data = randomBytes(64 << 20);
     const password = kluis.generatePassword();
     let sealedDone = 0;
     let uploadedDone = 0;
@@ -412,7 +412,7 @@ test('a send uploads each file while it is sealed and keeps a bounded window of 
     let uploadStartedWhileSealing = false;
     const sent = await kluis.sendTransfer(
       new kluis.HttpTransport(proxy.base, { token }),
-      { from, to: ['pim@example.org'], files: [new File([data], 'forty.bin')], password },
+      { from, to: ['pim@example.org'], files: [new File([data], 'sixty-four.bin')], password },
       {
         onProgress: (e) => {
           if (e.file !== 0) return;
@@ -422,22 +422,23 @@ test('a send uploads each file while it is sealed and keeps a bounded window of 
             if (e.done > 0 && sealedDone < data.length) uploadStartedWhileSealing = true;
           }
           // Plaintext read for sealing, less envelope bytes the server
-          // acknowledged: what the send holds at most (the 4 MiB window,
-          // the pool's 4 MiB of batches under way, a piece being hashed, a
-          // piece being uploaded). Sealing all first would reach 40 MiB.
+          // acknowledged: what the send holds at most (the 16 MiB window,
+          // two 8 MiB upload pieces; the pool's 4 MiB of batches under way;
+          // four 1 MiB pieces being hashed; a piece being read). Sealing
+          // all first would reach 64 MiB.
           ahead = Math.max(ahead, sealedDone - uploadedDone);
         },
       },
     );
     ok(uploadStartedWhileSealing, 'the upload started before the file was sealed');
-    console.log(`# at most ${(ahead / 2 ** 20).toFixed(1)} MiB sealed ahead of the server's acknowledgement (40 MiB file)`);
-    ok(ahead < 12 << 20, `at most 12 MiB read ahead of what the server holds (${ahead} bytes)`);
+    console.log(`# at most ${(ahead / 2 ** 20).toFixed(1)} MiB sealed ahead of the server's acknowledgement (64 MiB file)`);
+    ok(ahead < 28 << 20, `at most 28 MiB read ahead of what the server holds (${ahead} bytes)`);
 
     const home = await mkdtemp(join(work, 'home-'));
     await writeFile(join(home, 'pw'), password);
     const out = join(home, 'out');
     await kluisCli(['receive', '-q', '--password-file', join(home, 'pw'), '-o', out, `${server.url}/t/${sent.id}`], home);
-    equal(sha(await readFile(join(out, 'forty.bin'))), sha(data));
+    equal(sha(await readFile(join(out, 'sixty-four.bin'))), sha(data));
   } finally {
     proxy.close();
   }

@@ -8,6 +8,15 @@
 //! `{ type: "done" }`; every rule (retries, resumes, limits, status codes)
 //! is kluis-transfer's.
 
+/// Bytes per upload request and per ranged download request of a
+/// transfer in the browser: 8 MiB (kluis-transfer's default is 1 MiB).
+/// Each request costs a `fetch`, a few calls to the worker that holds the
+/// session and, on the server, a sync to disk; fewer, larger requests keep
+/// the upload abreast of the sealing and the download of the opening
+/// (docs/PERFORMANCE.md). A dropped connection repeats at most one piece.
+/// Servers accept it: their `max_request_bytes` is 256 MiB unless
+/// configured lower (at least this is needed).
+pub const PIECE_SIZE: usize = 8 << 20;
 use js_sys::Array;
 use kluis_transfer::http::{
     Body, Exchange, HttpRequest, HttpResponse, Step, code_confirmation, code_confirmed, code_request, code_requested,

@@ -74,7 +74,11 @@ impl Opening {
         let now = unix(now)?;
         let session = self.session.take().ok_or_else(|| Failure::invalid("the transfer was opened already"))?;
         let server = session.server().to_owned();
-        let opened = session.open(&Password::new(password), &ReceiveOptions::default(), now)?;
+        let opened = session.open(
+            &Password::new(password),
+            &ReceiveOptions { piece_size: crate::http::PIECE_SIZE, ..ReceiveOptions::default() },
+            now,
+        )?;
         Ok(Opened { server, opened })
     }
 }

@@ -194,7 +194,7 @@ impl Sealing {
         let transfer = sealer.finish()?;
         // The token's expiry is the server's business; it answers 401 once it passed.
         let token = Token::new(token, u64::MAX);
-        let session = SendSession::new(&transfer, server, token, options, &SendOptions::default())?;
+        let session = SendSession::new(&transfer, server, token, options, &send_options())?;
         Ok(Upload { session })
     }
 
@@ -210,7 +210,7 @@ impl Sealing {
         let options = http_options(&options)?;
         let plan = self.sealer()?.plan_ahead()?;
         let token = Token::new(token, u64::MAX);
-        let session = SendSession::streamed(plan, self.now, server, token, options, &SendOptions::default())?;
+        let session = SendSession::streamed(plan, self.now, server, token, options, &send_options())?;
         Ok(Upload { session })
     }
 
@@ -283,4 +283,10 @@ impl Upload {
     pub fn network_error(&mut self, message: String) -> Result<(), Failure> {
         Ok(self.session.network_error(message)?)
     }
+}
+
+/// The upload's options: kluis-transfer's, in pieces of
+/// [`PIECE_SIZE`](crate::http::PIECE_SIZE).
+fn send_options() -> SendOptions {
+    SendOptions { piece_size: crate::http::PIECE_SIZE, ..SendOptions::default() }
 }
