@@ -77,11 +77,16 @@ test("sizes and durations in Dutch and English", () => {
   assert.equal(m.duration(7200), "2 hours");
 });
 
-test("progress: per-file reports summed per phase; speed over a window", () => {
+test("progress: per-file reports summed per phase, the upload shown once it began; speed over a window", () => {
   const totals = new m.Totals(300);
   totals.add({ phase: "sealing", file: 0, done: 100, total: 100 });
   assert.deepEqual(totals.add({ phase: "sealing", file: 1, done: 50, total: 200 }), { done: 150, total: 300 });
   assert.deepEqual(totals.add({ phase: "uploading", file: 0, done: 10, total: 120 }), { done: 10, total: 300 }, "the other phase counts apart");
+  const shown = new m.Totals(300);
+  assert.deepEqual(shown.shown({ phase: "sealing", file: 0, done: 40, total: 100 }), { phase: "sealing", done: 40, total: 300 });
+  assert.deepEqual(shown.shown({ phase: "uploading", file: 0, done: 8, total: 120 }), { phase: "uploading", done: 8, total: 300 });
+  assert.equal(shown.shown({ phase: "sealing", file: 0, done: 60, total: 100 }), null, "the interleaved sealing reports no longer move the display");
+  assert.deepEqual(shown.shown({ phase: "uploading", file: 0, done: 16, total: 120 }), { phase: "uploading", done: 16, total: 300 });
   const rate = new m.Rate(5000);
   assert.equal(rate.add(0, 0), null);
   assert.equal(rate.add(1000, 500), null, "no speed before a second has passed");

@@ -15,10 +15,25 @@ import { addressStep } from "./verify";
 
 const PHASE_WORDS: Record<Progress["phase"], Key> = { sealing: "progress.sealing", uploading: "progress.uploading", downloading: "progress.downloading" };
 
-/** Sums per-file progress into one figure per phase. */
+/**
+ * Sums per-file progress into one figure per phase. The send seals and
+ * uploads at once, so their reports interleave; once the upload has begun
+ * only its figure is shown (it trails the sealing by a few MiB and is what
+ * reached the server), so that the words, the bar and the speed do not
+ * jump between the two phases.
+ */
 export class Totals {
   private perFile = new Map<string, { done: number; total: number }>();
+  private uploading = false;
   constructor(private readonly plainTotal: number) {}
+
+  /** The figure to show after `e`: `null` when the display stays as it is. */
+  shown(e: Progress): { phase: Progress["phase"]; done: number; total: number } | null {
+    const sum = this.add(e);
+    if (e.phase === "uploading") this.uploading = true;
+    else if (this.uploading && e.phase === "sealing") return null;
+    return { phase: e.phase, ...sum };
+  }
 
   add(e: Progress): { done: number; total: number } {
     this.perFile.set(`${e.phase}:${e.file ?? "list"}`, { done: e.done, total: e.total });
@@ -66,8 +81,8 @@ export function sendingStep(flow: Flow): () => { title: string; body: Node[] } {
         (e) => {
           lastEvent = performance.now();
           view.stalled(false);
-          const sum = totals.add(e);
-          view.update(PHASE_WORDS[e.phase], sum.done, sum.total);
+          const shown = totals.shown(e);
+          if (shown) view.update(PHASE_WORDS[shown.phase], shown.done, shown.total);
         },
         controller.signal,
       );
