@@ -72,6 +72,8 @@ class Pane {
   extraFiles: File[] = [];
   codeRequested = false;
   busy = false;
+  /** Whether this send's upload has begun: its figure is shown from then on. */
+  private uploadBegun = false;
 
   readonly errors = h("div", { id: "errors", class: "kluis-error-summary", role: "alert", tabindex: "-1", hidden: true });
   readonly status = h("p", { id: "status", class: "utrecht-paragraph", "aria-live": "polite" });
@@ -286,6 +288,11 @@ class Pane {
 
   progress(step: Step): void {
     if (step.step === "sending") {
+      // The package seals and uploads at once and their reports interleave;
+      // once the upload has begun only its figure moves the bar, which
+      // would otherwise jump between the two.
+      if (step.phase === "uploading") this.uploadBegun = true;
+      else if (this.uploadBegun) return;
       const percent = step.total > 0 ? Math.floor((step.done * 100) / step.total) : 0;
       this.bar.hidden = false;
       this.bar.value = percent;
@@ -303,6 +310,7 @@ class Pane {
       return;
     }
     this.busy = true;
+    this.uploadBegun = false;
     this.showErrors([]);
     const choices: SendChoices = {
       server: this.server,
