@@ -268,7 +268,9 @@ pub(super) async fn upload_blob(
         }
         .await;
         if appended.is_err() && unsynced {
-            if let Err(e) = state.store.sync(&id, &blob).await {
+            // Only logged: the request's own error is the answer.
+            let synced = state.store.sync(&id, &blob).await;
+            if let Err(e) = synced {
                 tracing::warn!(transfer = %id, "syncing a cut upload failed: {e}");
             }
         }
