@@ -355,7 +355,7 @@ export async function sendTransfer(transport: HttpTransport, request: TransferRe
           options.onProgress?.(event);
         },
         blob: async (index, offset, len) =>
-          index < windows.length ? windows[index].read(offset, len) : ((await u.call('manifestRange', [index, offset, len])) as Uint8Array),
+          index < windows.length ? windows[index].blob(offset, len) : ((await u.call('manifestRange', [index, offset, len])) as Uint8Array),
         needBytes: async (index, until) => {
           if (index < windows.length) {
             await windows[index].sealed(until);

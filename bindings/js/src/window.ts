@@ -70,12 +70,12 @@ export class SealedWindow {
     this.notify();
   }
 
-  /** Bytes `offset .. offset + len`, which must be kept. */
-  read(offset: number, len: number): Uint8Array {
+  /** Views of bytes `offset .. offset + len` as kept, which must be kept (no copy). */
+  private views(offset: number, len: number): Uint8Array[] {
     if (offset < this.start || offset + len > this.end) {
       throw new KluisError('InvalidArgument', `file ${this.index + 1}: bytes ${offset}..${offset + len} asked for, ${this.start}..${this.end} kept`);
     }
-    const out = new Uint8Array(len);
+    const out: Uint8Array[] = [];
     let at = this.start;
     let filled = 0;
     for (const p of this.parts) {
@@ -83,12 +83,17 @@ export class SealedWindow {
       const from = Math.max(offset + filled - at, 0);
       if (from < p.length) {
         const take = p.subarray(from, from + (len - filled));
-        out.set(take, filled);
+        out.push(take);
         filled += take.length;
       }
       at += p.length;
     }
     return out;
+  }
+
+  /** Bytes `offset .. offset + len` as a `Blob` (an upload's body: the Blob copies them once). */
+  blob(offset: number, len: number): Blob {
+    return new Blob(this.views(offset, len) as Uint8Array<ArrayBuffer>[]);
   }
 
   /** Resolves once there is room for more sealed bytes. */
