@@ -68,6 +68,30 @@ export async function tabTo(page, selector, max = 40) {
   throw new Error(`Tab never reached ${selector}`);
 }
 
+/**
+ * Presses `key` on the focused file input and gives the file chooser it
+ * opens. Playwright turns file-chooser interception on without waiting for
+ * the browser (a listener's subscription is sent and not awaited), so on a
+ * busy machine a key pressed at once could reach the page first and open
+ * the real, headless chooser, which never reports. The listener goes on
+ * first, and a round trip to the page (after the interception request on
+ * the same connection) makes sure it is in force before the key.
+ */
+export async function chooseWithKey(page, key, timeout = 30_000) {
+  let timer;
+  const chosen = new Promise((resolve, reject) => {
+    page.once("filechooser", resolve);
+    timer = setTimeout(() => reject(new Error(`no file chooser within ${timeout} ms of ${key}`)), timeout);
+  });
+  await page.evaluate(() => 0);
+  await page.keyboard.press(key);
+  try {
+    return await chosen;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** The id of the focused element. */
 export function focusedId(page) {
   return page.evaluate(() => document.activeElement?.id ?? "");

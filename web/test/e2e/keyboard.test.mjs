@@ -6,7 +6,7 @@ import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { assertClean, focusedId, launch, open, tabTo } from "../browser.mjs";
+import { assertClean, chooseWithKey, focusedId, launch, open, tabTo } from "../browser.mjs";
 import { rm, startServer, workDir } from "./harness.mjs";
 import { WORDS, heading, opfsFiles, opfsPickers, shownPassword, step, withoutPickers } from "./pages.mjs";
 
@@ -44,7 +44,7 @@ async function keyboardSend(page, lang, from, to, file) {
   await page.keyboard.press("Enter");
   await heading(page, w.files);
   await tabTo(page, "#files");
-  const [chooser] = await Promise.all([page.waitForEvent("filechooser"), page.keyboard.press("Space")]);
+  const chooser = await chooseWithKey(page, "Space");
   await chooser.setFiles([file]);
   await page.waitForSelector(".kluis-file-list__item");
   await tabTo(page, "#message");
