@@ -381,6 +381,62 @@ fn opening_refuses_what_it_must() -> Result<(), TransferError> {
     Ok(())
 }
 
+/// Polls `link`'s opening at `server` until its sealed manifest is fetched.
+fn fetched(server: &mut FakeServer, link: &str) -> Result<OpenSession, TransferError> {
+    let mut opening = OpenSession::new(link)?;
+    while let Step::Send(request) = opening.poll()? {
+        let answer = server.handle(&request, &[]).map_err(TransferError::InvalidArgument)?;
+        opening.respond(answer)?;
+    }
+    Ok(opening)
+}
+
+#[test]
+fn an_opening_split_in_two_gives_what_open_gives_and_refuses_what_it_refuses() -> Result<(), TransferError> {
+    use kluis_transfer::session::UnsealedManifest;
+    let (transfer, envelopes) = seal(&files())?;
+    let mut server = FakeServer::new();
+    let sent = drive_send(&mut server, &mut new_session(&transfer, 0)?, &envelopes, &mut Seen::default())?;
+    let password = Password::new(PASSWORD);
+    let limits = OpenLimits::TRANSFER;
+
+    // Not before the fetch.
+    let early = OpenSession::new(&sent.link)?;
+    assert!(matches!(early.sealed_manifest(), Err(TransferError::InvalidArgument(_))));
+
+    // The same transfer as `open` gives, down to each file key.
+    let whole = fetched(&mut server, &sent.link)?.open(&password, &ReceiveOptions::default(), NOW + 60)?;
+    let opening = fetched(&mut server, &sent.link)?;
+    let bytes = UnsealedManifest::open(opening.sealed_manifest()?, &password, &limits)?.into_bytes();
+    let split = opening.open_unsealed(UnsealedManifest::from_bytes(bytes), &ReceiveOptions::default(), NOW + 60)?;
+    assert_eq!(split.info(), whole.info());
+    for i in 0..whole.info().files.len() {
+        assert_eq!(split.file_key(i)?.as_bytes(), whole.file_key(i)?.as_bytes());
+    }
+
+    // A wrong password fails in the Argon2 half, as open fails.
+    let opening = fetched(&mut server, &sent.link)?;
+    let wrong = UnsealedManifest::open(opening.sealed_manifest()?, &Password::new("not-the-password"), &limits);
+    assert!(matches!(wrong, Err(TransferError::WrongPassword)));
+
+    // The checks stay in the second half: expired, and another transfer's manifest.
+    let bytes = UnsealedManifest::open(opening.sealed_manifest()?, &password, &limits)?.into_bytes();
+    let expired = opening.open_unsealed(UnsealedManifest::from_bytes(bytes), &ReceiveOptions::default(), NOW + 86_400);
+    assert!(matches!(expired, Err(TransferError::Expired { .. })), "{expired:?}");
+
+    let (other, other_envelopes) = seal(&files())?;
+    let other_sent = drive_send(&mut server, &mut new_session(&other, 0)?, &other_envelopes, &mut Seen::default())?;
+    let other_opening = fetched(&mut server, &other_sent.link)?;
+    let other_bytes = UnsealedManifest::open(other_opening.sealed_manifest()?, &password, &limits)?.into_bytes();
+    let swapped = fetched(&mut server, &sent.link)?.open_unsealed(
+        UnsealedManifest::from_bytes(other_bytes),
+        &ReceiveOptions::default(),
+        NOW + 60,
+    );
+    assert!(matches!(swapped, Err(TransferError::Tampered { .. })), "{swapped:?}");
+    Ok(())
+}
+
 #[test]
 fn a_tampered_file_fails_its_stream() -> Result<(), TransferError> {
     let (transfer, mut envelopes) = seal(&files())?;

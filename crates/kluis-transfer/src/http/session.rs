@@ -385,6 +385,25 @@ impl OpenSession {
     ) -> Result<OpenedTransfer, TransferError> {
         self.fetch.open(password, options, now)
     }
+
+    /// The fetched manifest as sealed, for a host that runs the Argon2 of
+    /// [`open`](OpenSession::open) elsewhere ([`UnsealedManifest::open`](crate::session::UnsealedManifest::open))
+    /// and then calls [`open_unsealed`](OpenSession::open_unsealed).
+    pub fn sealed_manifest(&self) -> Result<&[u8], TransferError> {
+        self.fetch.sealed()
+    }
+
+    /// The rest of [`open`](OpenSession::open), on the manifest opened
+    /// from [`sealed_manifest`](OpenSession::sealed_manifest): the checks
+    /// that it names this transfer and has not expired at `now`.
+    pub fn open_unsealed(
+        self,
+        unsealed: crate::session::UnsealedManifest,
+        options: &ReceiveOptions,
+        now: u64,
+    ) -> Result<OpenedTransfer, TransferError> {
+        self.fetch.open_unsealed(unsealed, options, now)
+    }
 }
 
 /// The download of one file of an opened transfer from a Kluis drop server,

@@ -1,7 +1,7 @@
 //! Receiving: fetching and opening the manifest, and the ranged, verified
 //! reading of each file.
 
-use kluis_core::{Metadata, Password, PushOpener, Secret, open_bytes};
+use kluis_core::{Metadata, OpenLimits, Password, PushOpener, Secret, open_bytes};
 use kluis_protocol::{BlobName, TransferId};
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
@@ -126,15 +126,103 @@ impl ManifestFetch {
         now: u64,
     ) -> Result<OpenedTransfer, TransferError> {
         check_piece_size(options.piece_size)?;
+        let unsealed = UnsealedManifest::open(self.sealed()?, password, &options.limits)?;
+        self.open_unsealed(unsealed, options, now)
+    }
+
+    /// The fetched manifest as sealed, for a host that runs its Argon2
+    /// elsewhere ([`UnsealedManifest::open`], for instance in a worker it
+    /// then discards, so that Argon2's memory does not stay with the
+    /// downloads), before [`open_unsealed`](ManifestFetch::open_unsealed).
+    /// Errors: [`TransferError::InvalidArgument`] before the fetch is done.
+    pub fn sealed(&self) -> Result<&[u8], TransferError> {
         if self.stage != Stage::Fetched {
             return Err(TransferError::invalid("the manifest is not fetched yet"));
         }
-        let (json, _) = open_bytes(&self.sealed, &Secret::Password(password.clone()), &options.limits)
-            .map_err(|e| TransferError::from_open(e, "manifest", true))?;
-        let json = Zeroizing::new(json);
-        let manifest = Manifest::from_json(&json, &self.id)?;
+        Ok(&self.sealed)
+    }
+
+    /// The second half of [`open`](ManifestFetch::open): takes the manifest
+    /// that [`UnsealedManifest::open`] opened from [`sealed`](ManifestFetch::sealed),
+    /// checks that it names this transfer and that it has not expired at
+    /// `now`. Errors: [`TransferError::Expired`], [`TransferError::InvalidManifest`].
+    pub fn open_unsealed(
+        self,
+        unsealed: UnsealedManifest,
+        options: &ReceiveOptions,
+        now: u64,
+    ) -> Result<OpenedTransfer, TransferError> {
+        check_piece_size(options.piece_size)?;
+        self.sealed()?;
+        let manifest = Manifest::from_json(&unsealed.json, &self.id)?;
         check_expiry(&manifest, now)?;
         Ok(OpenedTransfer::new(manifest, options.clone()))
+    }
+}
+
+/// A transfer's manifest, opened with the password but not yet checked:
+/// the half of [`ManifestFetch::open`] that runs Argon2, for a host that
+/// runs it apart from the rest (a browser page runs it in a worker it then
+/// ends, since WebAssembly memory never shrinks). The bytes hold the file
+/// keys; they are wiped when dropped.
+///
+/// ```
+/// # use std::time::Duration;
+/// # use kluis_transfer::*;
+/// use kluis_transfer::session::{ManifestFetch, UnsealedManifest, execute};
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// # let store = MemoryTransport::new();
+/// # let password = Password::new("zwaluw-kompas-9-tegelvloer-okapi");
+/// # let request = TransferRequest { from: "ann@example.org".into(), to: vec!["bob@example.org".into()], subject: "S".into(),
+/// #     message: None, files: vec![FileSource::bytes("a.txt", b"alpha".to_vec())], expires_in: Duration::from_secs(3600),
+/// #     password: password.clone(), allow_weak_password: false };
+/// # let options = SendOptions { argon2: Argon2Params::INSECURE_TEST, ..SendOptions::default() };
+/// # let id = send_transfer(&store, request, &options, &NoProgress)?.id;
+/// # let plan = TransferPlan { id, sender: String::new(), recipients: vec![], expires_at: 0, blobs: vec![],
+/// #     subject: String::new(), file_names: vec![] };
+/// let mut fetch = ManifestFetch::new(id);
+/// while let Some(op) = fetch.next_op() {
+///     fetch.on_output(execute(&store, &id, &plan, &op, &[]))?;
+/// }
+/// // Elsewhere (another thread or worker): the Argon2 run.
+/// let bytes = UnsealedManifest::open(fetch.sealed()?, &password, &OpenLimits::TRANSFER)?.into_bytes();
+/// // Back here: the checks.
+/// let now = unix_seconds(std::time::SystemTime::now());
+/// let opened = fetch.open_unsealed(UnsealedManifest::from_bytes(bytes), &ReceiveOptions::default(), now)?;
+/// assert_eq!(opened.info().subject, "S");
+/// # Ok(()) }
+/// ```
+pub struct UnsealedManifest {
+    json: Zeroizing<Vec<u8>>,
+}
+
+impl std::fmt::Debug for UnsealedManifest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UnsealedManifest").field("len", &self.json.len()).finish_non_exhaustive()
+    }
+}
+
+impl UnsealedManifest {
+    /// Opens `sealed` (from [`ManifestFetch::sealed`]) with `password`
+    /// within `limits`: one Argon2 run. Errors: [`TransferError::WrongPassword`],
+    /// [`TransferError::Tampered`], and [`TransferError::Envelope`] for an
+    /// envelope beyond `limits` or of an unknown version.
+    pub fn open(sealed: &[u8], password: &Password, limits: &OpenLimits) -> Result<UnsealedManifest, TransferError> {
+        let (json, _) = open_bytes(sealed, &Secret::Password(password.clone()), limits)
+            .map_err(|e| TransferError::from_open(e, "manifest", true))?;
+        Ok(UnsealedManifest { json: Zeroizing::new(json) })
+    }
+
+    /// The manifest's bytes, to hand to the host that checks them (they
+    /// hold the file keys: wipe them after).
+    pub fn into_bytes(self) -> Zeroizing<Vec<u8>> {
+        self.json
+    }
+
+    /// Takes back the bytes of [`into_bytes`](UnsealedManifest::into_bytes);
+    /// [`ManifestFetch::open_unsealed`] checks them as it would have.
+    pub fn from_bytes(bytes: Zeroizing<Vec<u8>>) -> UnsealedManifest {
+        UnsealedManifest { json: bytes }
     }
 }
 

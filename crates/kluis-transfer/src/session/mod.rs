@@ -19,7 +19,7 @@
 mod fetch;
 mod upload;
 
-pub use fetch::{FileCheck, FileDownload, ManifestFetch};
+pub use fetch::{FileCheck, FileDownload, ManifestFetch, UnsealedManifest};
 pub use upload::{Upload, UploadEvent};
 
 use kluis_protocol::{BlobName, TransferId};
