@@ -65,6 +65,53 @@ function getWorker(): Promise<Channel> {
   return worker;
 }
 
+/**
+ * Runs static function `name` of the transfer worker (one that gives a
+ * value, not a session object) in a worker of its own, ended as soon as it
+ * answers or `signal` aborts. For the manifest's Argon2: a module's memory
+ * never shrinks, so 64 MiB of Argon2 would otherwise stay with the
+ * downloads in the shared worker for as long as the page lives.
+ */
+export async function isolated(name: string, args: unknown[], signal?: AbortSignal): Promise<unknown> {
+  signal?.throwIfAborted();
+  const w = await spawnWorker('transfer');
+  isolatedRuns++;
+  let ended = false;
+  const end = (): void => {
+    if (ended) return;
+    ended = true;
+    w.terminate();
+  };
+  try {
+    const channel = new Channel(w, end);
+    const answer = channel.send({ kind: 'make', name, args });
+    if (!signal) return await answer;
+    return await new Promise((resolve, reject) => {
+      const abort = (): void => reject(signal.reason);
+      signal.addEventListener('abort', abort, { once: true });
+      answer.then(resolve, reject).finally(() => signal.removeEventListener('abort', abort));
+    });
+  } finally {
+    end();
+  }
+}
+
+let isolatedRuns = 0;
+
+/** How many workers {@link isolated} started (the tests check it). */
+export function isolatedCount(): number {
+  return isolatedRuns;
+}
+
+/**
+ * Bytes of memory held by the shared transfer worker's modules: `rate`
+ * (sending) and `receive` (verifying and opening), 0 for one not loaded.
+ */
+export async function moduleMemory(): Promise<{ rate: number; receive: number }> {
+  const w = await getWorker();
+  return (await w.send({ kind: 'make', name: 'moduleMemory', args: [] })) as { rate: number; receive: number };
+}
+
 /** Drops, in the worker, the objects whose handles were collected here without `free`. */
 const collected = new FinalizationRegistry<() => void>((drop) => drop());
 

@@ -1,8 +1,9 @@
 /**
  * The worker of the drop server's client, holding the transfer's session
  * objects (`SignIn`, `Sealing`, `Upload`, `Opening`, `Opened`,
- * `FileDownload`), so that sealing, the manifest's Argon2 and the
- * decryption of downloads never block the page. The page's thread calls
+ * `FileDownload`), so that sealing and the decryption of downloads never
+ * block the page. The same script, started apart and ended after one call,
+ * runs the manifest's Argon2 when a transfer is opened (`unsealManifest`). The page's thread calls
  * their methods by message (src/remote.ts) and does the `fetch`es itself.
  * Verifying and opening run in the `kluis_receive` module (no zxcvbn);
  * sending in `kluis_rate`, loaded on the first send. Each is loaded on
@@ -38,17 +39,19 @@ async function nodePort(): Promise<Port> {
 
 let rateLoaded: Promise<void> | null = null;
 let receiveLoaded: Promise<void> | null = null;
+/** Each loaded module's memory, for `moduleMemory`. */
+const memories: { rate?: WebAssembly.Memory; receive?: WebAssembly.Memory } = {};
 
 /** The sending module, loaded on first use (a failed load is tried again). */
 function loadRate(): Promise<void> {
-  rateLoaded ??= compileWasm('kluis_rate_bg.wasm').then((module) => void rate.initSync({ module }));
+  rateLoaded ??= compileWasm('kluis_rate_bg.wasm').then((module) => void (memories.rate = rate.initSync({ module }).memory));
   rateLoaded.catch(() => (rateLoaded = null));
   return rateLoaded;
 }
 
 /** The receiving module, loaded on first use. */
 function loadReceive(): Promise<void> {
-  receiveLoaded ??= compileWasm('kluis_receive_bg.wasm').then((module) => void receive.initSync({ module }));
+  receiveLoaded ??= compileWasm('kluis_receive_bg.wasm').then((module) => void (memories.receive = receive.initSync({ module }).memory));
   receiveLoaded.catch(() => (receiveLoaded = null));
   return receiveLoaded;
 }
@@ -63,7 +66,15 @@ const MAKERS: Record<string, [() => Promise<void>, (args: unknown[]) => unknown]
   'SignIn.confirm': [loadReceive, (a) => receive.SignIn.confirm(a[0] as string, a[1] as string, a[2] as string)],
   Sealing: [loadRate, (a) => new rate.Sealing(a[0], a[1] as number)],
   Opening: [loadReceive, (a) => new receive.Opening(a[0] as string)],
+  // The manifest's Argon2, in a worker of its own (remote.ts `isolated`).
+  unsealManifest: [loadReceive, (a) => receive.unsealManifest(a[0] as Uint8Array, a[1] as string)],
+  // Bytes of memory each loaded module holds (a module's memory grows and
+  // never shrinks): for tests and benchmarks.
+  moduleMemory: [() => Promise.resolve(), () => ({ rate: memories.rate?.buffer.byteLength ?? 0, receive: memories.receive?.buffer.byteLength ?? 0 })],
 };
+
+/** Methods whose byte arguments hold keys: this worker's copies are wiped after the call. */
+const WIPED_ARGS = new Set(['openUnsealed']);
 
 /** A wasm-bindgen object (it has a pointer and `free`). */
 function isObject(v: unknown): v is { free(): void } & Record<string, unknown> {
@@ -86,7 +97,11 @@ function run(call: RemoteCall): [unknown, Transferable[]] {
     }
     const method = target[call.method];
     if (typeof method !== 'function') throw new Error(`no method ${call.method}`);
-    value = (method as (...a: unknown[]) => unknown).apply(target, call.args);
+    try {
+      value = (method as (...a: unknown[]) => unknown).apply(target, call.args);
+    } finally {
+      if (WIPED_ARGS.has(call.method)) for (const a of call.args) if (a instanceof Uint8Array) a.fill(0);
+    }
   }
   if (isObject(value)) {
     const handle = nextHandle++;

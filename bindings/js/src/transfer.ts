@@ -13,7 +13,7 @@
 
 import { drive, rethrow, step, type DriveOptions, type ProgressEvent } from './drive.js';
 import { KluisError, toKluisError } from './errors.js';
-import { Remote } from './remote.js';
+import { Remote, isolated } from './remote.js';
 import { openEnvelope, sealChunks } from './streams.js';
 import { SealedWindow } from './window.js';
 
@@ -559,7 +559,16 @@ export async function openTransfer(linkOrTransport: string | HttpTransport, pass
     opening = await Remote.make('Opening', [link]);
     await drive(opening, { signal, onProgress: options.onProgress });
     signal?.throwIfAborted();
-    const opened = await opening.child('open', [password, now()]);
+    // Argon2 in a worker of its own, ended after it (its 64 MiB would
+    // otherwise stay with the downloads); the checks in the shared one.
+    const sealed = (await opening.call('sealedManifest')) as Uint8Array;
+    const manifest = (await isolated('unsealManifest', [sealed, password], signal)) as Uint8Array;
+    let opened: Remote;
+    try {
+      opened = await opening.child('openUnsealed', [manifest, now()]);
+    } finally {
+      manifest.fill(0);
+    }
     const raw = (await opened.call('info')) as Omit<TransferInfo, 'created' | 'expires'> & { created: number; expires: number };
     const info: TransferInfo = { ...raw, created: date(raw.created), expires: date(raw.expires) };
     return {

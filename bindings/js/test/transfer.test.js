@@ -13,6 +13,7 @@ import { after, before, test } from 'node:test';
 import * as kluis from '../dist/index.js';
 import { getPool } from '../dist/engine.js';
 import { SealedWindow } from '../dist/window.js';
+import { isolatedCount, moduleMemory } from '../dist/remote.js';
 import { kluisBin } from './cli.js';
 import { startServer } from './server.js';
 
@@ -149,6 +150,43 @@ test('`kluis send --server` sends; openTransfer and fileStream give identical by
   const again = await kluis.openTransfer(new kluis.HttpTransport(server.url), password, { id: sent.id });
   equal(again.info.id, sent.id);
   throws(() => received.fileStream(3), 'InvalidArgument');
+});
+
+test('openTransfer runs the manifest\'s Argon2 (64 MiB) in a worker it then ends: the shared worker\'s module stays small, and a signal stops the run', async () => {
+  const from = fresh('ida');
+  const home = await mkdtemp(join(work, 'home-'));
+  await kluisCli(['verify', '-q', '--server', server.url, '--request-only', from], home);
+  await kluisCli(['verify', '-q', '--server', server.url, '--code', await server.code(from), from], home);
+  const bytes = randomBytes(3 << 20);
+  await writeFile(join(home, 'c.bin'), bytes);
+  const password = 'tulp-molen-kaas-klomp-dijk-4';
+  await writeFile(join(home, 'pw'), password);
+  // The CLI seals with the default Argon2id: 64 MiB, t=3, p=4.
+  const sent = JSON.parse(
+    await kluisCli(['send', '-q', '--json', '--server', server.url, '--from', from, '--to', 'eva@example.org', '--subject', 'Groot',
+      '--password-file', join(home, 'pw'), '--allow-weak-password', join(home, 'c.bin')], home),
+  );
+  const runs = isolatedCount();
+  const opened = performance.now();
+  const received = await kluis.openTransfer(sent.link, password);
+  const openTook = performance.now() - opened;
+  equal(isolatedCount(), runs + 1, 'the Argon2 ran in a worker of its own');
+  deepStrictEqual(await readAll(received.fileStream(0)), new Uint8Array(bytes));
+  const { receive } = await moduleMemory();
+  console.log(`# the shared worker's opening module holds ${(receive / 2 ** 20).toFixed(1)} MiB after the open and a 3 MiB download`);
+  ok(receive > 0 && receive < 40 * 2 ** 20, `the shared worker's module holds ${(receive / 2 ** 20).toFixed(1)} MiB, not Argon2's 64 MiB`);
+  // A wrong password still says so; an abort during the Argon2 ends it at once.
+  await rejects(kluis.openTransfer(sent.link, 'niet-het-wachtwoord'), (e) => e.kind === 'WrongSecret');
+  const stop = new AbortController();
+  const before = isolatedCount();
+  const opening = kluis.openTransfer(sent.link, password, { signal: stop.signal });
+  while (isolatedCount() === before) await new Promise((r) => setTimeout(r, 2));
+  const aborted = performance.now();
+  stop.abort(new Error('weggeklikt'));
+  await rejects(opening, (e) => e.message.includes('weggeklikt'));
+  const abortTook = performance.now() - aborted;
+  console.log(`# open with Argon2 ${openTook.toFixed(0)} ms; an abort during it ended it in ${abortTook.toFixed(0)} ms`);
+  ok(abortTook < 100 && abortTook * 4 < openTook, `the abort did not wait for the Argon2 run (${abortTook.toFixed(0)} of ${openTook.toFixed(0)} ms)`);
 });
 
 function throws(fn, kind) {

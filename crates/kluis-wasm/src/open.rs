@@ -6,9 +6,10 @@
 use js_sys::Array;
 use kluis_core::Metadata;
 use kluis_transfer::http::{FileSession, HttpOptions, OpenSession};
-use kluis_transfer::session::FileCheck;
+use kluis_transfer::session::{FileCheck, UnsealedManifest};
 use kluis_transfer::{OpenedTransfer, Password, ReceiveOptions};
 use wasm_bindgen::prelude::*;
+use zeroize::Zeroizing;
 
 use crate::convert::{MAX_SAFE_INTEGER, bytes, object, whole};
 use crate::error::Failure;
@@ -74,13 +75,53 @@ impl Opening {
         let now = unix(now)?;
         let session = self.session.take().ok_or_else(|| Failure::invalid("the transfer was opened already"))?;
         let server = session.server().to_owned();
-        let opened = session.open(
-            &Password::new(password),
-            &ReceiveOptions { piece_size: crate::http::PIECE_SIZE, ..ReceiveOptions::default() },
-            now,
-        )?;
+        let opened = session.open(&Password::new(password), &receive_options(), now)?;
         Ok(Opened { server, opened })
     }
+
+    /// The fetched manifest as sealed, for [`unsealManifest`](unseal_manifest)
+    /// in another worker (the package runs its Argon2 in a worker it then
+    /// ends, since a module's memory never shrinks); then
+    /// [`openUnsealed`](Opening::open_unsealed).
+    #[wasm_bindgen(js_name = sealedManifest)]
+    pub fn sealed_manifest(&mut self) -> Result<JsValue, Failure> {
+        Ok(bytes(self.session()?.sealed_manifest()?))
+    }
+
+    /// The rest of [`open`](Opening::open) on what
+    /// [`unsealManifest`](unseal_manifest) gave: throws `Expired` for an
+    /// expired transfer and `Tampered` for another transfer's manifest.
+    /// The module's copy of `manifest` is wiped; wipe the caller's.
+    #[wasm_bindgen(js_name = openUnsealed)]
+    pub fn open_unsealed(&mut self, manifest: Vec<u8>, now: f64) -> Result<Opened, Failure> {
+        let manifest = UnsealedManifest::from_bytes(Zeroizing::new(manifest));
+        let now = unix(now)?;
+        let session = self.session.take().ok_or_else(|| Failure::invalid("the transfer was opened already"))?;
+        let server = session.server().to_owned();
+        let opened = session.open_unsealed(manifest, &receive_options(), now)?;
+        Ok(Opened { server, opened })
+    }
+}
+
+fn receive_options() -> ReceiveOptions {
+    ReceiveOptions { piece_size: crate::http::PIECE_SIZE, ..ReceiveOptions::default() }
+}
+
+/// The Argon2 half of [`Opening::open`]: opens a sealed manifest (from
+/// [`sealedManifest`](Opening::sealed_manifest)) with `password`, within
+/// the transfer limits, and gives its bytes, which hold the file keys: hand
+/// them to [`openUnsealed`](Opening::open_unsealed) and wipe them. A wrong
+/// password throws `WrongSecret`.
+///
+/// ```js
+/// const manifest = unsealManifest(opening.sealedManifest(), password);
+/// const opened = opening.openUnsealed(manifest, Date.now() / 1000);
+/// manifest.fill(0);
+/// ```
+#[wasm_bindgen(js_name = unsealManifest)]
+pub fn unseal_manifest(sealed: &[u8], password: String) -> Result<JsValue, Failure> {
+    let unsealed = UnsealedManifest::open(sealed, &Password::new(password), &ReceiveOptions::default().limits)?;
+    Ok(bytes(&unsealed.into_bytes()))
 }
 
 /// An opened transfer: its [`info`](Opened::info) and the download of each
