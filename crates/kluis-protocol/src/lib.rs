@@ -55,6 +55,6 @@ pub use status::{ErrorCode, ErrorKind, UnknownErrorCode};
 pub use time::{rfc3339, unix_seconds};
 pub use wire::{
     ADDRESS_PATTERN, Announcement, BlobSize, ConfirmRequest, CreatedAnswer, ErrorBody, FinishBlobRequest,
-    FinishTransferRequest, Health, LinkAnswer, Notice, OffsetQuery, PartialAnswer, ReplyAnswer, ReplyRequest,
-    TokenAnswer, TransferSummary, UploadState, VerifyAnswer, VerifyRequest,
+    FinishTransferRequest, Health, LinkAnswer, MAX_CLIENT_UPLOAD_REQUEST, Notice, OffsetQuery, PartialAnswer,
+    ReplyAnswer, ReplyRequest, TokenAnswer, TransferSummary, UploadState, VerifyAnswer, VerifyRequest,
 };

@@ -217,6 +217,17 @@ pub struct PartialAnswer {
     pub partial_len: u64,
 }
 
+/// The largest body a Kluis client puts in one upload request
+/// (`PUT …/upload?offset=N`): the npm package's 8 MiB pieces (the CLI and
+/// the other bindings send 1 MiB). A server whose request limit is lower
+/// would refuse every browser upload, so kluis-server refuses such a
+/// configuration at start.
+///
+/// ```
+/// assert_eq!(kluis_protocol::MAX_CLIENT_UPLOAD_REQUEST, 8 << 20);
+/// ```
+pub const MAX_CLIENT_UPLOAD_REQUEST: u64 = 8 << 20;
+
 /// The `offset` query of an upload request (`PUT …?offset=N`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]

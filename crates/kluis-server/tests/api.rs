@@ -277,19 +277,23 @@ async fn a_code_that_could_not_be_mailed_is_not_pending() -> Res {
 
 #[tokio::test]
 async fn uploads_resume_and_oversize_is_refused() -> Res {
+    // The lowest request limit a server accepts (the web pages' pieces),
+    // and a transfer limit 2 MiB above it.
+    const REQUEST: usize = kluis_protocol::MAX_CLIENT_UPLOAD_REQUEST as usize;
+    const MIB: usize = 1 << 20;
+    const TRANSFER: usize = REQUEST + 2 * MIB;
     let dir = tempfile::tempdir()?;
-    let s =
-        TestServer::start_with(config(dir.path(), "[limits]\nmax_transfer_bytes = 5000\nmax_request_bytes = 3000")?)
-            .await?;
+    let limits = format!("[limits]\nmax_transfer_bytes = {TRANSFER}\nmax_request_bytes = {REQUEST}");
+    let s = TestServer::start_with(config(dir.path(), &limits)?).await?;
     let http = client();
     let token = s.token(&http, ANN).await?;
     let t = id(4);
-    let too_big = announcement(&t, ANN, &[("manifest", 5001)], 3600);
+    let too_big = announcement(&t, ANN, &[("manifest", TRANSFER + 1)], 3600);
     let r = http.post(s.url("/api/v1/transfers")).bearer_auth(&token).json(&too_big).send().await?;
     assert_eq!(r.status(), StatusCode::PAYLOAD_TOO_LARGE);
 
-    let data = bytes(5000, 9);
-    let ann = announcement(&t, ANN, &[("manifest", 5000)], 3600);
+    let data = bytes(TRANSFER, 9);
+    let ann = announcement(&t, ANN, &[("manifest", TRANSFER)], 3600);
     assert_eq!(
         http.post(s.url("/api/v1/transfers")).bearer_auth(&token).json(&ann).send().await?.status(),
         StatusCode::CREATED
@@ -305,30 +309,31 @@ async fn uploads_resume_and_oversize_is_refused() -> Res {
             .body(body)
             .send()
     };
-    let r = put(0, data[..2000].to_vec()).await?;
-    assert_eq!(r.json::<Value>().await?["partial_len"], 2000);
-    let r = put(1000, data[1000..2500].to_vec()).await?;
+    let r = put(0, data[..2 * MIB].to_vec()).await?;
+    assert_eq!(r.json::<Value>().await?["partial_len"], 2 * MIB);
+    let r = put(MIB, data[MIB..3 * MIB].to_vec()).await?;
     assert_eq!(r.status(), StatusCode::CONFLICT);
     // A refused upload may leave its body unread: the connection closes.
     assert_eq!(r.headers().get("connection").map(|v| v.as_bytes()), Some(&b"close"[..]));
-    assert!(r.text().await?.contains("2000"), "the conflict names the current length");
-    let r = put(2000, data[2000..].to_vec()).await?;
-    assert_eq!(r.status(), StatusCode::OK, "3000 bytes fit the request limit");
+    assert!(r.text().await?.contains(&(2 * MIB).to_string()), "the conflict names the current length");
+    let r = put(2 * MIB, data[2 * MIB..].to_vec()).await?;
+    assert_eq!(r.status(), StatusCode::OK, "a request of exactly the limit fits");
     let r = http
         .post(s.url(&format!("/api/v1/transfers/{t}/blobs/manifest/finish")))
         .bearer_auth(&token)
-        .json(&json!({"size": 4999}))
+        .json(&json!({"size": TRANSFER - 1}))
         .send()
         .await?;
     assert_eq!(r.status(), StatusCode::CONFLICT, "a size other than the announced one");
 
-    // A second transfer for oversize uploads: streamed past the announced
-    // size (no Content-Length) and past the per-request limit.
+    // A second transfer for oversize uploads: streamed (no Content-Length)
+    // past the per-request limit but within the announced size, and past
+    // the announced size.
     let t2 = id(5);
-    let ann2 = announcement(&t2, ANN, &[("manifest", 4000)], 3600);
+    let ann2 = announcement(&t2, ANN, &[("manifest", TRANSFER)], 3600);
     http.post(s.url("/api/v1/transfers")).bearer_auth(&token).json(&ann2).send().await?;
     let url = s.url(&format!("/api/v1/transfers/{t2}/blobs/manifest?offset=0"));
-    let chunks: Vec<Result<Vec<u8>, std::io::Error>> = (0..5).map(|_| Ok(vec![7u8; 1000])).collect();
+    let chunks: Vec<Result<Vec<u8>, std::io::Error>> = (0..REQUEST / MIB + 1).map(|_| Ok(vec![7u8; MIB])).collect();
     let r = http
         .put(&url)
         .bearer_auth(&token)
@@ -336,7 +341,7 @@ async fn uploads_resume_and_oversize_is_refused() -> Res {
         .send()
         .await?;
     assert_eq!(r.status(), StatusCode::PAYLOAD_TOO_LARGE, "streamed past the request limit");
-    let r = http.put(&url).bearer_auth(&token).body(vec![7u8; 4001]).send().await?;
+    let r = http.put(&url).bearer_auth(&token).body(vec![7u8; TRANSFER + 1]).send().await?;
     assert_eq!(r.status(), StatusCode::PAYLOAD_TOO_LARGE, "past the announced size");
     assert_eq!(r.headers().get("connection").map(|v| v.as_bytes()), Some(&b"close"[..]));
     let state: Value = http
@@ -346,8 +351,21 @@ async fn uploads_resume_and_oversize_is_refused() -> Res {
         .await?
         .json()
         .await?;
-    assert!(state["partial_len"].as_u64().unwrap_or(0) <= 3000, "nothing past the limits was kept: {state}");
+    assert!(state["partial_len"].as_u64().unwrap_or(0) <= REQUEST as u64, "nothing past the limits was kept: {state}");
     s.stop().await
+}
+
+#[test]
+fn a_request_limit_below_the_clients_pieces_is_refused() -> Res {
+    let dir = tempfile::tempdir()?;
+    let at = kluis_protocol::MAX_CLIENT_UPLOAD_REQUEST;
+    config(dir.path(), &format!("[limits]\nmax_request_bytes = {at}"))?;
+    let message = match config(dir.path(), &format!("[limits]\nmax_request_bytes = {}", at - 1)) {
+        Ok(_) => return Err("max_request_bytes below 8 MiB was accepted".into()),
+        Err(e) => e.to_string(),
+    };
+    assert!(message.contains("limits.max_request_bytes (8388607) is below 8388608"), "{message}");
+    Ok(())
 }
 
 #[tokio::test]

@@ -15,8 +15,9 @@
 /// the upload abreast of the sealing and the download of the opening
 /// (docs/PERFORMANCE.md). A dropped connection repeats at most one piece.
 /// Servers accept it: their `max_request_bytes` is 256 MiB unless
-/// configured lower (at least this is needed).
-pub const PIECE_SIZE: usize = 8 << 20;
+/// configured lower, and never below this (the wire contract's
+/// `MAX_CLIENT_UPLOAD_REQUEST`, which kluis-server checks at start).
+pub const PIECE_SIZE: usize = kluis_transfer::protocol::MAX_CLIENT_UPLOAD_REQUEST as usize;
 use js_sys::Array;
 use kluis_transfer::http::{
     Body, Exchange, HttpRequest, HttpResponse, Step, code_confirmation, code_confirmed, code_request, code_requested,

@@ -21,7 +21,9 @@ pub struct Limits {
     pub max_expiry_secs: u64,
     /// The largest total announced size of one transfer.
     pub max_transfer_bytes: u64,
-    /// The largest body of one upload request.
+    /// The largest body of one upload request; at least
+    /// [`kluis_protocol::MAX_CLIENT_UPLOAD_REQUEST`] (8 MiB, the web
+    /// pages' pieces), or the configuration is refused.
     pub max_request_bytes: u64,
     /// Recipients per transfer: the notice is mailed to at most this many
     /// (`413 notice_too_large` past it).

@@ -564,6 +564,14 @@ impl Config {
                 )));
             }
         }
+        if l.max_request_bytes < kluis_protocol::MAX_CLIENT_UPLOAD_REQUEST {
+            return Err(ConfigError::Invalid(format!(
+                "limits.max_request_bytes ({}) is below {}, the largest upload request a Kluis client sends \
+                 (the web pages' 8 MiB pieces): every upload from a browser would be refused",
+                l.max_request_bytes,
+                kluis_protocol::MAX_CLIENT_UPLOAD_REQUEST
+            )));
+        }
         if l.allowed_sender_domains.is_empty() && !l.open_recipient_domains.is_empty() {
             return Err(ConfigError::Invalid(
                 "limits.open_recipient_domains has an effect only with limits.allowed_sender_domains \
