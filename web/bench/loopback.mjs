@@ -1,8 +1,12 @@
 // The web pages' targets of issue 14, measured on loopback with the real
 // kluis-server (SQLite, folder store) and Debian's headless Chromium — a
 // benchmark to run by hand, not a timed test:
-//   node web/bench/loopback.mjs [SIZE_MIB] [MEMORY_MIB] [memory]   (defaults 1024 and 2048)
-// (with `memory`, only the memory figure, 3.)
+//   node web/bench/loopback.mjs [SIZE_MIB] [MEMORY_MIB] [memory|live]   (defaults 1024 and 2048)
+// (with `memory`, only the memory figure, 3.; with `live`, only that figure
+// twice: as a person's browser has it, then with a forced garbage
+// collection in the page and every worker before each sample, which says
+// how much of the peak is held and how much is dead buffers not yet
+// collected. The first is the figure; the second is a diagnosis.)
 //
 // 1. The package's own seal and open speed in this browser (sealStream and
 //    openStream of SIZE MiB with a key, the default worker pool), on a page
@@ -68,7 +72,8 @@ await profile.addInitScript(() => {
 try {
   out(`Chromium ${browser.version()}, load average before ${loadBefore}`);
 
-  const onlyMemory = process.argv[4] === "memory";
+  const onlyMemory = process.argv[4] === "memory" || process.argv[4] === "live";
+  const alsoLive = process.argv[4] === "live";
   if (!onlyMemory) {
     const bench = await browser.newPage();
     await bench.goto(`http://127.0.0.1:${pkgServer.address().port}/bench.html`);
@@ -132,8 +137,12 @@ try {
   await bigFile(memFile, memSize, 12);
   const memSent = await sendThroughPage(memFile, "geheugen@example.org");
   await rm(memFile);
-  const mem = await receiveThroughPage(memSent, true);
+  const mem = await receiveThroughPage(memSent, "sample");
   out(`memory while saving ${memSize / MIB} MiB: peak JS heap + array buffers (wasm) of the page and its workers ${(mem.peak / MIB).toFixed(1)} MiB (page ${(mem.peakParts.page / MIB).toFixed(1)}, workers ${(mem.peakParts.workers / MIB).toFixed(1)}: ${mem.peakParts.each.join("; ")}), ${mem.samples} samples`);
+  if (alsoLive) {
+    const live = await receiveThroughPage(memSent, "collect");
+    out(`  the same with a forced collection before each sample (what is held): peak ${(live.peak / MIB).toFixed(1)} MiB (page ${(live.peakParts.page / MIB).toFixed(1)}, workers ${(live.peakParts.workers / MIB).toFixed(1)}: ${live.peakParts.each.join("; ")}), ${live.samples} samples`);
+  }
 
   // 4. Time to interactive of the send page.
   if (!onlyMemory) {
@@ -197,7 +206,11 @@ async function sendThroughPage(path, to) {
   return { link, password, seconds };
 }
 
-/** Opens and saves `sent` through the receive page (FSA path, origin-private folder); with `sample`, the memory peak. */
+/**
+ * Opens and saves `sent` through the receive page (FSA path, origin-private
+ * folder); with `sample` ("sample", or "collect": a forced collection
+ * everywhere before each sample), the memory peak.
+ */
 async function receiveThroughPage(sent, sample) {
   const page = await profile.newPage();
   const cdp = await profile.newCDPSession(page);
@@ -213,13 +226,15 @@ async function receiveThroughPage(sent, sample) {
     pending.delete(m.id);
   });
   await cdp.send("Target.setAutoAttach", { autoAttach: true, waitForDebuggerOnStart: false, flatten: false });
-  const heapOf = (sessionId) =>
+  const ask = (sessionId, method) =>
     new Promise((resolve) => {
       const id = nextId++;
       pending.set(id, resolve);
-      cdp.send("Target.sendMessageToTarget", { sessionId, message: JSON.stringify({ id, method: "Runtime.getHeapUsage" }) }).catch(() => resolve(null));
+      cdp.send("Target.sendMessageToTarget", { sessionId, message: JSON.stringify({ id, method }) }).catch(() => resolve(null));
       setTimeout(() => resolve(null), 2000);
     });
+  const heapOf = (sessionId) => ask(sessionId, "Runtime.getHeapUsage");
+  const collect = sample === "collect";
   const bytesOf = (h) => (h ? h.usedSize + (h.backingStorageSize ?? 0) : 0);
 
   await page.goto(sent.link);
@@ -232,6 +247,10 @@ async function receiveThroughPage(sent, sample) {
   let sampling = sample;
   const sampler = (async () => {
     while (sampling) {
+      if (collect) {
+        await cdp.send("HeapProfiler.collectGarbage");
+        for (const sessionId of [...workers.keys()]) await ask(sessionId, "HeapProfiler.collectGarbage");
+      }
       const ownHeap = await cdp.send("Runtime.getHeapUsage");
       const own = bytesOf(ownHeap);
       let inWorkers = 0;
