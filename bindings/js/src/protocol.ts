@@ -14,7 +14,20 @@ export type Job =
   | { op: 'init'; module: WebAssembly.Module }
   | { op: 'sealHeader'; secrets: unknown; options: unknown }
   | { op: 'openHeader'; bytes: Uint8Array; secret: unknown; limits: unknown }
-  | { op: 'seal' | 'open'; key: Uint8Array; pieces: Piece[] };
+  | { op: 'seal'; key: Uint8Array; pieces: Piece[] }
+  | { op: 'open'; key: Uint8Array; bytes: Uint8Array; spans: Span[] };
+
+/**
+ * Where chunk `index` (ciphertext and tag) sits in an `open` job's
+ * `bytes`: the worker opens each in place and returns the same buffer with
+ * the plaintexts in order at its start, so that it allocates nothing.
+ */
+export interface Span {
+  index: number;
+  last: boolean;
+  offset: number;
+  length: number;
+}
 
 /** What a chunk job gives: the outputs in order, up to the first refusal. */
 export interface ChunkResult {

@@ -11,12 +11,31 @@
 import { ChunkSplitter, ReleaseCheck, headerLength } from '../wasm/kluis_wasm.js';
 import { KluisError, toKluisError } from './errors.js';
 import { getPool } from './engine.js';
+import { release } from './release.js';
 import type { Pool } from './pool.js';
-import type { ChunkResult, Piece } from './protocol.js';
+import type { ChunkResult, Piece, Span } from './protocol.js';
 import type { Metadata, OpenLimits, Secret, SealOptions, StreamOptions } from './types.js';
 
 /** Plaintext bytes a batch aims for (a chunk at least). */
 const BATCH_BYTES = 1 << 20;
+
+/**
+ * An open batch as one buffer with the chunks' places: the worker opens them
+ * in it and sends it back holding the plaintext (protocol.ts `Span`).
+ */
+function openJob(pool: Pool, key: Uint8Array, batch: Piece[]): Promise<ChunkResult> {
+  const bytes = new Uint8Array(batch.reduce((n, p) => n + p.bytes.length, 0));
+  const spans: Span[] = [];
+  let offset = 0;
+  for (const p of batch) {
+    bytes.set(p.bytes, offset);
+    spans.push({ index: p.index, last: p.last, offset, length: p.bytes.length });
+    offset += p.bytes.length;
+    // The splitter made this piece for the pipeline alone.
+    release(p.bytes);
+  }
+  return pool.run<ChunkResult>({ op: 'open', key, bytes, spans }, [key.buffer, bytes.buffer]);
+}
 
 /** How the pipeline ends its stream and what it works with. */
 interface Prepared {
@@ -38,6 +57,7 @@ function pipeline(
   input: ReadableStream<Uint8Array>,
   prepare: (reader: ReadableStreamDefaultReader<Uint8Array>) => Promise<Prepared>,
   options: StreamOptions | undefined,
+  ownInput = false,
 ): ReadableStream<Uint8Array> {
   const reader = input.getReader();
   const signal = options?.signal;
@@ -46,6 +66,8 @@ function pipeline(
   let pending: Piece[] = [];
   let pendingBytes = 0;
   let carry: Uint8Array | null = null;
+  /** The input chunk `carry` is part of; with `ownInput`, released once fed (release.ts). */
+  let source: Uint8Array | null = null;
   let ended = false;
   let done = false;
   let controllerRef: ReadableStreamDefaultController<Uint8Array> | null = null;
@@ -77,7 +99,7 @@ function pipeline(
     pending = [];
     pendingBytes = 0;
     const key = prepared.key.slice();
-    const job = prepared.pool.run<ChunkResult>({ op, key, pieces: batch }, [key.buffer, ...batch.map((x) => x.bytes.buffer)]);
+    const job = op === 'seal' ? prepared.pool.run<ChunkResult>({ op, key, pieces: batch }, [key.buffer, ...batch.map((x) => x.bytes.buffer)]) : openJob(prepared.pool, key, batch);
     job.catch(noop);
     inflight.push(job);
   };
@@ -106,11 +128,13 @@ function pipeline(
         }
         if (!(r.value instanceof Uint8Array)) throw new KluisError('InvalidArgument', 'the input stream must yield Uint8Array chunks');
         carry = r.value;
+        source = r.value;
       }
       // Large reads are fed a batch at a time, so that module memory stays small.
       const part: Uint8Array = carry.length > BATCH_BYTES ? carry.subarray(0, BATCH_BYTES) : carry;
       carry = carry.length > BATCH_BYTES ? carry.subarray(BATCH_BYTES) : null;
       feed(prepared, part);
+      if (carry === null && ownInput && source !== null) release(source);
       // Idle workers get what there is at once; later batches fill up.
       if (inflight.length === 0) flush(prepared);
     }
@@ -139,6 +163,7 @@ function pipeline(
         if (p.head) controller.enqueue(p.head);
         if (p.rest) {
           carry = p.rest;
+          source = p.rest;
         }
       },
       async pull(controller) {
@@ -262,13 +287,15 @@ export function openStream(
 /**
  * `openStream`, and the metadata as the envelope holds it (its JSON, `null`
  * when it has none), once the header is open: what a transfer checks
- * against its manifest.
+ * against its manifest. With `ownInput`, the input's chunks belong to this
+ * stream alone and are released (release.ts) once fed to the splitter.
  */
 export function openEnvelope(
   readable: ReadableStream<Uint8Array>,
   secret: Secret,
   limits?: OpenLimits,
   streamOptions?: StreamOptions,
+  ownInput = false,
 ): { stream: OpenedStream; metadataJson: Promise<string | null> } {
   let setMetadata: (m: Metadata | null) => void = noop;
   let failMetadata: (e: unknown) => void = noop;
@@ -301,7 +328,10 @@ export function openEnvelope(
           const r = await reader.read();
           if (r.done) break;
           if (!(r.value instanceof Uint8Array)) throw new KluisError('InvalidArgument', 'the input stream must yield Uint8Array chunks');
-          prefix = concat(prefix, r.value);
+          const joinedPrefix = concat(prefix, r.value);
+          release(prefix); // made here
+          if (ownInput) release(r.value);
+          prefix = joinedPrefix;
         }
         const header = length < 0 ? prefix : prefix.slice(0, length);
         const opened = await pool.run<{ chunkKey: Uint8Array; headerLength: number; metadata: Metadata | null; metadataJson: string | null }>(
@@ -325,6 +355,7 @@ export function openEnvelope(
       }
     },
     streamOptions,
+    ownInput,
   );
   return { stream: Object.defineProperty(stream, 'metadata', { value: metadata, enumerable: true }) as OpenedStream, metadataJson };
 }

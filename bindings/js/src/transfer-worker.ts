@@ -14,6 +14,7 @@ import * as rate from '../wasm/kluis_rate.js';
 import * as receive from '../wasm/kluis_receive.js';
 import { toFailureData } from './errors.js';
 import { compileWasm, isNode, nodeImport } from './platform.js';
+import { release } from './release.js';
 import type { RemoteCall, RemoteReply } from './remote.js';
 
 interface Port {
@@ -81,7 +82,30 @@ function isObject(v: unknown): v is { free(): void } & Record<string, unknown> {
   return typeof v === 'object' && v !== null && typeof (v as { free?: unknown }).free === 'function' && '__wbg_ptr' in v;
 }
 
+/**
+ * The byte arguments of a call are this worker's own (each came by
+ * message) and the module has copied them: their memory goes back at once
+ * (release.ts), after a wipe where they held keys.
+ */
+function done(call: RemoteCall): void {
+  if (call.kind === 'free') return;
+  const wipe = call.kind === 'call' && WIPED_ARGS.has(call.method);
+  for (const a of call.args) {
+    if (!(a instanceof Uint8Array)) continue;
+    if (wipe) a.fill(0);
+    release(a);
+  }
+}
+
 function run(call: RemoteCall): [unknown, Transferable[]] {
+  try {
+    return runCall(call);
+  } finally {
+    done(call);
+  }
+}
+
+function runCall(call: RemoteCall): [unknown, Transferable[]] {
   let value: unknown;
   if (call.kind === 'make') {
     const make = MAKERS[call.name];
@@ -97,11 +121,7 @@ function run(call: RemoteCall): [unknown, Transferable[]] {
     }
     const method = target[call.method];
     if (typeof method !== 'function') throw new Error(`no method ${call.method}`);
-    try {
-      value = (method as (...a: unknown[]) => unknown).apply(target, call.args);
-    } finally {
-      if (WIPED_ARGS.has(call.method)) for (const a of call.args) if (a instanceof Uint8Array) a.fill(0);
-    }
+    value = (method as (...a: unknown[]) => unknown).apply(target, call.args);
   }
   if (isObject(value)) {
     const handle = nextHandle++;

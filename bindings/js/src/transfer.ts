@@ -484,7 +484,8 @@ function fileStream(opened: Remote, index: number, size: number, options: OpenOp
           download = await opened.child('downloadEnvelope', [index, now()]);
           check = await opened.child('fileCheck', [index]);
           const key = (await opened.call('fileKey', [index])) as Uint8Array;
-          const { stream, metadataJson } = openEnvelope(envelope, { key }, undefined, { signal });
+          // The envelope's pieces are this stream's own: released once opened.
+          const { stream, metadataJson } = openEnvelope(envelope, { key }, undefined, { signal }, true);
           // The worker that opens the header has its own copy by then.
           void metadataJson.finally(() => key.fill(0)).catch(() => {});
           reader = stream.getReader();

@@ -8,6 +8,7 @@ import { ChunkCipher, initSync, openHeader, sealHeader } from '../wasm/kluis_was
 import { toFailureData } from './errors.js';
 import type { ChunkResult, Job, Reply } from './protocol.js';
 import { isNode, nodeImport } from './platform.js';
+import { release } from './release.js';
 
 interface Port {
   post(message: Reply, transfer: Transferable[]): void;
@@ -51,23 +52,58 @@ function joined(outputs: Uint8Array[]): Uint8Array[] {
   for (const o of outputs) {
     out.set(o, at);
     at += o.length;
+    release(o);
   }
   return [out];
 }
 
-function chunks(job: Extract<Job, { op: 'seal' | 'open' }>): ChunkResult {
+function seal(job: Extract<Job, { op: 'seal' }>): ChunkResult {
   const cipher = new ChunkCipher(job.key);
   job.key.fill(0);
   const outputs: Uint8Array[] = [];
   try {
     for (const p of job.pieces) {
       try {
-        outputs.push(job.op === 'seal' ? cipher.seal(p.index, p.last, p.bytes) : cipher.open(p.index, p.last, p.bytes));
+        outputs.push(cipher.seal(p.index, p.last, p.bytes));
       } catch (e) {
         return { outputs: joined(outputs), error: toFailureData(e) };
       }
     }
     return { outputs: joined(outputs) };
+  } finally {
+    cipher.free();
+    // The plaintext came by message (this worker's copy): wiped and given back.
+    for (const p of job.pieces) {
+      p.bytes.fill(0);
+      release(p.bytes);
+    }
+  }
+}
+
+/**
+ * Opens each chunk in place and moves its plaintext up behind the one
+ * before: the answer is the buffer the job came in (sent back, not
+ * copied), so this worker allocates no buffer per batch and leaves none for
+ * the collector. After a refusal the buffer holds the plaintext opened
+ * before it and zeros.
+ */
+function open(job: Extract<Job, { op: 'open' }>): ChunkResult {
+  const cipher = new ChunkCipher(job.key);
+  job.key.fill(0);
+  const bytes = job.bytes;
+  let out = 0;
+  try {
+    for (const s of job.spans) {
+      try {
+        const n = cipher.openInPlace(s.index, s.last, bytes.subarray(s.offset, s.offset + s.length));
+        bytes.copyWithin(out, s.offset, s.offset + n);
+        out += n;
+      } catch (e) {
+        bytes.fill(0, out);
+        return { outputs: [bytes.subarray(0, out)], error: toFailureData(e) };
+      }
+    }
+    return { outputs: [bytes.subarray(0, out)] };
   } finally {
     cipher.free();
   }
@@ -102,10 +138,13 @@ function run(job: Job): [unknown, Transferable[]] {
         wipeSecrets(job.secret);
       }
     }
-    case 'seal':
-    case 'open': {
-      const r = chunks(job);
+    case 'seal': {
+      const r = seal(job);
       return [r, r.outputs.map((o) => o.buffer)];
+    }
+    case 'open': {
+      const r = open(job);
+      return [r, [job.bytes.buffer]];
     }
   }
 }

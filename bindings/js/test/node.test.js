@@ -144,6 +144,33 @@ test('a worker that ran Argon2 (a password header) is ended, taking its 64 MiB w
   equal(pool.retiredCount(), 2, 'a key opens without Argon2');
 });
 
+test('an open batch comes back in the buffer it was sent in, plaintext first (the worker allocates none); a refused chunk leaves the opened ones and zeros', async () => {
+  const { getPool } = await import('../dist/engine.js');
+  const pool = await getPool();
+  const { chunkKey } = await pool.run({ op: 'sealHeader', secrets: [{ key: new Uint8Array(32).fill(9) }], options: { chunkSize: 4096 } });
+  const plain = [new Uint8Array(4096).fill(1), new Uint8Array(4096).fill(2), new Uint8Array(100).fill(3)];
+  const sealed = await pool.run({ op: 'seal', key: chunkKey.slice(), pieces: plain.map((bytes, index) => ({ index, last: index === 2, bytes: bytes.slice() })) });
+  const envelope = sealed.outputs[0];
+  equal(envelope.length, 4096 * 2 + 100 + 3 * 16);
+  const job = (bytes) => {
+    const spans = [0, 1, 2].map((index) => ({ index, last: index === 2, offset: index * 4112, length: index === 2 ? 116 : 4112 }));
+    return pool.run({ op: 'open', key: chunkKey.slice(), bytes, spans }, [bytes.buffer]);
+  };
+  const opened = await job(envelope.slice());
+  equal(opened.error, undefined);
+  equal(opened.outputs.length, 1);
+  const out = opened.outputs[0];
+  equal(out.buffer.byteLength, envelope.length, 'the answer is the buffer sent, not a new one');
+  deepStrictEqual(out, new Uint8Array([...plain[0], ...plain[1], ...plain[2]]));
+  const tampered = envelope.slice();
+  tampered[4112 + 10] ^= 1;
+  const refused = await job(tampered);
+  equal(refused.error?.kind, 'Tampered');
+  deepStrictEqual(refused.outputs[0], plain[0], 'the chunk before the refusal is released');
+  const rest = new Uint8Array(refused.outputs[0].buffer, 4096);
+  equal(rest.every((b) => b === 0), true, 'nothing of the refused chunk or after it is left');
+});
+
 suite(test, {
   kluis,
   fixture: async (path) => new Uint8Array(await readFile(join(vectors, path))),

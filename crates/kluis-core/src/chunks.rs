@@ -217,15 +217,35 @@ impl ChunkCipher {
     /// chunk where the final one should be), `TrailingData` (the final
     /// chunk followed by more).
     pub fn open(&self, index: u64, last: bool, ciphertext: &[u8]) -> Result<Vec<u8>, OpenError> {
+        let mut buf = ciphertext.to_vec();
+        let n = self.open_in_place(index, last, &mut buf)?;
+        buf.truncate(n);
+        Ok(buf)
+    }
+
+    /// [`open`](ChunkCipher::open) in place: `buf` holds the chunk's
+    /// ciphertext and tag; on success its first `n` bytes are the
+    /// authenticated plaintext and `n` is returned (the tag's 16 bytes after
+    /// them are left as they were). On a refusal `buf` holds no plaintext:
+    /// the ciphertext as it came, or zeros. For a host that keeps its own
+    /// buffers (the npm package's workers, which allocate nothing per chunk).
+    ///
+    /// ```
+    /// use kluis_core::{ChunkCipher, ChunkKey};
+    /// let mut bytes = [1u8; 65];
+    /// bytes[64] = 12; // 4 KiB chunks
+    /// let cipher = ChunkCipher::new(&ChunkKey::from_slice(&bytes).unwrap());
+    /// let mut buf = cipher.seal(3, true, b"tail").unwrap();
+    /// let n = cipher.open_in_place(3, true, &mut buf).unwrap();
+    /// assert_eq!(&buf[..n], b"tail");
+    /// ```
+    pub fn open_in_place(&self, index: u64, last: bool, buf: &mut [u8]) -> Result<usize, OpenError> {
         let stride = self.chunk_size + TAG_LEN;
-        let fits = if last { ciphertext.len() <= stride } else { ciphertext.len() == stride };
+        let fits = if last { buf.len() <= stride } else { buf.len() == stride };
         if !fits {
             return Err(OpenError::ChunkTampered { index });
         }
-        let mut buf = ciphertext.to_vec();
-        let n = self.cipher.open(index, last, &mut buf)?;
-        buf.truncate(n);
-        Ok(buf)
+        self.cipher.open(index, last, buf)
     }
 }
 

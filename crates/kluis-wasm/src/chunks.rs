@@ -47,6 +47,21 @@ impl ChunkCipher {
     pub fn open(&self, index_in: f64, last: bool, ciphertext: &[u8]) -> Result<Vec<u8>, Failure> {
         Ok(self.0.open(index(index_in)?, last, ciphertext)?)
     }
+
+    /// [`open`](ChunkCipher::open) in place: `chunk` (a view, ciphertext
+    /// and tag) gets the plaintext in its first bytes, and their count is
+    /// returned; after a refusal it holds no plaintext. No new buffer is
+    /// made, so a worker that opens into the buffers it is sent leaves no
+    /// garbage behind.
+    ///
+    /// ```js
+    /// const n = cipher.openInPlace(0, true, chunk);
+    /// const plaintext = chunk.subarray(0, n);
+    /// ```
+    #[wasm_bindgen(js_name = openInPlace)]
+    pub fn open_in_place(&self, index_in: f64, last: bool, chunk: &mut [u8]) -> Result<usize, Failure> {
+        Ok(self.0.open_in_place(index(index_in)?, last, chunk)?)
+    }
 }
 
 /// Cuts plaintext (to seal) or a payload (to open) into chunks.

@@ -14,8 +14,11 @@ use crate::seal::{SealOptions, Sealer, build_header};
 
 /// Opens `envelope` as the JavaScript package does: header first, then
 /// pieces fed `feed` bytes at a time, chunks opened last-to-first within
-/// each feed (any order must do), released in order through the check.
-fn open_in_chunks(envelope: &[u8], secret: &Secret, feed: usize) -> Result<Vec<u8>, OpenError> {
+/// each feed (any order must do), released in order through the check;
+/// with `in_place`, each chunk opened in a buffer of its own
+/// ([`ChunkCipher::open_in_place`]), which a refusal must leave without
+/// plaintext.
+fn open_in_chunks(envelope: &[u8], secret: &Secret, feed: usize, in_place: bool) -> Result<Vec<u8>, OpenError> {
     let mut prefix = Vec::new();
     let mut input = envelope.chunks(feed);
     let header_end = loop {
@@ -34,8 +37,25 @@ fn open_in_chunks(envelope: &[u8], secret: &Secret, feed: usize) -> Result<Vec<u
     let mut check = ReleaseCheck::new(opened.metadata.as_ref());
     let mut splitter = ChunkSplitter::for_envelope(&opened.key);
     let mut out = Vec::new();
+    let open = |p: &crate::Piece| -> Result<Vec<u8>, OpenError> {
+        if !in_place {
+            return worker.open(p.index, p.last, &p.bytes);
+        }
+        let mut buf = p.bytes.clone();
+        match worker.open_in_place(p.index, p.last, &mut buf) {
+            Ok(n) => {
+                buf.truncate(n);
+                Ok(buf)
+            }
+            Err(e) => {
+                let clean = buf == p.bytes || buf.iter().all(|&b| b == 0);
+                assert!(clean, "chunk {} refused ({e}) left other bytes than its ciphertext or zeros", p.index);
+                Err(e)
+            }
+        }
+    };
     let mut release = |pieces: Vec<crate::Piece>, out: &mut Vec<u8>| -> Result<(), OpenError> {
-        let mut results: Vec<_> = pieces.iter().rev().map(|p| worker.open(p.index, p.last, &p.bytes)).collect();
+        let mut results: Vec<_> = pieces.iter().rev().map(open).collect();
         results.reverse();
         for r in results {
             let plain = r?;
@@ -72,8 +92,9 @@ fn every_malformed_case_is_refused_with_its_kind() {
     for case in cases {
         let bytes = std::fs::read(dir.join(case["file"].as_str().unwrap())).unwrap();
         let secret = kit_secret(case["secret"].as_str().unwrap());
-        for feed in [1, 7, 4096, 1 << 20] {
-            let err = open_in_chunks(&bytes, &secret, feed).expect_err("a malformed envelope opened");
+        for (feed, in_place) in [(1, false), (7, true), (4096, false), (4096, true), (1 << 20, false), (1 << 20, true)]
+        {
+            let err = open_in_chunks(&bytes, &secret, feed, in_place).expect_err("a malformed envelope opened");
             assert_eq!(err.kind(), case["expect"].as_str().unwrap(), "{} fed by {feed}", case["file"]);
         }
     }
@@ -107,7 +128,8 @@ fn sealing_in_chunks_writes_what_the_sealer_writes() {
                 envelope.extend(cipher.seal(p.index, p.last, &p.bytes).unwrap());
             }
             assert_eq!(envelope, expected, "{len} bytes fed by {feed}");
-            assert_eq!(open_in_chunks(&envelope, &secrets[0], 333).unwrap(), pt);
+            assert_eq!(open_in_chunks(&envelope, &secrets[0], 333, false).unwrap(), pt);
+            assert_eq!(open_in_chunks(&envelope, &secrets[0], 333, true).unwrap(), pt);
         }
     }
 }
