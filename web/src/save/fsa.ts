@@ -38,12 +38,36 @@ export function pickFolder(): Promise<FileSystemDirectoryHandle> {
   return w.showDirectoryPicker({ mode: "readwrite" });
 }
 
+/**
+ * `inner`, giving each chunk's memory back as soon as it is written (the
+ * decrypted chunks are the package's own buffers, one per chunk, read by
+ * no one after): otherwise V8 lets some tens of MiB of written chunks pile
+ * up before it collects them (docs/PERFORMANCE.md, "The memory while
+ * saving"). Closing and aborting pass through.
+ */
+function releasing(inner: WritableStream<Uint8Array>): WritableStream<Uint8Array> {
+  const writer = inner.getWriter();
+  return new WritableStream<Uint8Array>({
+    async write(chunk) {
+      await writer.write(chunk);
+      const buffer = chunk.buffer as ArrayBuffer & { transfer?: (length: number) => ArrayBuffer };
+      try {
+        buffer.transfer?.(0);
+      } catch {
+        // Not detachable: the collector's.
+      }
+    },
+    close: () => writer.close(),
+    abort: (reason) => writer.abort(reason),
+  });
+}
+
 /** Writes `stream` to `handle`; on any error nothing is kept and the error is rethrown. */
 export async function writeToHandle(handle: FileSystemFileHandle, stream: ReadableStream<Uint8Array>, onBytes: (n: number) => void, cleanup: () => Promise<void>): Promise<void> {
   const writable = await handle.createWritable();
   try {
     // pipeTo aborts the writable when the source errors: the temporary file is dropped.
-    await stream.pipeThrough(counter(onBytes)).pipeTo(writable);
+    await stream.pipeThrough(counter(onBytes)).pipeTo(releasing(writable));
   } catch (e) {
     await cleanup().catch(() => undefined);
     throw e;
