@@ -404,22 +404,52 @@ test('the manifest\'s Argon2 (transfer worker) and the sealing (worker pool) run
  * and lets `intercept(req, body, res)` answer instead (return true).
  */
 async function proxyServer(intercept) {
+  const errors = [];
   const proxy = createServer(async (req, res) => {
-    const parts = [];
-    for await (const p of req) parts.push(p);
-    const body = Buffer.concat(parts);
-    if (await intercept(req, body, res)) return;
-    await forward(req, body, res);
+    try {
+      const parts = [];
+      for await (const p of req) parts.push(p);
+      const body = Buffer.concat(parts);
+      if (await intercept(req, body, res)) return;
+      await forward(req, body, res);
+    } catch (e) {
+      // The proxy's own failure: the client sees a dropped connection (and
+      // does not wait for ever), the test sees the error.
+      errors.push(e);
+      res.socket?.destroy();
+    }
   });
   await new Promise((r) => proxy.listen(0, '127.0.0.1', r));
-  return { base: `http://127.0.0.1:${proxy.address().port}`, close: () => proxy.close() };
+  return {
+    base: `http://127.0.0.1:${proxy.address().port}`,
+    close: () => {
+      proxy.close();
+      proxy.closeAllConnections?.();
+      deepStrictEqual(errors.map(String), [], 'the proxy handed every request on');
+    },
+  };
+}
+
+/**
+ * `fetch` to the test server, tried once more when the connection it took
+ * from the pool failed before an answer (EPIPE, ECONNRESET: a kept-alive
+ * connection the server closed as it was reused, which happens on a busy
+ * machine; every request here may be repeated: uploads name their offset).
+ */
+async function fetchServer(url, init) {
+  try {
+    return await fetch(url, init);
+  } catch (e) {
+    if (!['EPIPE', 'ECONNRESET', 'UND_ERR_SOCKET'].includes(e?.cause?.code)) throw e;
+    return fetch(url, init);
+  }
 }
 
 async function forward(req, body, res) {
   const headers = {};
   for (const name of ['authorization', 'content-type', 'range']) if (req.headers[name]) headers[name] = req.headers[name];
   const hasBody = req.method !== 'GET' && req.method !== 'HEAD';
-  const answer = await fetch(`${server.url}${req.url}`, { method: req.method, headers, body: hasBody ? body : undefined });
+  const answer = await fetchServer(`${server.url}${req.url}`, { method: req.method, headers, body: hasBody ? body : undefined });
   const out = {};
   for (const name of ['content-type', 'content-length', 'content-range', 'retry-after']) {
     const v = answer.headers.get(name);
