@@ -17,9 +17,11 @@
 //    folder; from the click on Save to "saved"), each as a percentage of 1;
 //    in a normal (persistent) profile, as a person's browser.
 // 3. Memory while the receive page saves a MEMORY_MIB file: JS heap and
-//    array-buffer backing stores (wasm memories among them) of the page and
-//    each of its workers, through the DevTools protocol (Runtime.getHeapUsage),
-//    sampled every 250 ms; the peak of their sum.
+//    array-buffer backing stores of the page and each of its workers,
+//    through the DevTools protocol (Runtime.getHeapUsage), sampled every
+//    250 ms, the peak of their sum; plus every WebAssembly memory of the
+//    page and its workers after the save (which Runtime.getHeapUsage does
+//    not count; a module's memory never shrinks, so that is its peak).
 // 4. The send page's time to interactive on loopback: navigation start to
 //    the address field shown and enabled (the page's script ran; the engine
 //    loads meanwhile, and when its .wasm arrived is printed too), median of 5.
@@ -138,10 +140,10 @@ try {
   const memSent = await sendThroughPage(memFile, "geheugen@example.org");
   await rm(memFile);
   const mem = await receiveThroughPage(memSent, "sample");
-  out(`memory while saving ${memSize / MIB} MiB: peak JS heap + array buffers (wasm) of the page and its workers ${(mem.peak / MIB).toFixed(1)} MiB (page ${(mem.peakParts.page / MIB).toFixed(1)}, workers ${(mem.peakParts.workers / MIB).toFixed(1)}: ${mem.peakParts.each.join("; ")}), ${mem.samples} samples`);
+  out(`memory while saving ${memSize / MIB} MiB: peak JS heap + array buffers + WebAssembly memories of the page and its workers ${((mem.peak + mem.wasm.total) / MIB).toFixed(1)} MiB at most: heap and buffers ${(mem.peak / MIB).toFixed(1)} at their peak (page ${(mem.peakParts.page / MIB).toFixed(1)}, workers ${(mem.peakParts.workers / MIB).toFixed(1)}: ${mem.peakParts.each.join("; ")}; ${mem.samples} samples), WebAssembly ${(mem.wasm.total / MIB).toFixed(1)} (${mem.wasm.each.join("; ")})`);
   if (alsoLive) {
     const live = await receiveThroughPage(memSent, "collect");
-    out(`  the same with a forced collection before each sample (what is held): peak ${(live.peak / MIB).toFixed(1)} MiB (page ${(live.peakParts.page / MIB).toFixed(1)}, workers ${(live.peakParts.workers / MIB).toFixed(1)}: ${live.peakParts.each.join("; ")}), ${live.samples} samples`);
+    out(`  the same with a forced collection before each sample (what is held): heap and buffers at their peak ${(live.peak / MIB).toFixed(1)} MiB (page ${(live.peakParts.page / MIB).toFixed(1)}, workers ${(live.peakParts.workers / MIB).toFixed(1)}: ${live.peakParts.each.join("; ")}; ${live.samples} samples), WebAssembly ${(live.wasm.total / MIB).toFixed(1)}`);
   }
 
   // 4. Time to interactive of the send page.
@@ -226,13 +228,30 @@ async function receiveThroughPage(sent, sample) {
     pending.delete(m.id);
   });
   await cdp.send("Target.setAutoAttach", { autoAttach: true, waitForDebuggerOnStart: false, flatten: false });
-  const ask = (sessionId, method) =>
+  const ask = (sessionId, method, params = {}) =>
     new Promise((resolve) => {
       const id = nextId++;
       pending.set(id, resolve);
-      cdp.send("Target.sendMessageToTarget", { sessionId, message: JSON.stringify({ id, method }) }).catch(() => resolve(null));
+      cdp.send("Target.sendMessageToTarget", { sessionId, message: JSON.stringify({ id, method, params }) }).catch(() => resolve(null));
       setTimeout(() => resolve(null), 2000);
     });
+  // WebAssembly memories are not array-buffer backing stores to
+  // Runtime.getHeapUsage, so they are asked for apart: every
+  // WebAssembly.Memory in an isolate (found by its prototype), summed. A
+  // module's memory never shrinks, so its size after the save is its peak.
+  const send = (sessionId, method, params) => (sessionId ? ask(sessionId, method, params) : cdp.send(method, params).catch(() => null));
+  const wasmOf = async (sessionId) => {
+    const proto = await send(sessionId, "Runtime.evaluate", { expression: "WebAssembly.Memory.prototype" });
+    if (!proto?.result?.objectId) return 0;
+    const found = await send(sessionId, "Runtime.queryObjects", { prototypeObjectId: proto.result.objectId });
+    if (!found?.objects?.objectId) return 0;
+    const sum = await send(sessionId, "Runtime.callFunctionOn", {
+      objectId: found.objects.objectId,
+      functionDeclaration: "function () { return this.reduce((n, m) => n + m.buffer.byteLength, 0); }",
+      returnByValue: true,
+    });
+    return sum?.result?.value ?? 0;
+  };
   const heapOf = (sessionId) => ask(sessionId, "Runtime.getHeapUsage");
   const collect = sample === "collect";
   const bytesOf = (h) => (h ? h.usedSize + (h.backingStorageSize ?? 0) : 0);
@@ -274,6 +293,13 @@ async function receiveThroughPage(sent, sample) {
   const seconds = (performance.now() - t) / 1000;
   sampling = false;
   await sampler;
+  let wasmTotal = await wasmOf(null);
+  const wasm = [`page ${(wasmTotal / MIB).toFixed(1)}`];
+  for (const [sessionId, what] of [...workers.entries()]) {
+    const w = await wasmOf(sessionId);
+    wasmTotal += w;
+    wasm.push(`${what} ${(w / MIB).toFixed(1)}`);
+  }
   const saved = await page.evaluate(async () => {
     const dir = await navigator.storage.getDirectory();
     let n = 0;
@@ -285,5 +311,5 @@ async function receiveThroughPage(sent, sample) {
   });
   if (saved <= 0) throw new Error("nothing saved");
   await page.close();
-  return { seconds, peak, peakParts, samples };
+  return { seconds, peak, peakParts, samples, wasm: { total: wasmTotal, each: wasm } };
 }
