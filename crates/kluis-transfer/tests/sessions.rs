@@ -371,11 +371,7 @@ fn opening_refuses_what_it_must() -> Result<(), TransferError> {
     ));
     assert!(matches!(OpenSession::new("https://kluis.example.org/x"), Err(TransferError::InvalidLink(_))));
     // An expired transfer is refused after the manifest opened.
-    let mut opening = OpenSession::new(&sent.link)?;
-    while let Step::Send(request) = opening.poll()? {
-        let answer = server.handle(&request, &[]).map_err(TransferError::InvalidArgument)?;
-        opening.respond(answer)?;
-    }
+    let opening = fetched(&mut server, &sent.link)?;
     let expired = opening.open(&Password::new(PASSWORD), &ReceiveOptions::default(), NOW + 86_400);
     assert!(matches!(expired, Err(TransferError::Expired { .. })));
     Ok(())
@@ -454,10 +450,7 @@ fn a_tampered_file_fails_its_stream() -> Result<(), TransferError> {
 /// Opens `link` at `server` and starts the download of file 0, reading
 /// `piece_size` bytes at a time; returns the session after its HEAD.
 fn file_session(server: &mut FakeServer, link: &str, piece_size: usize) -> Result<FileSession, TransferError> {
-    let mut opening = OpenSession::new(link)?;
-    while let Step::Send(request) = opening.poll()? {
-        opening.respond(server.handle(&request, &[]).map_err(TransferError::InvalidArgument)?)?;
-    }
+    let opening = fetched(server, link)?;
     let options = ReceiveOptions { piece_size, ..ReceiveOptions::default() };
     let opened = opening.open(&Password::new(PASSWORD), &options, NOW)?;
     let mut session = FileSession::new(BASE, &opened, 0, NOW, http_options(0))?;
