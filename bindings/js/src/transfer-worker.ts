@@ -2,9 +2,10 @@
  * The worker of the drop server's client, holding the transfer's session
  * objects (`SignIn`, `Sealing`, `Upload`, `Opening`, `Opened`,
  * `FileDownload`), so that sealing and the decryption of downloads never
- * block the page. The same script, started apart and ended after one call,
- * runs the manifest's Argon2 when a transfer is opened (`unsealManifest`). The page's thread calls
- * their methods by message (src/remote.ts) and does the `fetch`es itself.
+ * block the page. The page's thread calls their methods by message
+ * (src/remote.ts) and does the `fetch`es itself. The same script, started
+ * apart and ended after one call, runs the manifest's Argon2 when a
+ * transfer is opened (`unsealManifest`).
  * Verifying and opening run in the `kluis_receive` module (no zxcvbn);
  * sending in `kluis_rate`, loaded on the first send. Each is loaded on
  * first use.
