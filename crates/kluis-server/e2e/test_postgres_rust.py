@@ -1,4 +1,5 @@
-"""The Rust PostgreSQL test (crates/kluis-server/tests/postgres.rs) against
+"""The Rust PostgreSQL tests (crates/kluis-server/tests/postgres.rs, the
+module `postgres` of the test binary `server`) against
 this suite's PostgreSQL cluster: `cargo test --workspace` runs it without a
 database, where it can only say it is skipped; here it must really run.
 
@@ -17,7 +18,7 @@ def test_the_rust_postgres_test_runs_against_a_real_cluster(postgres):
     env = dict(os.environ, KLUIS_TEST_POSTGRES_URL=postgres.new_database())
     build = os.environ.get("KLUIS_CARGO_TEST_ARGS", "--locked -p kluis-server").split()
     result = subprocess.run(
-        ["cargo", "test", "-q", *build, "--test", "postgres", "--", "--nocapture"],
+        ["cargo", "test", "-q", *build, "--test", "server", "--", "postgres::", "--nocapture"],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=1200,
     )
     output = result.stdout + result.stderr

@@ -1,11 +1,9 @@
 //! The HTTP API of docs/SERVER.md, driven over HTTP against an in-process
 //! server (SQLite, a blob folder and mail as .eml files in a temp dir).
 
-mod common;
-
 use std::time::Duration;
 
-use common::*;
+use crate::common::*;
 use reqwest::StatusCode;
 use reqwest::header::{CONTENT_RANGE, RANGE, RETRY_AFTER};
 use serde_json::{Value, json};

@@ -5,14 +5,12 @@
 //! The `kluis` binary is built by `cargo build -p kluis-cli` (a no-op when
 //! it is up to date) and taken from this test's target folder.
 
-mod common;
-
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::sync::OnceLock;
 
-use common::{Res, TestServer};
+use crate::common::{Res, TestServer};
 use serde_json::Value;
 
 const ANN: &str = "ann@example.org";

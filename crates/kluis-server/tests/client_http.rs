@@ -2,12 +2,10 @@
 //! 127.0.0.1:0 (SQLite, a blob folder, mail as .eml files): verification,
 //! send and receive, an interrupted upload resumed, the status mapping.
 
-mod common;
-
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 
-use common::{Res, TestServer};
+use crate::common::{Res, TestServer};
 use kluis_transfer::*;
 
 const ANN: &str = "ann@example.org";
@@ -29,7 +27,7 @@ impl Running {
     fn start_with(extra: &str) -> Res<Running> {
         let dir = tempfile::tempdir()?;
         let runtime = tokio::runtime::Runtime::new()?;
-        let server = runtime.block_on(TestServer::start_with(common::config(dir.path(), extra)?))?;
+        let server = runtime.block_on(TestServer::start_with(crate::common::config(dir.path(), extra)?))?;
         Ok(Running { server: Some(server), runtime, _dir: dir })
     }
 

@@ -1,11 +1,9 @@
 //! Connection limits and timeouts (`[connections]`, src/net.rs), driven over
 //! raw TCP against an in-process server.
 
-mod common;
-
 use std::time::{Duration, Instant};
 
-use common::*;
+use crate::common::*;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 

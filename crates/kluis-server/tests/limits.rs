@@ -5,9 +5,7 @@
 //! Client IPs other than the loopback come from `X-Forwarded-For`
 //! (`trust_forwarded_for = true`).
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use reqwest::StatusCode;
 use reqwest::header::{RANGE, RETRY_AFTER};
 use serde_json::{Value, json};

@@ -9,11 +9,9 @@
 //! clients/outlook/dist.
 #![cfg(feature = "outlook")]
 
-mod common;
-
 use std::collections::HashMap;
 
-use common::*;
+use crate::common::*;
 use quick_xml::events::{BytesStart, Event};
 use reqwest::StatusCode;
 use reqwest::header::{CACHE_CONTROL, CONTENT_TYPE};

@@ -3,14 +3,11 @@
 //! it the test says so and returns. Ids and addresses are fresh per run, so
 //! the database can be reused.
 
-mod common;
-mod web_common;
-
-use common::*;
+use crate::common::*;
+use crate::web_common::{concurrent_replies, send_with_ids};
 use reqwest::StatusCode;
 use reqwest::header::RANGE;
 use serde_json::{Value, json};
-use web_common::{concurrent_replies, send_with_ids};
 
 /// Held by each test for its whole run: the tests share one database, and
 /// two servers migrating an empty PostgreSQL database at the same moment

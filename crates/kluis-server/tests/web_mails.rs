@@ -1,14 +1,11 @@
 //! The server's mails in the sender's language, each as text and HTML
 //! alternatives (multipart/alternative), none carrying a token.
 
-mod common;
-mod web_common;
-
-use common::*;
+use crate::common::*;
+use crate::web_common::*;
 use reqwest::StatusCode;
 use reqwest::header::ACCEPT_LANGUAGE;
 use serde_json::json;
-use web_common::*;
 
 const ANN: &str = "ann@example.org";
 const BOB: &str = "bob@example.org";

@@ -5,10 +5,7 @@
 //! a built web/dist.
 #![cfg(feature = "web")]
 
-mod common;
-mod web_common;
-
-use common::*;
+use crate::common::*;
 use reqwest::StatusCode;
 use reqwest::header::{ACCEPT_LANGUAGE, CACHE_CONTROL, CONTENT_LANGUAGE, CONTENT_TYPE, VARY};
 use serde_json::{Value, json};
@@ -39,7 +36,7 @@ fn page_data(html: &str) -> Res<Value> {
 }
 
 /// Sends a finished transfer from ANN to bob with `limit`, answering its id.
-pub async fn sent(
+async fn sent(
     http: &reqwest::Client,
     s: &TestServer,
     token: &str,

@@ -2,14 +2,11 @@
 //! capability; a reply token allows one transfer from the replier to the
 //! original sender and nothing else; replies per transfer are limited.
 
-mod common;
-mod web_common;
-
-use common::*;
+use crate::common::*;
+use crate::web_common::*;
 use reqwest::StatusCode;
 use reqwest::header::RETRY_AFTER;
 use serde_json::{Value, json};
-use web_common::*;
 
 const ANN: &str = "ann@example.org";
 const BOB: &str = "bob@example.org";
