@@ -26,6 +26,9 @@
 //    the address field shown and enabled (the page's script ran; the engine
 //    loads meanwhile, and when its .wasm arrived is printed too), median of 5.
 // 5. The assets' gzip sizes (web/sizes.mjs).
+// 6. A diagnosis with 1. and 2.: where the CPU time went while each ran
+//    (web/bench/cpu.mjs: the machine's busy share and the CPU seconds of
+//    each thread of Chromium and kluis-server, by what it is).
 // Prints the figures, Chromium's version and the load average before and
 // after (the machine may be shared: the ratios come from one run).
 import { execFileSync } from "node:child_process";
@@ -35,6 +38,7 @@ import { loadavg } from "node:os";
 import { extname, join, normalize } from "node:path";
 import { chromium } from "playwright-core";
 import { bigFile, repo, startServer, workDir } from "../test/e2e/harness.mjs";
+import { cpuReport, cpuSnapshot } from "./cpu.mjs";
 
 const MIB = 1 << 20;
 const size = Number(process.argv[2] ?? 1024) * MIB;
@@ -80,6 +84,7 @@ try {
     const bench = await browser.newPage();
     await bench.goto(`http://127.0.0.1:${pkgServer.address().port}/bench.html`);
     await bench.waitForFunction(() => window.kluis);
+    const ownCpu = cpuSnapshot();
     const own = await bench.evaluate(async (total) => {
       const k = window.kluis;
       await k.ready;
@@ -120,6 +125,7 @@ try {
     await bench.close();
     const mbs = (x) => (x / 1e6).toFixed(1);
     out(`package in this browser (${own.workers} workers, SIMD ${own.simd}), ${size / MIB} MiB: seal ${mbs(own.seal)} MB/s, open ${mbs(own.open)} MB/s`);
+    out(cpuReport(ownCpu, cpuSnapshot()));
 
     // 2. Send and receive through the pages.
     const file = join(work, "groot.bin");
@@ -127,10 +133,12 @@ try {
     const sent = await sendThroughPage(file, "ontvanger@example.org");
     const sendRate = size / sent.seconds;
     out(`send page: ${size / MIB} MiB sealed and uploaded in ${sent.seconds.toFixed(1)} s = ${mbs(sendRate)} MB/s = ${((100 * sendRate) / own.seal).toFixed(0)} % of the package's seal`);
+    out(sent.cpu);
     await rm(file);
     const got = await receiveThroughPage(sent, false);
     const getRate = size / got.seconds;
     out(`receive page: ${size / MIB} MiB fetched, decrypted and saved in ${got.seconds.toFixed(1)} s = ${mbs(getRate)} MB/s = ${((100 * getRate) / own.open).toFixed(0)} % of the package's open`);
+    out(got.cpu);
 
   }
 
@@ -198,14 +206,16 @@ async function sendThroughPage(path, to) {
   await page.click("main form button[type=submit]");
   await page.waitForSelector("#send");
   const t = performance.now();
+  const before = cpuSnapshot();
   await page.click("#send");
   await page.waitForSelector("#link, #retry", { timeout: 30 * 60_000 });
   const seconds = (performance.now() - t) / 1000;
+  const cpu = cpuReport(before, cpuSnapshot());
   if (!(await page.$("#link"))) throw new Error(`the send page failed: ${await page.textContent("main")}`);
   const link = (await page.textContent("#link")).trim();
   const password = (await page.getAttribute("#done-password", "aria-label")).split(" - ").join("-");
   await page.close();
-  return { link, password, seconds };
+  return { link, password, seconds, cpu };
 }
 
 /**
@@ -288,9 +298,11 @@ async function receiveThroughPage(sent, sample) {
     }
   })();
   const t = performance.now();
+  const before = cpuSnapshot();
   await page.click("#save-0");
   await page.waitForSelector("#file-status-0.kluis-file-status--done", { timeout: 30 * 60_000 });
   const seconds = (performance.now() - t) / 1000;
+  const cpu = cpuReport(before, cpuSnapshot());
   sampling = false;
   await sampler;
   let wasmTotal = await wasmOf(null);
@@ -311,5 +323,5 @@ async function receiveThroughPage(sent, sample) {
   });
   if (saved <= 0) throw new Error("nothing saved");
   await page.close();
-  return { seconds, peak, peakParts, samples, wasm: { total: wasmTotal, each: wasm } };
+  return { seconds, cpu, peak, peakParts, samples, wasm: { total: wasmTotal, each: wasm } };
 }
