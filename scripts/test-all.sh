@@ -29,7 +29,7 @@
 # mono-mcs, postgresql and chromium from Debian when run as root,
 # wasm-bindgen-cli with cargo install) and says plainly
 # what is missing otherwise. Environment:
-#   KLUIS_FUZZ_SECONDS   seconds per fuzz target (default 20; 0 skips fuzzing)
+#   KLUIS_FUZZ_SECONDS   seconds per fuzz target (default 12; 0 skips fuzzing)
 #   KLUIS_PROFILE        cargo profile of the test build (default fast)
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -274,9 +274,9 @@ end
 # Last and alone: the fuzz targets' sanitizer build beside the suites above
 # made the binding throughput tests (Python and Kotlin against the CLI) miss
 # their ratio in a clean run.
-if [[ -x fuzz/run.sh && ${KLUIS_FUZZ_SECONDS:-20} != 0 ]]; then
-    begin "fuzz ${KLUIS_FUZZ_SECONDS:-20} s per target"
-    bash fuzz/run.sh "${KLUIS_FUZZ_SECONDS:-20}"
+if [[ -x fuzz/run.sh && ${KLUIS_FUZZ_SECONDS:-12} != 0 ]]; then
+    begin "fuzz ${KLUIS_FUZZ_SECONDS:-12} s per target"
+    bash fuzz/run.sh "${KLUIS_FUZZ_SECONDS:-12}"
     end
 fi
 

@@ -3,9 +3,9 @@
 // and of the Chromium processes, grouped by what they are (the page's main
 // thread, each dedicated worker, the network service, ...).
 //
-//   const before = cpuSnapshot();
+//   const watch = cpuWatch();
 //   ... the phase ...
-//   console.log(cpuReport(before, cpuSnapshot()));
+//   console.log(watch.stop());
 //
 // A diagnosis for web/bench/loopback.mjs, not a figure of issue 14: on a
 // machine whose cores the cipher already fills, it says what else shares
@@ -34,7 +34,8 @@ function ticks(stat) {
 function kind(pid) {
   const cmd = read(`/proc/${pid}/cmdline`);
   if (!cmd) return null;
-  const args = cmd.split("\0");
+  // Chromium rewrites its children's command lines into one string.
+  const args = cmd.split(/[\0 ]/);
   if (args[0].endsWith("kluis-server")) return "kluis-server";
   if (!/chrom(e|ium)/.test(args[0])) return null;
   const type = args.find((a) => a.startsWith("--type="))?.slice(7) ?? "browser";
@@ -43,7 +44,7 @@ function kind(pid) {
 }
 
 /** CPU ticks per "process kind: thread name", and the machine's busy and total ticks. */
-export function cpuSnapshot() {
+function cpuSnapshot() {
   const threads = new Map();
   for (const pid of readdirSync("/proc").filter((d) => /^\d+$/.test(d))) {
     const what = kind(pid);
@@ -59,7 +60,9 @@ export function cpuSnapshot() {
       const comm = read(`/proc/${pid}/task/${tid}/comm`);
       if (!stat || !comm) continue;
       // Thread names without their numbers ("tokio-runtime-w", "DedicatedWorker thread").
-      const label = `${what}: ${comm.trim().replace(/[\d-]+$/, "")}`;
+      // Each worker on a row of its own (they share one name).
+      const name = comm.trim().replace(/[\d-]+$/, "");
+      const label = `${what}: ${name}${name === "DedicatedWorker" ? ` ${tid}` : ""}`;
       threads.set(`${pid}/${tid}`, { label, ticks: ticks(stat) });
     }
   }
@@ -70,14 +73,32 @@ export function cpuSnapshot() {
 }
 
 /**
- * The CPU seconds between two snapshots per process kind and thread name
- * (threads that ended in between are not counted), largest first, the
- * ones under 1 % of the phase left out.
+ * Watches a phase: snapshots every 200 ms (so that the time of a thread
+ * that ends during the phase, a worker's, is counted up to its last
+ * sample). `stop()` gives the report: the CPU seconds per process kind and
+ * thread name, largest first, those under 1 % of the phase left out.
  */
-export function cpuReport(before, after) {
+export function cpuWatch() {
+  const first = cpuSnapshot();
+  const seen = new Map();
+  const take = () => {
+    const s = cpuSnapshot();
+    for (const [id, t] of s.threads) seen.set(id, t);
+    return s;
+  };
+  const timer = setInterval(take, 200);
+  return {
+    stop() {
+      clearInterval(timer);
+      return cpuReport(first, take(), seen);
+    },
+  };
+}
+
+function cpuReport(before, after, seen) {
   const seconds = (after.at - before.at) / 1000;
   const sums = new Map();
-  for (const [id, t] of after.threads) {
+  for (const [id, t] of seen) {
     const spent = t.ticks - (before.threads.get(id)?.ticks ?? 0);
     if (spent > 0) sums.set(t.label, (sums.get(t.label) ?? 0) + spent / HZ);
   }

@@ -38,7 +38,7 @@ import { loadavg } from "node:os";
 import { extname, join, normalize } from "node:path";
 import { chromium } from "playwright-core";
 import { bigFile, repo, startServer, workDir } from "../test/e2e/harness.mjs";
-import { cpuReport, cpuSnapshot } from "./cpu.mjs";
+import { cpuWatch } from "./cpu.mjs";
 
 const MIB = 1 << 20;
 const size = Number(process.argv[2] ?? 1024) * MIB;
@@ -70,6 +70,13 @@ const browser = await chromium.launch(chromiumOptions);
 // sealed transfer in Blobs until it is uploaded, so a send of more than
 // about 2 GB fails there (docs/WEB.md).
 const profile = await chromium.launchPersistentContext(join(work, "profile"), chromiumOptions);
+// KLUIS_BENCH_WORKERS=n: the package's pool and the pages' pools get n
+// workers instead of one per core (a diagnosis: with fewer workers than
+// cores, a core is left for what is not the cipher, as on a larger machine).
+const poolWorkers = Number(process.env.KLUIS_BENCH_WORKERS ?? 0);
+if (poolWorkers > 0) {
+  await profile.addInitScript((n) => Object.defineProperty(Navigator.prototype, "hardwareConcurrency", { get: () => n }), poolWorkers);
+}
 await profile.addInitScript(() => {
   window.showDirectoryPicker = () => navigator.storage.getDirectory();
   window.showSaveFilePicker = async ({ suggestedName } = {}) => (await navigator.storage.getDirectory()).getFileHandle(suggestedName ?? "file", { create: true });
@@ -84,10 +91,11 @@ try {
     const bench = await browser.newPage();
     await bench.goto(`http://127.0.0.1:${pkgServer.address().port}/bench.html`);
     await bench.waitForFunction(() => window.kluis);
-    const ownCpu = cpuSnapshot();
-    const own = await bench.evaluate(async (total) => {
+    const ownCpu = cpuWatch();
+    const own = await bench.evaluate(async ([total, poolWorkers]) => {
       const k = window.kluis;
       await k.ready;
+      if (poolWorkers > 0) await k.configure({ workers: poolWorkers });
       const piece = new Uint8Array(1 << 20).map((_, i) => i & 0xff);
       const source = (n) => {
         let sent = 0;
@@ -121,11 +129,11 @@ try {
         if (opened.n !== round) throw new Error("lost bytes");
       }
       return { seal: total / (sealMs / 1000), open: total / (openMs / 1000), workers: k.workers(), simd: k.simd() };
-    }, size);
+    }, [size, poolWorkers]);
     await bench.close();
     const mbs = (x) => (x / 1e6).toFixed(1);
     out(`package in this browser (${own.workers} workers, SIMD ${own.simd}), ${size / MIB} MiB: seal ${mbs(own.seal)} MB/s, open ${mbs(own.open)} MB/s`);
-    out(cpuReport(ownCpu, cpuSnapshot()));
+    out(ownCpu.stop());
 
     // 2. Send and receive through the pages.
     const file = join(work, "groot.bin");
@@ -206,11 +214,11 @@ async function sendThroughPage(path, to) {
   await page.click("main form button[type=submit]");
   await page.waitForSelector("#send");
   const t = performance.now();
-  const before = cpuSnapshot();
+  const watch = cpuWatch();
   await page.click("#send");
   await page.waitForSelector("#link, #retry", { timeout: 30 * 60_000 });
   const seconds = (performance.now() - t) / 1000;
-  const cpu = cpuReport(before, cpuSnapshot());
+  const cpu = watch.stop();
   if (!(await page.$("#link"))) throw new Error(`the send page failed: ${await page.textContent("main")}`);
   const link = (await page.textContent("#link")).trim();
   const password = (await page.getAttribute("#done-password", "aria-label")).split(" - ").join("-");
@@ -298,11 +306,11 @@ async function receiveThroughPage(sent, sample) {
     }
   })();
   const t = performance.now();
-  const before = cpuSnapshot();
+  const watch = cpuWatch();
   await page.click("#save-0");
   await page.waitForSelector("#file-status-0.kluis-file-status--done", { timeout: 30 * 60_000 });
   const seconds = (performance.now() - t) / 1000;
-  const cpu = cpuReport(before, cpuSnapshot());
+  const cpu = watch.stop();
   sampling = false;
   await sampler;
   let wasmTotal = await wasmOf(null);
