@@ -182,6 +182,23 @@ async fn purge_transfer(
     Ok(())
 }
 
+/// Purges an expired transfer, leaving a note of its expiry first (for
+/// `purge.expired_notice_secs`), so that its page says "expired".
+async fn purge_expired(
+    state: &api::AppState,
+    id: &kluis_protocol::TransferId,
+    sender: &str,
+    size: i64,
+    now: i64,
+) -> Result<(), ServerError> {
+    let notice = state.config.purge.expired_notice_secs;
+    if notice > 0 {
+        let keep_until = now.saturating_add(i64::try_from(notice).unwrap_or(i64::MAX / 4));
+        state.db.put_expired_note(id, keep_until).await?;
+    }
+    purge_transfer(state, id, sender, size, "expired").await
+}
+
 async fn purge_loop(state: Arc<api::AppState>, interval: Duration) {
     let mut ticker = tokio::time::interval(interval);
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -196,8 +213,10 @@ async fn purge_loop(state: Arc<api::AppState>, interval: Duration) {
 /// Deletes every expired transfer, and every announcement not finished
 /// within `limits.unfinished_ttl_secs` (abandoned: this releases its quota),
 /// from storage and database (audit-logged `expired` or `abandoned`, then
-/// `purged`), sweeps expired codes, tokens and rate counters, and deletes
-/// audit-log entries older than `purge.audit_retention_secs`.
+/// `purged`; an expired one leaves a note of its expiry for
+/// `purge.expired_notice_secs`), sweeps expired codes, tokens, rate
+/// counters, tombstones and notes, and deletes audit-log entries older than
+/// `purge.audit_retention_secs`.
 pub async fn purge_once(state: &api::AppState) -> Result<usize, ServerError> {
     let now = now();
     let mut purged = 0;
@@ -206,7 +225,7 @@ pub async fn purge_once(state: &api::AppState) -> Result<usize, ServerError> {
         let batch = expired.len();
         let mut failed = 0;
         for (id, sender, size) in expired {
-            match purge_transfer(state, &id, &sender, size, "expired").await {
+            match purge_expired(state, &id, &sender, size, now).await {
                 Ok(()) => purged += 1,
                 Err(e) => {
                     // Left for the next round; the others go on. The id (a

@@ -243,6 +243,33 @@ async fn the_receive_page_gives_each_state_without_counting_a_download() -> Res 
 }
 
 #[tokio::test]
+async fn a_purged_expired_transfer_still_says_expired_while_its_note_lasts() -> Res {
+    // The purge runs every second; with `expired_notice_secs = 0` it keeps no note.
+    for (notice, state) in [("", "expired"), ("expired_notice_secs = 0", "not_found")] {
+        let dir = tempfile::tempdir()?;
+        let s = TestServer::start_with(config(dir.path(), &format!("[purge]\ninterval_secs = 1\n{notice}"))?).await?;
+        let http = client();
+        let token = s.token(&http, "ann@example.org").await?;
+        let (t, _) = sent(&http, &s, &token, 1, None, 2).await?;
+        let stored: kluis_protocol::TransferId = t.parse()?;
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        while s.db.transfer(&stored).await?.is_some() {
+            assert!(std::time::Instant::now() < deadline, "the purge did not delete the expired transfer");
+            tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        }
+        let f = page_data(&http.get(s.url(&format!("/t/{t}"))).send().await?.text().await?)?["transfer"].clone();
+        assert_eq!(
+            f,
+            json!({"id": t, "state": state, "sender": "", "recipients": [], "expiresAt": 0,
+                   "files": 0, "bytes": 0, "downloadsLeft": null, "replyAllowed": false}),
+            "purged, with {notice:?}"
+        );
+        s.stop().await?;
+    }
+    Ok(())
+}
+
+#[tokio::test]
 async fn a_busy_database_gives_the_busy_state() -> Res {
     let dir = tempfile::tempdir()?;
     let s = TestServer::start(dir.path()).await?;

@@ -391,11 +391,16 @@ pub struct PurgeConfig {
     /// Audit-log entries older than this many seconds are deleted by the
     /// purge (default one year; 0 keeps them forever).
     pub audit_retention_secs: u64,
+    /// For this many seconds after the purge deleted an expired transfer,
+    /// its link's page still says "this link has expired" rather than "this
+    /// link does not work" (default 90 days; 0 keeps no note). The server
+    /// keeps the transfer's id for that long, nothing else.
+    pub expired_notice_secs: u64,
 }
 
 impl Default for PurgeConfig {
     fn default() -> Self {
-        Self { interval_secs: 300, audit_retention_secs: 365 * 86_400 }
+        Self { interval_secs: 300, audit_retention_secs: 365 * 86_400, expired_notice_secs: 90 * 86_400 }
     }
 }
 

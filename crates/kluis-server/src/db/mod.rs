@@ -28,11 +28,12 @@ impl From<sqlx::Error> for DbError {
 type Result<T> = std::result::Result<T, DbError>;
 
 /// The schema versions, applied in order; `{serial}` is replaced per backend.
-const MIGRATIONS: [(i64, &str); 4] = [
+const MIGRATIONS: [(i64, &str); 5] = [
     (1, include_str!("../../migrations/0001_init.sql")),
     (2, include_str!("../../migrations/0002_notified.sql")),
     (3, include_str!("../../migrations/0003_limits.sql")),
     (4, include_str!("../../migrations/0004_web.sql")),
+    (5, include_str!("../../migrations/0005_expired.sql")),
 ];
 
 mod web;

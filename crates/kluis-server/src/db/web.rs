@@ -1,5 +1,5 @@
-//! The web pages' rows (migration 3): tombstones of withdrawn transfers and
-//! reply grants.
+//! The web pages' rows (migrations 4 and 5): tombstones of withdrawn
+//! transfers, notes of expired ones the purge deleted, and reply grants.
 
 use kluis_protocol::TransferId;
 use sqlx::Row;
@@ -53,6 +53,30 @@ impl Db {
             .fetch_optional(&self.pool)
             .await?;
         row.map(|r| r.try_get("expires_at")).transpose().map_err(Into::into)
+    }
+
+    /// Notes that the purge deleted `transfer` because it had expired; the
+    /// note lasts until `keep_until` (its page says "expired" until then).
+    pub async fn put_expired_note(&self, transfer: &TransferId, keep_until: i64) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO expired_notes (transfer_id, keep_until) VALUES ($1, $2) \
+             ON CONFLICT (transfer_id) DO UPDATE SET keep_until = $2",
+        )
+        .bind(transfer.to_string())
+        .bind(keep_until)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Whether a note of `transfer`'s expiry is live at `now`.
+    pub async fn expired_note(&self, transfer: &TransferId, now: i64) -> Result<bool> {
+        let row = sqlx::query("SELECT 1 AS found FROM expired_notes WHERE transfer_id = $1 AND keep_until > $2")
+            .bind(transfer.to_string())
+            .bind(now)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.is_some())
     }
 
     /// Reply tokens granted for `transfer`.
@@ -164,10 +188,12 @@ impl Db {
         Ok(())
     }
 
-    /// Removes tombstones past their expiry and reply grants whose token and
-    /// original transfer have both expired.
+    /// Removes tombstones past their expiry, notes of expiry past their
+    /// time, and reply grants whose token and original transfer have both
+    /// expired.
     pub async fn sweep_web(&self, now: i64) -> Result<()> {
         sqlx::query("DELETE FROM tombstones WHERE expires_at <= $1").bind(now).execute(&self.pool).await?;
+        sqlx::query("DELETE FROM expired_notes WHERE keep_until <= $1").bind(now).execute(&self.pool).await?;
         sqlx::query("DELETE FROM replies WHERE keep_until <= $1 AND expires_at <= $1")
             .bind(now)
             .execute(&self.pool)
@@ -221,6 +247,23 @@ mod tests {
         db.sweep_web(2000).await?;
         assert_eq!(db.reply_count(&t).await?, 0);
         assert_eq!(db.tombstone(&t, 0).await?, None);
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn notes_of_expiry_last_until_their_time() -> Result<()> {
+        let db = Db::connect("sqlite::memory:").await?;
+        let (t, other) = (TransferId::from_bytes([4; 16]), TransferId::from_bytes([5; 16]));
+        assert!(!db.expired_note(&t, 0).await?);
+        db.put_expired_note(&t, 1000).await?;
+        db.put_expired_note(&t, 3000).await?; // purged again (a failed round): the later time
+        assert!(db.expired_note(&t, 2999).await?);
+        assert!(!db.expired_note(&t, 3000).await?, "gone at keep_until");
+        assert!(!db.expired_note(&other, 0).await?);
+        db.sweep_web(2999).await?;
+        assert!(db.expired_note(&t, 0).await?, "not yet swept");
+        db.sweep_web(3000).await?;
+        assert!(!db.expired_note(&t, 0).await?, "swept");
         Ok(())
     }
 }

@@ -65,7 +65,8 @@ pub struct LimitsData {
 pub enum TransferState {
     /// Finished, not expired, downloads below the limit.
     Open,
-    /// Past its expiry.
+    /// Past its expiry (also once purged, while a note of its expiry lasts:
+    /// `purge.expired_notice_secs`).
     Expired,
     /// Withdrawn by its sender (a tombstone until the original expiry).
     Withdrawn,
@@ -153,6 +154,8 @@ async fn read_facts(state: &AppState, id: &TransferId) -> Result<Facts, DbError>
             Some(expires_at) => {
                 Facts { expires_at: unix(expires_at), ..Facts::bare(id.to_string(), TransferState::Withdrawn) }
             }
+            // Expired and purged: a note says so for a while.
+            None if state.db.expired_note(id, now).await? => Facts::bare(id.to_string(), TransferState::Expired),
             None => Facts::bare(id.to_string(), TransferState::NotFound),
         });
     };
