@@ -27,6 +27,10 @@ impl From<sqlx::Error> for DbError {
 
 type Result<T> = std::result::Result<T, DbError>;
 
+/// The PostgreSQL advisory lock key that migrations hold (`migrate`): any
+/// fixed number no other program on the database uses ("kluismig" in ASCII).
+const MIGRATION_LOCK: i64 = 0x6b6c_7569_736d_6967;
+
 /// The schema versions, applied in order; `{serial}` is replaced per backend.
 const MIGRATIONS: [(i64, &str); 5] = [
     (1, include_str!("../../migrations/0001_init.sql")),
@@ -210,19 +214,36 @@ impl Db {
         Ok(db)
     }
 
+    /// Applies the migrations not yet applied, each in a transaction of its
+    /// own. On PostgreSQL each transaction first takes a transaction-level
+    /// advisory lock ([`MIGRATION_LOCK`]), so that servers starting at the
+    /// same moment on one database migrate one after the other: the
+    /// second finds the versions done instead of colliding on the catalog
+    /// (`CREATE TABLE IF NOT EXISTS` is not atomic there). The lock ends
+    /// with its transaction, whatever happens.
     async fn migrate(&self) -> Result<()> {
         let serial = if self.sqlite { "INTEGER PRIMARY KEY AUTOINCREMENT" } else { "BIGSERIAL PRIMARY KEY" };
-        self.pool
-            .execute(
-                "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, applied_at BIGINT NOT NULL)",
-            )
-            .await?;
+        let lock = format!("SELECT pg_advisory_xact_lock({MIGRATION_LOCK})");
+        let mut tx = self.pool.begin().await?;
+        if !self.sqlite {
+            tx.execute(lock.as_str()).await?;
+        }
+        tx.execute(
+            "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, applied_at BIGINT NOT NULL)",
+        )
+        .await?;
+        tx.commit().await?;
         for (version, script) in MIGRATIONS {
+            let mut tx = self.pool.begin().await?;
+            if !self.sqlite {
+                tx.execute(lock.as_str()).await?;
+            }
             let done = sqlx::query("SELECT version FROM schema_migrations WHERE version = $1")
                 .bind(version)
-                .fetch_optional(&self.pool)
+                .fetch_optional(&mut *tx)
                 .await?;
             if done.is_some() {
+                tx.commit().await?;
                 continue;
             }
             let script = script
@@ -231,7 +252,6 @@ impl Db {
                 .collect::<Vec<_>>()
                 .join("\n")
                 .replace("{serial}", serial);
-            let mut tx = self.pool.begin().await?;
             for statement in script.split(';').filter(|s| !s.trim().is_empty()) {
                 tx.execute(statement).await?;
             }
