@@ -10,6 +10,12 @@ import { EngineError, type FailureKind, type Opened, type Phase, type Progress, 
 
 export { EngineError, type FailureKind, type Opened, type OpenedFile, type Phase, type Progress, type Rating, type SendInput, type Sensitive, type Sent } from "./engine-types";
 
+/**
+ * Gives the memory of a buffer the page is done with back at once (the
+ * package's `release`): the receive page's written chunks.
+ */
+export const release: (view: ArrayBufferView) => void = kluis.release;
+
 const KINDS: readonly FailureKind[] = ["WrongSecret", "Tampered", "Truncated", "Expired", "NotFound", "WeakPassword", "Transport", "LimitsExceeded", "Malformed"];
 
 /** Any thrown value as an EngineError. */

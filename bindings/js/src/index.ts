@@ -21,6 +21,7 @@ import { openStream, sealStream } from './streams.js';
 import type { EnvelopeInfo, Finding, Metadata, OpenLimits, PasswordRating, PasswordStyle, ScanOptions, SealOptions, Secret, StreamOptions } from './types.js';
 
 export { ready, KluisError, sealStream, openStream };
+export { release } from './release.js';
 export { HttpTransport, confirmCode, openTransfer, requestCode, sendTransfer } from './transfer.js';
 export type { FileInput, OpenOptions, ProgressEvent, ReceivedFile, ReceivedTransfer, SentTransfer, TransferInfo, TransferOptions, TransferRequest } from './transfer.js';
 export type { KluisErrorKind } from './errors.js';

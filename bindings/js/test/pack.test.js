@@ -19,7 +19,7 @@ const USE = `
 import * as kluis from 'kluis';
 const names = ['ready', 'sealBytes', 'openBytes', 'inspect', 'sealStream', 'openStream', 'generatePassword',
   'ratePassword', 'HttpTransport', 'requestCode', 'confirmCode', 'sendTransfer', 'openTransfer', 'KluisError',
-  'scanText', 'scanBytes', 'recipientNotice'];
+  'scanText', 'scanBytes', 'recipientNotice', 'release'];
 const absent = names.filter((n) => !(n in kluis));
 if (absent.length) throw new Error('missing exports: ' + absent.join(', '));
 await kluis.ready;

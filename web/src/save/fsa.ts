@@ -6,6 +6,7 @@
  * fails its check) aborts the write, and the empty file the picker made
  * is removed, so nothing is kept.
  */
+import { release } from "../engine";
 import { counter } from "./progress";
 
 /** The pickers this module uses (not yet in TypeScript's DOM types). */
@@ -50,12 +51,7 @@ function releasing(inner: WritableStream<Uint8Array>): WritableStream<Uint8Array
   return new WritableStream<Uint8Array>({
     async write(chunk) {
       await writer.write(chunk);
-      const buffer = chunk.buffer as ArrayBuffer & { transfer?: (length: number) => ArrayBuffer };
-      try {
-        buffer.transfer?.(0);
-      } catch {
-        // Not detachable: the collector's.
-      }
+      release(chunk);
     },
     close: () => writer.close(),
     abort: (reason) => writer.abort(reason),
